@@ -1,0 +1,102 @@
+package io.pocketgrid.worker.cli;
+
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.NoopTranslator;
+import io.pocketgrid.worker.engine.EngineException;
+import io.pocketgrid.worker.engine.Tensor;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs an ONNX file on DJL + OnnxRuntime, the reference the pure-Java engine is compared with
+ * (JVM only: tests and the {@code check} command). Inputs go in graph order, as OnnxRuntime
+ * lists them; outputs come back under the names given.
+ */
+public final class OrtReference implements AutoCloseable {
+
+    static {
+        // DJL otherwise tries to reach the network when it starts.
+        System.setProperty("ai.djl.offline", "true");
+        System.setProperty("OPT_OUT_TRACKING", "true");
+    }
+
+    private final ZooModel<NDList, NDList> model;
+
+    public OrtReference(Path onnxFile) {
+        try {
+            Criteria<NDList, NDList> criteria = Criteria.builder()
+                    .setTypes(NDList.class, NDList.class)
+                    .optModelPath(onnxFile)
+                    .optEngine("OnnxRuntime")
+                    .optTranslator(new NoopTranslator())
+                    .build();
+            this.model = criteria.loadModel();
+        } catch (Exception e) {
+            throw new EngineException("OnnxRuntime could not load " + onnxFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs once; {@code inputs} in the model's input order, outputs named by {@code outputNames}. */
+    public Map<String, Tensor> run(List<Map.Entry<String, Tensor>> inputs, List<String> outputNames) {
+        try (NDManager mgr = NDManager.newBaseManager("OnnxRuntime");
+                Predictor<NDList, NDList> predictor = model.newPredictor()) {
+            NDList in = new NDList();
+            for (Map.Entry<String, Tensor> e : inputs) {
+                Tensor t = e.getValue();
+                Shape shape = new Shape(toLongs(t.dims()));
+                NDArray a = switch (t.type()) {
+                    case FLOAT -> mgr.create(t.floats(), shape);
+                    case INT64 -> mgr.create(t.longs(), shape);
+                    default -> throw new EngineException("reference run: input type " + t.type() + " not wired");
+                };
+                a.setName(e.getKey());
+                in.add(a);
+            }
+            NDList out = predictor.predict(in);
+            Map<String, Tensor> result = new LinkedHashMap<>();
+            for (int i = 0; i < out.size() && i < outputNames.size(); i++) {
+                NDArray a = out.get(i);
+                int[] dims = toInts(a.getShape().getShape());
+                Tensor t = a.getDataType() == DataType.FLOAT32 ? Tensor.ofFloats(a.toFloatArray(), dims)
+                        : a.getDataType() == DataType.INT64 ? Tensor.ofLongs(a.toLongArray(), dims)
+                        : Tensor.ofFloats(a.toType(DataType.FLOAT32, false).toFloatArray(), dims);
+                result.put(outputNames.get(i), t);
+            }
+            return result;
+        } catch (EngineException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new EngineException("OnnxRuntime run failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+
+    private static long[] toLongs(int[] d) {
+        long[] r = new long[d.length];
+        for (int i = 0; i < d.length; i++) {
+            r[i] = d[i];
+        }
+        return r;
+    }
+
+    private static int[] toInts(long[] d) {
+        int[] r = new int[d.length];
+        for (int i = 0; i < d.length; i++) {
+            r[i] = (int) d[i];
+        }
+        return r;
+    }
+}

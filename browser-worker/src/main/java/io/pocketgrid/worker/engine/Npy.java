@@ -1,0 +1,257 @@
+package io.pocketgrid.worker.engine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * NumPy {@code .npy} files (format versions 1–3), little-endian, C order: float32 ({@code <f4}),
+ * int64 ({@code <i8}), and int32 / int8 / uint8 / bool. Pure Java on bytes and streams so the
+ * browser, the portal and the CLI share it. Errors are {@link EngineException}s saying what is wrong.
+ */
+public final class Npy {
+
+    /** Largest header accepted; NumPy writes well under 1 KB. */
+    private static final int MAX_HEADER = 1 << 16;
+    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+
+    private Npy() {
+    }
+
+    /** Parses a whole .npy file. */
+    public static Tensor read(byte[] b) {
+        if (b.length < 10) {
+            throw bad("file too short (" + b.length + " bytes)");
+        }
+        for (int i = 0; i < MAGIC.length; i++) {
+            if (b[i] != MAGIC[i]) {
+                throw bad("not a .npy file (bad magic)");
+            }
+        }
+        int major = b[6] & 0xFF;
+        int headerLen;
+        int start;
+        if (major == 1) {
+            headerLen = (b[8] & 0xFF) | (b[9] & 0xFF) << 8;
+            start = 10;
+        } else if (major == 2 || major == 3) {
+            if (b.length < 12) {
+                throw bad("file too short");
+            }
+            long len = (b[8] & 0xFFL) | (b[9] & 0xFFL) << 8 | (b[10] & 0xFFL) << 16 | (b[11] & 0xFFL) << 24;
+            if (len > MAX_HEADER) {
+                throw bad("header of " + len + " bytes is too large");
+            }
+            headerLen = (int) len;
+            start = 12;
+        } else {
+            throw bad("unsupported format version " + major);
+        }
+        if (start + headerLen > b.length) {
+            throw bad("header runs past the end of the file");
+        }
+        String header = new String(b, start, headerLen, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        String descr = quotedValue(header, "descr");
+        if (boolValue(header, "fortran_order")) {
+            throw bad("fortran_order=True is not supported; save with np.ascontiguousarray");
+        }
+        int[] dims = shape(header);
+        int n = Tensor.sizeOf(dims);
+        int width = switch (descr) {
+            case "<f4", "<i4" -> 4;
+            case "<i8" -> 8;
+            case "|u1", "|i1", "|b1", "<u1", "<i1" -> 1;
+            default -> throw bad("dtype '" + descr + "' is not supported (use float32 or int64, little-endian)");
+        };
+        int data = start + headerLen;
+        long need = (long) n * width;
+        if (b.length - data != need) {
+            throw bad("shape " + java.util.Arrays.toString(dims) + " of " + descr + " needs " + need
+                    + " data bytes, file has " + (b.length - data));
+        }
+        switch (descr) {
+            case "<f4" -> {
+                float[] v = new float[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = Float.intBitsToFloat(le32(b, data + 4 * i));
+                }
+                return Tensor.ofFloats(v, dims);
+            }
+            case "<i8" -> {
+                long[] v = new long[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = (le32(b, data + 8 * i) & 0xFFFFFFFFL) | (long) le32(b, data + 8 * i + 4) << 32;
+                }
+                return Tensor.ofLongs(v, dims);
+            }
+            case "<i4" -> {
+                long[] v = new long[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = le32(b, data + 4 * i);
+                }
+                return Tensor.ofLongs(Tensor.Type.INT32, v, dims);
+            }
+            default -> {
+                Tensor.Type t = descr.endsWith("b1") ? Tensor.Type.BOOL : descr.endsWith("u1") ? Tensor.Type.UINT8
+                        : Tensor.Type.INT8;
+                long[] v = new long[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = t.wrap(b[data + i]);
+                }
+                return Tensor.ofLongs(t, v, dims);
+            }
+        }
+    }
+
+    /** Reads a .npy file from a stream, refusing more than {@code maxBytes}. */
+    public static Tensor read(InputStream in, long maxBytes) throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        byte[] chunk = new byte[65536];
+        long total = 0;
+        for (int r; (r = in.read(chunk)) > 0; ) {
+            total += r;
+            if (total > maxBytes) {
+                throw bad("file larger than " + maxBytes + " bytes");
+            }
+            buf.write(chunk, 0, r);
+        }
+        return read(buf.toByteArray());
+    }
+
+    /** Serializes a tensor as a version 1.0 .npy file. */
+    public static byte[] write(Tensor t) {
+        String descr = switch (t.type()) {
+            case FLOAT -> "<f4";
+            case INT32 -> "<i4";
+            case BOOL -> "|b1";
+            case UINT8 -> "|u1";
+            case INT8 -> "|i1";
+            default -> "<i8";
+        };
+        StringBuilder shape = new StringBuilder("(");
+        for (int i = 0; i < t.rank(); i++) {
+            shape.append(t.dim(i)).append(i == 0 && t.rank() == 1 ? "," : i + 1 < t.rank() ? ", " : "");
+        }
+        shape.append(')');
+        StringBuilder h = new StringBuilder("{'descr': '").append(descr).append("', 'fortran_order': False, 'shape': ")
+                .append(shape).append(", }");
+        while ((10 + h.length() + 1) % 64 != 0) {
+            h.append(' ');
+        }
+        h.append('\n');
+        byte[] header = h.toString().getBytes(StandardCharsets.ISO_8859_1);
+        int width = descr.equals("<f4") || descr.equals("<i4") ? 4 : descr.equals("<i8") ? 8 : 1;
+        int n = t.size();
+        byte[] out = new byte[10 + header.length + n * width];
+        System.arraycopy(MAGIC, 0, out, 0, MAGIC.length);
+        out[6] = 1;
+        out[7] = 0;
+        out[8] = (byte) header.length;
+        out[9] = (byte) (header.length >>> 8);
+        System.arraycopy(header, 0, out, 10, header.length);
+        int p = 10 + header.length;
+        for (int i = 0; i < n; i++) {
+            long v = t.type().isFloat() ? Float.floatToRawIntBits(t.floats()[i]) : t.longs()[i];
+            for (int k = 0; k < width; k++) {
+                out[p++] = (byte) (v >>> (8 * k));
+            }
+        }
+        return out;
+    }
+
+    public static void write(Tensor t, OutputStream out) throws IOException {
+        out.write(write(t));
+    }
+
+    private static String quotedValue(String header, String key) {
+        int k = header.indexOf("'" + key + "'");
+        if (k < 0) {
+            throw bad("header has no '" + key + "'");
+        }
+        int colon = header.indexOf(':', k);
+        int q1 = colon < 0 ? -1 : indexOfQuote(header, colon + 1);
+        int q2 = q1 < 0 ? -1 : header.indexOf(header.charAt(q1), q1 + 1);
+        if (q2 < 0) {
+            throw bad("cannot read '" + key + "' in header");
+        }
+        return header.substring(q1 + 1, q2);
+    }
+
+    private static int indexOfQuote(String s, int from) {
+        for (int i = from; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\'' || c == '"') {
+                return i;
+            }
+            if (c != ' ') {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean boolValue(String header, String key) {
+        int k = header.indexOf("'" + key + "'");
+        if (k < 0) {
+            return false;
+        }
+        int colon = header.indexOf(':', k);
+        String rest = header.substring(colon + 1).trim();
+        if (rest.startsWith("True")) {
+            return true;
+        }
+        if (rest.startsWith("False")) {
+            return false;
+        }
+        throw bad("cannot read '" + key + "' in header");
+    }
+
+    private static int[] shape(String header) {
+        int k = header.indexOf("'shape'");
+        int open = k < 0 ? -1 : header.indexOf('(', k);
+        int close = open < 0 ? -1 : header.indexOf(')', open);
+        if (close < 0) {
+            throw bad("header has no shape tuple");
+        }
+        String inner = header.substring(open + 1, close).trim();
+        if (inner.isEmpty()) {
+            return new int[0];
+        }
+        String[] parts = inner.split(",");
+        int count = 0;
+        int[] dims = new int[parts.length];
+        for (String p : parts) {
+            String s = p.trim();
+            if (s.endsWith("L")) {
+                s = s.substring(0, s.length() - 1);
+            }
+            if (s.isEmpty()) {
+                continue;
+            }
+            if (s.length() > 10) {
+                throw bad("dimension '" + s + "' is too large");
+            }
+            long d;
+            try {
+                d = Long.parseLong(s);
+            } catch (NumberFormatException e) {
+                throw bad("bad dimension '" + s + "' in shape");
+            }
+            if (d < 0 || d > Integer.MAX_VALUE) {
+                throw bad("bad dimension " + d + " in shape");
+            }
+            dims[count++] = (int) d;
+        }
+        return java.util.Arrays.copyOf(dims, count);
+    }
+
+    private static int le32(byte[] b, int i) {
+        return (b[i] & 0xFF) | (b[i + 1] & 0xFF) << 8 | (b[i + 2] & 0xFF) << 16 | (b[i + 3] & 0xFF) << 24;
+    }
+
+    private static EngineException bad(String why) {
+        return new EngineException("bad .npy: " + why);
+    }
+}

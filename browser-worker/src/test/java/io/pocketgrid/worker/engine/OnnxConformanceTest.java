@@ -1,0 +1,30 @@
+package io.pocketgrid.worker.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pocketgrid.worker.cli.ConformanceRunner;
+import java.nio.file.Files;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ONNX backend test data (Debian package {@code libonnx-testdata}) through the engine: every
+ * test whose ops are all supported must pass, and there must be at least {@link #RUNNABLE_FLOOR}
+ * of them, so that a regression that silently skips tests fails too.
+ */
+class OnnxConformanceTest {
+
+    /** Measured: 846 runnable (all passing) when this floor was set; raise it as ops are added. */
+    static final int RUNNABLE_FLOOR = 840;
+
+    @Test
+    void everyRunnableBackendTestPasses() throws Exception {
+        assertThat(Files.isDirectory(ConformanceRunner.DEFAULT_ROOT))
+                .as("ONNX test data missing: apt-get install -y libonnx-testdata")
+                .isTrue();
+
+        ConformanceRunner.Report report = ConformanceRunner.run(ConformanceRunner.DEFAULT_ROOT, System.out);
+
+        assertThat(report.failures()).as("failing conformance tests").isEmpty();
+        assertThat(report.runnable()).as("runnable conformance tests").isGreaterThanOrEqualTo(RUNNABLE_FLOOR);
+    }
+}

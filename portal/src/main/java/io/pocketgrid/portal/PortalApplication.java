@@ -1,0 +1,24 @@
+package io.pocketgrid.portal;
+
+import com.vaadin.flow.component.dependency.StyleSheet;
+import com.vaadin.flow.component.page.AppShellConfigurator;
+import com.vaadin.flow.component.page.Viewport;
+import com.vaadin.flow.theme.lumo.Lumo;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+/** PocketGrid's portal: worker REST API, projects, validation, credit, ledger and the Vaadin UI. */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+@EnableScheduling
+@StyleSheet(Lumo.STYLESHEET)
+@Viewport("width=device-width, initial-scale=1")
+public class PortalApplication implements AppShellConfigurator {
+
+    public static void main(String[] args) {
+        System.setProperty("ai.djl.offline", "true");
+        SpringApplication.run(PortalApplication.class, args);
+    }
+}

@@ -1,0 +1,5 @@
+package io.pocketgrid.portal.project;
+
+public enum ProjectStatus {
+    DRAFT, RUNNING, PAUSED, COMPLETED, CANCELLED
+}

@@ -1,0 +1,55 @@
+package io.pocketgrid.portal.volunteer;
+
+import io.pocketgrid.portal.api.ApiException;
+import io.pocketgrid.portal.storage.BlobStore;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Registers anonymous volunteers and recognises them by their bearer token. */
+@Service
+public class VolunteerService {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final VolunteerRepository volunteers;
+    private final Clock clock;
+
+    VolunteerService(VolunteerRepository volunteers, Clock clock) {
+        this.volunteers = volunteers;
+        this.clock = clock;
+    }
+
+    /** A new volunteer and its token; the token is shown once and only its hash is stored. */
+    @Transactional
+    public Registration register() {
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        Volunteer v = volunteers.save(new Volunteer(UUID.randomUUID().toString(), hash(token), clock.instant()));
+        return new Registration(v.getPublicId(), token);
+    }
+
+    /** The volunteer behind an {@code Authorization: Bearer …} header, or 401. */
+    @Transactional(readOnly = true)
+    public Volunteer authenticate(String authorization) {
+        if (authorization == null || !authorization.startsWith("Bearer ") || authorization.length() > 200) {
+            throw new ApiException(HttpStatus.UNAUTHORIZED, "UNAUTHORIZED", "a volunteer bearer token is required");
+        }
+        return volunteers.findByTokenSha256(hash(authorization.substring(7).trim()))
+                .orElseThrow(() -> new ApiException(HttpStatus.UNAUTHORIZED, "UNAUTHORIZED", "unknown volunteer token"));
+    }
+
+    private static String hash(String token) {
+        return BlobStore.sha256Hex(token.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** What a new volunteer receives. */
+    public record Registration(String volunteerId, String token) {
+    }
+}

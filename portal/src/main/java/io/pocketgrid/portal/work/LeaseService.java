@@ -1,0 +1,108 @@
+package io.pocketgrid.portal.work;
+
+import io.pocketgrid.portal.config.PocketGridProperties;
+import io.pocketgrid.portal.project.Dims;
+import io.pocketgrid.portal.project.Project;
+import io.pocketgrid.portal.project.ProjectService;
+import io.pocketgrid.portal.validation.ValidationProperties;
+import java.sql.PreparedStatement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.KeyHolder;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Hands out replicas: an open task of a running project that still needs replicas and that this
+ * volunteer has never held. Expired leases stop counting, so their task goes to someone else.
+ */
+@Service
+public class LeaseService {
+
+    private static final String CANDIDATES = """
+            SELECT t.id, t.project_id, t.start_item, t.end_item,
+                   (SELECT COUNT(*) FROM assignment a WHERE a.task_id = t.id) AS ever_leased
+            FROM task t JOIN project p ON p.id = t.project_id
+            WHERE p.status = 'RUNNING' AND t.status = 'OPEN'
+              AND (SELECT COUNT(*) FROM assignment a WHERE a.task_id = t.id
+                   AND (a.status = 'RETURNED' OR (a.status = 'LEASED' AND a.expires_at > ?))) < t.target_replicas
+              AND NOT EXISTS (SELECT 1 FROM assignment a WHERE a.task_id = t.id AND a.volunteer_id = ?)
+            ORDER BY t.id FETCH FIRST 1 ROWS ONLY""";
+
+    private final JdbcTemplate jdbc;
+    private final ProjectService projects;
+    private final LeaseTokens tokens;
+    private final PocketGridProperties properties;
+    private final ValidationProperties validation;
+    private final Clock clock;
+
+    LeaseService(JdbcTemplate jdbc, ProjectService projects, LeaseTokens tokens, PocketGridProperties properties,
+                 ValidationProperties validation, Clock clock) {
+        this.validation = validation;
+        this.jdbc = jdbc;
+        this.projects = projects;
+        this.tokens = tokens;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public Optional<Lease> lease(long volunteerId, LeaseRequest request) {
+        Instant now = clock.instant();
+        List<TaskRow> candidates = jdbc.query(CANDIDATES,
+                (rs, i) -> new TaskRow(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getInt(4), rs.getInt(5) == 0),
+                at(now), volunteerId);
+        if (candidates.isEmpty()) {
+            return Optional.empty();
+        }
+        TaskRow task = candidates.get(0);
+        Project project = projects.find(task.projectId()).orElseThrow();
+        if (task.fresh() && trusted(volunteerId)) {
+            // adaptive replication: a trusted volunteer computes this task alone, unless it is spot-checked
+            jdbc.update("UPDATE task SET quorum = 1, target_replicas = 1 WHERE id = ?", task.id());
+        }
+        Instant expires = now.plus(properties.leaseDuration());
+        long leaseId = insertAssignment(task.id(), volunteerId, now, expires);
+        int items = task.end() - task.start();
+        return Optional.of(new Lease(leaseId, tokens.issue(leaseId, volunteerId, expires.getEpochSecond()), task.id(),
+                project.getModelSha256(), "/api/v1/models/" + project.getModelSha256(),
+                "/api/v1/tasks/" + task.id() + "/input", project.getInputName(), project.getOutputName(),
+                Dims.prepend(items, project.getItemDims()), Dims.prepend(items, project.getOutputItemDims()),
+                expires, expires.toEpochMilli()));
+    }
+
+    private long insertAssignment(long taskId, long volunteerId, Instant now, Instant expires) {
+        KeyHolder key = new GeneratedKeyHolder();
+        jdbc.update(con -> {
+            PreparedStatement ps = con.prepareStatement("INSERT INTO assignment (task_id, volunteer_id, status, issued_at,"
+                    + " expires_at) VALUES (?, ?, 'LEASED', ?, ?)", new String[] {"id"});
+            ps.setLong(1, taskId);
+            ps.setLong(2, volunteerId);
+            ps.setObject(3, at(now));
+            ps.setObject(4, at(expires));
+            return ps;
+        }, key);
+        return key.getKey().longValue();
+    }
+
+    static OffsetDateTime at(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private boolean trusted(long volunteerId) {
+        Integer streak = jdbc.queryForObject("SELECT consecutive_valid FROM volunteer WHERE id = ?", Integer.class,
+                volunteerId);
+        return streak != null && streak >= validation.trustedAfter()
+                && ThreadLocalRandom.current().nextDouble() >= validation.spotCheckRate();
+    }
+
+    private record TaskRow(long id, long projectId, int start, int end, boolean fresh) {
+    }
+}

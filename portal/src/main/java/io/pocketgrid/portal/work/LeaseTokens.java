@@ -1,0 +1,87 @@
+package io.pocketgrid.portal.work;
+
+import io.pocketgrid.portal.config.PocketGridProperties;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.springframework.stereotype.Component;
+
+/**
+ * Signs and checks lease tokens: {@code leaseId.volunteerId.expiresEpochSecond.mac}, the MAC an
+ * HMAC-SHA256 over the first three parts. A token proves the server issued this lease to this
+ * volunteer until then; it cannot be forged or moved to another lease.
+ */
+@Component
+class LeaseTokens {
+
+    private final byte[] key;
+
+    LeaseTokens(PocketGridProperties properties) {
+        this.key = properties.leaseHmacKey().isEmpty()
+                ? keyFile(properties.dataDir().resolve("lease-hmac.key"))
+                : properties.leaseHmacKey().getBytes(StandardCharsets.UTF_8);
+    }
+
+    String issue(long leaseId, long volunteerId, long expiresEpochSecond) {
+        String claims = leaseId + "." + volunteerId + "." + expiresEpochSecond;
+        return claims + "." + mac(claims);
+    }
+
+    /** True when the token was issued by this server for exactly this lease and volunteer. */
+    boolean verify(String token, long leaseId, long volunteerId) {
+        if (token == null || token.length() > 200) {
+            return false;
+        }
+        int cut = token.lastIndexOf('.');
+        if (cut < 0) {
+            return false;
+        }
+        String claims = token.substring(0, cut);
+        String[] parts = claims.split("\\.");
+        if (parts.length != 3 || !parts[0].equals(Long.toString(leaseId)) || !parts[1].equals(Long.toString(volunteerId))) {
+            return false;
+        }
+        return MessageDigest.isEqual(mac(claims).getBytes(StandardCharsets.US_ASCII),
+                token.substring(cut + 1).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private String mac(String claims) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(claims.getBytes(StandardCharsets.US_ASCII)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A random key kept beside the embedded database, readable by the owner only. */
+    private static byte[] keyFile(Path file) {
+        try {
+            if (Files.exists(file)) {
+                return Files.readAllBytes(file);
+            }
+            Files.createDirectories(file.getParent());
+            byte[] fresh = new byte[32];
+            new SecureRandom().nextBytes(fresh);
+            Files.write(file, fresh);
+            try {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException ignored) {
+                // not a POSIX file system; the file keeps the directory's permissions
+            }
+            return fresh;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create the lease key " + file, e);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.pocketgrid.portal.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pocketgrid.portal.support.StoredResults;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * A real headless Chromium opens the home page, presses start, and the TeaVM-built worker computes
+ * demo tasks in a Web Worker; every result the server stored must equal the JVM engine's output
+ * for the same input (within the project's tolerance: the JavaScript build computes in double
+ * precision). Run once per TeaVM build.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ContributeBrowserIT {
+
+    private static final int TASKS = 3;
+
+    @Value("${local.server.port}")
+    int port;
+
+    @Value("${pocketgrid.data-dir}")
+    Path dataDir;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    private ChromeDriver browser;
+    private Path profile;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        String dataDir = temp("pocketgrid-browser-it").toString();
+        registry.add("pocketgrid.data-dir", () -> dataDir);
+    }
+
+    @BeforeEach
+    void openBrowser() {
+        profile = temp("pocketgrid-chromium");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(System.getProperty("pocketgrid.chromium", "/usr/bin/chromium"));
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,900", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(Path.of(System.getProperty("pocketgrid.chromedriver", "/usr/bin/chromedriver")).toFile())
+                .usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"wasm", "js"})
+    void pressingStartStoresResultsEqualToTheJvmEngine(String backend) throws IOException {
+        StoredResults stored = new StoredResults(jdbc, dataDir);
+        int before = stored.count();
+        browser.get("http://localhost:" + port + "/?backend=" + backend);
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(90));
+        wait.until(d -> d.findElement(By.id("start-contributing")).isEnabled());
+        browser.findElement(By.id("start-contributing")).click();
+
+        wait.until(d -> stored.count() >= before + TASKS);
+        wait.until(d -> Integer.parseInt(d.findElement(By.id("tasks-completed")).getText().trim()) >= TASKS);
+        assertThat(browser.findElement(By.id("worker-state")).getText())
+                .isEqualTo(backend.equals("wasm") ? "running (WebAssembly)" : "running (JavaScript)");
+        screenshot("contribute-" + backend);
+        browser.findElement(By.id("stop-contributing")).click();
+        wait.until(d -> d.findElement(By.id("worker-state")).getText().equals("stopped"));
+
+        List<StoredResults.Checked> checked = stored.recomputeAll();
+        assertThat(checked).hasSizeGreaterThanOrEqualTo(before + TASKS);
+        for (StoredResults.Checked c : checked) {
+            assertThat(c.stored()).hasSameSizeAs(c.expected());
+            assertThat(c.worstExcess(1e-4, 1e-3)).as("result %d against the JVM engine", c.resultId()).isLessThanOrEqualTo(0);
+        }
+    }
+
+    private void screenshot(String name) throws IOException {
+        Path dir = Path.of("target", "screenshots");
+        Files.createDirectories(dir);
+        Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), dir.resolve(name + ".png"),
+                StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static Path temp(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

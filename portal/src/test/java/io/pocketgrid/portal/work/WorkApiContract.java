@@ -1,0 +1,195 @@
+package io.pocketgrid.portal.work;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pocketgrid.portal.support.ApiClient;
+import io.pocketgrid.portal.support.ApiClient.Response;
+import io.pocketgrid.portal.support.StoredResults;
+import io.pocketgrid.portal.storage.BlobStore;
+import io.pocketgrid.worker.engine.Model;
+import io.pocketgrid.worker.engine.Tensor;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The worker protocol against a running portal with a real database: the whole loop, then every
+ * kind of bad request, each answered with its 4xx and leaving the stored state as it was.
+ * Subclasses choose the database.
+ */
+abstract class WorkApiContract {
+
+    static final long MAX_RESULT_BYTES = 1 << 20;
+
+    @Value("${local.server.port}")
+    int port;
+
+    @Value("${pocketgrid.data-dir}")
+    Path dataDir;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    ApiClient api;
+    StoredResults stored;
+
+    @BeforeEach
+    void connect() {
+        api = new ApiClient(port);
+        stored = new StoredResults(jdbc, dataDir);
+    }
+
+    @Test
+    void leaseComputeSubmitStoresTheEngineOutput() {
+        String token = api.registerVolunteer();
+        JsonNode lease = lease(token);
+
+        Response model = api.get(lease.get("modelUrl").asString(), null);
+        assertThat(model.status()).isEqualTo(200);
+        assertThat(BlobStore.sha256Hex(model.body())).isEqualTo(lease.get("modelSha256").asString());
+
+        Response input = api.get(lease.get("inputUrl").asString(), token);
+        assertThat(input.status()).isEqualTo(200);
+        int[] inputDims = ints(lease.get("inputDims"));
+        assertThat(input.tensorDims()).isEqualTo(csv(inputDims));
+        assertThat(input.body()).hasSize(4 * Tensor.sizeOf(inputDims));
+
+        Tensor out = Model.load(model.body()).run(Map.of(lease.get("inputName").asString(),
+                Tensor.ofFloats(ApiClient.floats(input.body()), inputDims))).get(lease.get("outputName").asString());
+        assertThat(out.dims()).containsExactly(ints(lease.get("outputDims")));
+
+        int before = stored.count();
+        Response r = submit(token, lease, out.dims(), ApiClient.floats(out.floats()));
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().get("status").asString()).isEqualTo("PENDING");
+        assertThat(r.json().get("creditPending").asBoolean()).isTrue();
+        assertThat(stored.count()).isEqualTo(before + 1);
+        StoredResults.Checked last = stored.recomputeAll().getLast();
+        assertThat(last.stored()).containsExactly(out.floats());
+        assertThat(last.worstExcess(0, 0)).isLessThanOrEqualTo(0);
+
+        JsonNode next = lease(token);
+        assertThat(next.get("taskId").asLong()).isNotEqualTo(lease.get("taskId").asLong());
+    }
+
+    @Test
+    void malformedJsonIsRefusedAndLeasesNothing() {
+        String token = api.registerVolunteer();
+        int assignments = assignments();
+        Response r = api.postJson("/api/v1/work/lease", token, "{\"cores\": 4,");
+        assertError(r, 400, "INVALID_JSON");
+        assertThat(assignments()).isEqualTo(assignments);
+    }
+
+    @Test
+    void callsWithoutAVolunteerTokenAreRefused() {
+        assertError(api.postJson("/api/v1/work/lease", null, "{}"), 401, "UNAUTHORIZED");
+        assertError(api.postJson("/api/v1/work/lease", "not-a-token", "{}"), 401, "UNAUTHORIZED");
+    }
+
+    @Test
+    void oversizedBodiesAreRefusedBeforeAnythingIsStored() {
+        String token = api.registerVolunteer();
+        JsonNode lease = lease(token);
+        int results = stored.count();
+        byte[] huge = new byte[(int) MAX_RESULT_BYTES + 4];
+        assertError(api.send("POST", "/api/v1/work/" + lease.get("leaseId").asLong() + "/result",
+                headers(token, lease, "" + huge.length / 4), huge), 413, "TOO_LARGE");
+        byte[] bigJson = ("{\"pad\":\"" + "x".repeat(100_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+        assertError(api.send("POST", "/api/v1/work/lease", Map.of("Authorization", "Bearer " + token,
+                "Content-Type", "application/json"), bigJson), 413, "TOO_LARGE");
+        assertThat(stored.count()).isEqualTo(results);
+    }
+
+    @Test
+    void unknownForgedForeignAndMalformedResultsChangeNothing() {
+        String token = api.registerVolunteer();
+        JsonNode lease = lease(token);
+        int[] dims = ints(lease.get("outputDims"));
+        byte[] good = ApiClient.floats(new float[Tensor.sizeOf(dims)]);
+        int results = stored.count();
+
+        assertError(api.send("POST", "/api/v1/work/987654321/result", headers(token, lease, csv(dims)), good),
+                404, "UNKNOWN_LEASE");
+
+        Map<String, String> forged = headers(token, lease, csv(dims));
+        String real = forged.get("X-Lease-Token");
+        forged.put("X-Lease-Token", real.substring(0, real.length() - 4) + "AAAA");
+        assertError(api.send("POST", resultPath(lease), forged, good), 403, "BAD_LEASE_TOKEN");
+
+        String stranger = api.registerVolunteer();
+        assertError(api.send("POST", resultPath(lease), headers(stranger, lease, csv(dims)), good), 403, "NOT_YOUR_LEASE");
+
+        int[] wrong = dims.clone();
+        wrong[wrong.length - 1] += 1;
+        assertError(api.send("POST", resultPath(lease), headers(token, lease, csv(wrong)),
+                ApiClient.floats(new float[Tensor.sizeOf(wrong)])), 400, "SHAPE_MISMATCH");
+        assertError(api.send("POST", resultPath(lease), headers(token, lease, csv(dims)),
+                Arrays.copyOf(good, good.length - 4)), 400, "SHAPE_MISMATCH");
+
+        float[] nan = new float[Tensor.sizeOf(dims)];
+        nan[3] = Float.NaN;
+        assertError(api.send("POST", resultPath(lease), headers(token, lease, csv(dims)), ApiClient.floats(nan)),
+                400, "NON_FINITE");
+        assertThat(stored.count()).isEqualTo(results);
+
+        // nothing above spoiled the lease: the real result is still accepted, once
+        assertThat(api.send("POST", resultPath(lease), headers(token, lease, csv(dims)), good).status()).isEqualTo(200);
+        assertError(api.send("POST", resultPath(lease), headers(token, lease, csv(dims)), good), 409, "ALREADY_SUBMITTED");
+        assertThat(stored.count()).isEqualTo(results + 1);
+    }
+
+    private JsonNode lease(String token) {
+        Response r = api.postJson("/api/v1/work/lease", token, "{\"cores\": 2}");
+        assertThat(r.status()).as("lease status").isEqualTo(200);
+        return r.json();
+    }
+
+    private Response submit(String token, JsonNode lease, int[] dims, byte[] body) {
+        return api.send("POST", resultPath(lease), headers(token, lease, csv(dims)), body);
+    }
+
+    private static String resultPath(JsonNode lease) {
+        return "/api/v1/work/" + lease.get("leaseId").asLong() + "/result";
+    }
+
+    private static Map<String, String> headers(String token, JsonNode lease, String dims) {
+        Map<String, String> h = new HashMap<>();
+        h.put("Authorization", "Bearer " + token);
+        h.put("Content-Type", "application/octet-stream");
+        h.put("X-Lease-Token", lease.get("leaseToken").asString());
+        h.put("X-Tensor-Dims", dims);
+        h.put("X-Elapsed-Ms", "12");
+        return h;
+    }
+
+    private int assignments() {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM assignment", Integer.class);
+    }
+
+    private static void assertError(Response r, int status, String code) {
+        assertThat(r.status()).as("HTTP status").isEqualTo(status);
+        assertThat(r.error()).isEqualTo(code);
+        assertThat(r.json().get("message").asString()).isNotBlank();
+    }
+
+    private static int[] ints(JsonNode array) {
+        int[] v = new int[array.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = array.get(i).asInt();
+        }
+        return v;
+    }
+
+    private static String csv(int[] dims) {
+        return String.join(",", Arrays.stream(dims).mapToObj(Integer::toString).toList());
+    }
+}
