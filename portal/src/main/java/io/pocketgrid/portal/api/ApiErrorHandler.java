@@ -11,6 +11,9 @@ import org.springframework.web.bind.MissingRequestHeaderException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
+import org.springframework.web.multipart.support.MissingServletRequestPartException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /** Maps every failure of the REST API to a 4xx/5xx with {@code {"error", "message"}}, in one place. */
@@ -37,6 +40,22 @@ class ApiErrorHandler {
     @ExceptionHandler(BodyTooLargeException.class)
     ResponseEntity<ApiError> tooLarge(BodyTooLargeException e) {
         return respond(HttpStatus.CONTENT_TOO_LARGE, "TOO_LARGE", e.getMessage());
+    }
+
+    @ExceptionHandler(MaxUploadSizeExceededException.class)
+    ResponseEntity<ApiError> uploadTooLarge(MaxUploadSizeExceededException e) {
+        return respond(HttpStatus.CONTENT_TOO_LARGE, "TOO_LARGE", "the upload is larger than the portal accepts");
+    }
+
+    @ExceptionHandler(MissingServletRequestPartException.class)
+    ResponseEntity<ApiError> missingPart(MissingServletRequestPartException e) {
+        return respond(HttpStatus.BAD_REQUEST, "MISSING_PART", "the multipart part '" + e.getRequestPartName()
+                + "' is required");
+    }
+
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<ApiError> multipart(MultipartException e) {
+        return respond(HttpStatus.BAD_REQUEST, "BAD_MULTIPART", "the request is not a readable multipart upload");
     }
 
     @ExceptionHandler(MissingRequestHeaderException.class)

@@ -30,7 +30,10 @@ class BodyLimitFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith("/api/");
+        // owner uploads are bounded by the multipart limits and pocketgrid.upload.* instead
+        String type = request.getContentType();
+        return !request.getRequestURI().startsWith("/api/")
+                || (type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/"));
     }
 
     @Override

@@ -32,11 +32,12 @@ class DemoProject implements ApplicationRunner {
         if (!properties.demoProject() || !projects.all().isEmpty()) {
             return;
         }
-        byte[] model = new ClassPathResource("demo/" + properties.demoModel() + ".onnx").getContentAsByteArray();
-        try (InputStream inputs = new ClassPathResource("demo/inputs.npy").getInputStream()) {
-            Project p = projects.create(NAME, "Classifies 2,000 Fashion-MNIST test images (clothing photos, 28×28)"
-                    + " with a small " + properties.demoModel().toUpperCase() + ". Bundled with PocketGrid.",
-                    model, inputs, ProjectSettings.defaults());
+        try (InputStream model = new ClassPathResource("demo/" + properties.demoModel() + ".onnx").getInputStream();
+             InputStream inputs = new ClassPathResource("demo/inputs.npy").getInputStream();
+             InputStream labels = new ClassPathResource("demo/labels.npy").getInputStream()) {
+            Project p = projects.create(new ProjectService.Upload(null, NAME, "Classifies 2,000 Fashion-MNIST test"
+                    + " images (clothing photos, 28×28) with a small " + properties.demoModel().toUpperCase()
+                    + ". Bundled with PocketGrid.", model, inputs, labels, ProjectSettings.defaults()));
             log.info("Created the demo project {} ({} tasks of {} images)", p.getId(),
                     (p.getItemCount() + p.getInputsPerTask() - 1) / p.getInputsPerTask(), p.getInputsPerTask());
         }

@@ -75,11 +75,30 @@ public class Project {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
+    @Column(name = "owner_id")
+    private Long ownerId;
+
+    @Column(name = "max_errors", nullable = false)
+    private int maxErrors;
+
+    @Column(nullable = false)
+    private int priority;
+
+    @Column(name = "labels_sha256")
+    private String labelsSha256;
+
+    @Column(name = "labels_offset")
+    private Long labelsOffset;
+
+    @Column(name = "completed_at")
+    private Instant completedAt;
+
     protected Project() {
     }
 
-    Project(String name, String description, ModelFacts model, InputFacts input, ProjectSettings settings,
-            Instant createdAt) {
+    Project(Long ownerId, String name, String description, ModelFacts model, InputFacts input, LabelFacts labels,
+            ProjectSettings settings, Instant createdAt) {
+        this.ownerId = ownerId;
         this.name = name;
         this.description = description;
         this.status = ProjectStatus.RUNNING;
@@ -98,7 +117,53 @@ public class Project {
         this.atol = settings.atol();
         this.rtol = settings.rtol();
         this.deadlineSeconds = settings.deadlineSeconds();
+        this.maxErrors = settings.maxErrors();
+        this.priority = settings.priority();
+        if (labels != null) {
+            this.labelsSha256 = labels.sha256();
+            this.labelsOffset = labels.dataOffset();
+        }
         this.createdAt = createdAt;
+    }
+
+    public Long getOwnerId() {
+        return ownerId;
+    }
+
+    public int getMaxErrors() {
+        return maxErrors;
+    }
+
+    public int getPriority() {
+        return priority;
+    }
+
+    public String getLabelsSha256() {
+        return labelsSha256;
+    }
+
+    public Long getLabelsOffset() {
+        return labelsOffset;
+    }
+
+    public Instant getCreatedAt() {
+        return createdAt;
+    }
+
+    public Instant getCompletedAt() {
+        return completedAt;
+    }
+
+    public double getAtol() {
+        return atol;
+    }
+
+    public double getRtol() {
+        return rtol;
+    }
+
+    void setStatus(ProjectStatus status) {
+        this.status = status;
     }
 
     public Long getId() {

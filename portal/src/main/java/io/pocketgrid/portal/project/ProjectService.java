@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -36,25 +37,133 @@ public class ProjectService {
         this.clock = clock;
     }
 
+    /** What an upload consists of; the streams are read once, straight to disk. */
+    public record Upload(Long ownerId, String name, String description, InputStream model, InputStream inputs,
+                         InputStream labels, ProjectSettings settings) {
+    }
+
     /**
-     * Checks the model with the engine, stores model and inputs content-addressed, and creates the
-     * project RUNNING with its tasks. Nothing is created when a check fails.
+     * Checks the model with the engine, stores model, inputs and labels content-addressed, and
+     * creates the project RUNNING with its tasks. When a check fails nothing is created, and the
+     * files this upload stored are removed again unless another project uses them.
      */
     @Transactional
-    public Project create(String name, String description, byte[] onnx, InputStream inputsNpy,
-                          ProjectSettings settings) {
-        Model model = load(onnx);
-        String inputsSha = blobs.put(inputsNpy);
-        InputFacts input = inputFacts(inputsSha);
-        ValueInfo modelInput = model.inputs().get(0);
-        checkItemDims(modelInput, input.itemDims());
-        ValueInfo modelOutput = model.outputs().get(0);
-        int[] outputItemDims = outputItemDims(model, modelInput.name(), modelOutput.name(), input.itemDims());
-        ModelFacts facts = new ModelFacts(blobs.put(onnx), modelInput.name(), modelOutput.name(), outputItemDims,
-                model.flopsPerItem());
-        Project project = projects.save(new Project(name, description, facts, input, settings, clock.instant()));
-        createTasks(project);
-        return project;
+    public Project create(Upload upload) {
+        ProjectSettings settings = upload.settings() == null ? ProjectSettings.defaults() : upload.settings().resolved();
+        String name = upload.name() == null || upload.name().isBlank() ? "Untitled project" : upload.name().strip();
+        if (name.length() > 200 || (upload.description() != null && upload.description().length() > 4000)) {
+            throw ApiException.badRequest("BAD_SETTINGS", "a name has at most 200 characters, a description 4000");
+        }
+        List<String> stored = new ArrayList<>();
+        try {
+            String modelSha = store(upload.model(), stored);
+            Model model = load(readAll(blobs.require(modelSha)));
+            InputFacts input = inputFacts(store(upload.inputs(), stored));
+            ValueInfo modelInput = model.inputs().get(0);
+            checkItemDims(modelInput, input.itemDims());
+            ValueInfo modelOutput = model.outputs().get(0);
+            int[] outputItemDims = outputItemDims(model, modelInput.name(), modelOutput.name(), input.itemDims());
+            LabelFacts labels = upload.labels() == null ? null : labelFacts(store(upload.labels(), stored), input.itemCount());
+            ModelFacts facts = new ModelFacts(modelSha, modelInput.name(), modelOutput.name(), outputItemDims,
+                    flops(model, input.itemDims()));
+            Project project = projects.save(new Project(upload.ownerId(), name,
+                    upload.description() == null ? "" : upload.description().strip(), facts, input, labels, settings,
+                    clock.instant()));
+            createTasks(project);
+            return project;
+        } catch (RuntimeException e) {
+            stored.forEach(this::removeIfUnused);
+            throw e;
+        }
+    }
+
+    /** Pauses, resumes or cancels a project; only its owner or an admin may. */
+    @Transactional
+    public Project changeStatus(long projectId, long accountId, boolean admin, ProjectStatus target) {
+        requireOwner(projectId, accountId, admin);
+        Project p = projects.findById(projectId).orElseThrow();
+        ProjectStatus from = p.getStatus();
+        boolean allowed = switch (target) {
+            case PAUSED -> from == ProjectStatus.RUNNING;
+            case RUNNING -> from == ProjectStatus.PAUSED;
+            case CANCELLED -> from == ProjectStatus.RUNNING || from == ProjectStatus.PAUSED || from == ProjectStatus.DRAFT;
+            default -> false;
+        };
+        if (!allowed) {
+            throw new ApiException(HttpStatus.CONFLICT, "BAD_STATE", "a " + from + " project cannot become " + target);
+        }
+        p.setStatus(target);
+        if (target == ProjectStatus.CANCELLED) {
+            jdbc.update("UPDATE task SET status = 'CANCELLED' WHERE project_id = ? AND status = 'OPEN'", projectId);
+        }
+        return p;
+    }
+
+    /** 404 for an unknown project, 403 unless the account owns it or is an admin. */
+    @Transactional(readOnly = true)
+    public void requireOwner(long projectId, long accountId, boolean admin) {
+        Project p = projects.findById(projectId).orElseThrow(() -> notFound(projectId));
+        if (!admin && (p.getOwnerId() == null || p.getOwnerId() != accountId)) {
+            throw new ApiException(HttpStatus.FORBIDDEN, "NOT_YOUR_PROJECT", "only the project's owner may do this");
+        }
+    }
+
+    static ApiException notFound(long projectId) {
+        return new ApiException(HttpStatus.NOT_FOUND, "UNKNOWN_PROJECT", "there is no project " + projectId);
+    }
+
+    private String store(InputStream in, List<String> stored) {
+        String sha = blobs.put(in);
+        stored.add(sha);
+        return sha;
+    }
+
+    private void removeIfUnused(String sha) {
+        Integer uses = jdbc.queryForObject("SELECT COUNT(*) FROM project WHERE model_sha256 = ? OR input_sha256 = ?"
+                + " OR labels_sha256 = ?", Integer.class, sha, sha, sha);
+        if (uses != null && uses == 0) {
+            blobs.delete(sha);
+        }
+    }
+
+    private static byte[] readAll(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** FLOPs per item, counted on the item shape the project really uses. */
+    private static long flops(Model model, int[] itemDims) {
+        try {
+            return model.flopsPerItem();
+        } catch (EngineException e) {
+            throw ApiException.badRequest("BAD_MODEL", "cannot count the model's FLOPs: " + e.getMessage());
+        }
+    }
+
+    private LabelFacts labelFacts(String sha, int itemCount) {
+        Path file = blobs.require(sha);
+        try (InputStream in = Files.newInputStream(file)) {
+            NpyHeader header = NpyHeader.read(in);
+            int width = switch (header.descr()) {
+                case "<i8" -> 8;
+                case "<i4" -> 4;
+                default -> throw ApiException.badRequest("BAD_NPY", "labels must be int64 or int32, this file has '"
+                        + header.descr() + "'");
+            };
+            if (header.shape().length != 1 || header.shape()[0] != itemCount) {
+                throw ApiException.badRequest("INPUT_MISMATCH", "labels need shape (" + itemCount + ",) to match the inputs, not "
+                        + Arrays.toString(header.shape()));
+            }
+            if (Files.size(file) != header.dataOffset() + (long) width * itemCount) {
+                throw ApiException.badRequest("BAD_NPY", "the labels file is truncated");
+            }
+            return new LabelFacts(sha, header.dataOffset());
+        } catch (IOException e) {
+            throw ApiException.badRequest("BAD_NPY", "the labels file is truncated or unreadable");
+        }
     }
 
     @Transactional(readOnly = true)

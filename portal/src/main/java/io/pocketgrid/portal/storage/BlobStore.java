@@ -74,6 +74,11 @@ public class BlobStore {
         return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
     }
 
+    /** Removes a blob; used only when an upload that stored it failed and nothing refers to it. */
+    public void delete(String sha256) {
+        find(sha256).ifPresent(BlobStore::deleteQuietly);
+    }
+
     public Path require(String sha256) {
         return find(sha256).orElseThrow(() -> new IllegalStateException("blob " + sha256 + " is missing"));
     }

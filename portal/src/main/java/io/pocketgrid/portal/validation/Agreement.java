@@ -26,7 +26,8 @@ public record Agreement(double atol, double rtol, int itemSize, boolean classVec
         return true;
     }
 
-    static int argmax(float[] v, int start, int length) {
+    /** Index of the largest of {@code v[start … start+length)}; the first one on ties. */
+    public static int argmax(float[] v, int start, int length) {
         int best = 0;
         for (int i = 1; i < length; i++) {
             if (v[start + i] > v[start + best]) {

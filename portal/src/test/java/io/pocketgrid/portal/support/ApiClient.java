@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -31,7 +32,8 @@ public final class ApiClient {
         headers.forEach(b::header);
         try {
             HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-            return new Response(r.statusCode(), r.body(), r.headers().firstValue("X-Tensor-Dims").orElse(null));
+            return new Response(r.statusCode(), r.body(), r.headers().firstValue("X-Tensor-Dims").orElse(null),
+                    r.headers().firstValue("X-Missing-Rows").orElse(null));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -48,6 +50,46 @@ public final class ApiClient {
 
     public Response get(String path, String bearer) {
         return send("GET", path, bearer == null ? Map.of() : Map.of("Authorization", "Bearer " + bearer), null);
+    }
+
+    /** One part of a multipart upload; {@code contentType} null for a plain file part. */
+    public record Part(String name, String fileName, String contentType, byte[] bytes) {
+    }
+
+    public Response multipart(String path, String bearer, List<Part> parts) {
+        String boundary = "pocketgrid" + System.nanoTime();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        for (Part p : parts) {
+            StringBuilder head = new StringBuilder("--").append(boundary).append("\r\n")
+                    .append("Content-Disposition: form-data; name=\"").append(p.name()).append('"');
+            if (p.fileName() != null) {
+                head.append("; filename=\"").append(p.fileName()).append('"');
+            }
+            head.append("\r\nContent-Type: ").append(p.contentType() == null ? "application/octet-stream" : p.contentType())
+                    .append("\r\n\r\n");
+            body.writeBytes(head.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            body.writeBytes(p.bytes());
+            body.writeBytes("\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        body.writeBytes(("--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Map<String, String> headers = new java.util.HashMap<>();
+        headers.put("Content-Type", "multipart/form-data; boundary=" + boundary);
+        if (bearer != null) {
+            headers.put("Authorization", "Bearer " + bearer);
+        }
+        return send("POST", path, headers, body.toByteArray());
+    }
+
+    /** A new owner account and an API token for it. */
+    public String ownerToken(String username) {
+        Response created = postJson("/api/v1/accounts", null,
+                "{\"username\":\"" + username + "\",\"password\":\"correct horse battery\"}");
+        if (created.status() != 201) {
+            throw new IllegalStateException("sign-up failed: " + created.status());
+        }
+        Response token = postJson("/api/v1/auth/tokens", null,
+                "{\"username\":\"" + username + "\",\"password\":\"correct horse battery\"}");
+        return token.json().get("token").asString();
     }
 
     /** A new anonymous volunteer's token. */
@@ -72,7 +114,7 @@ public final class ApiClient {
     }
 
     /** One HTTP answer. */
-    public record Response(int status, byte[] body, String tensorDims) {
+    public record Response(int status, byte[] body, String tensorDims, String missingRows) {
 
         public JsonNode json() {
             return JSON.readTree(body);

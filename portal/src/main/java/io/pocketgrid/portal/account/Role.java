@@ -1,0 +1,5 @@
+package io.pocketgrid.portal.account;
+
+public enum Role {
+    OWNER, ADMIN
+}

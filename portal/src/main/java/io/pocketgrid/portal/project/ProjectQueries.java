@@ -1,0 +1,214 @@
+package io.pocketgrid.portal.project;
+
+import io.pocketgrid.portal.storage.BlobStore;
+import io.pocketgrid.portal.validation.Agreement;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Read side of projects: progress, accuracy and the results file. */
+@Service
+public class ProjectQueries {
+
+    private static final Duration THROUGHPUT_WINDOW = Duration.ofMinutes(10);
+
+    private final ProjectRepository projects;
+    private final JdbcTemplate jdbc;
+    private final BlobStore blobs;
+    private final Clock clock;
+
+    ProjectQueries(ProjectRepository projects, JdbcTemplate jdbc, BlobStore blobs, Clock clock) {
+        this.projects = projects;
+        this.jdbc = jdbc;
+        this.blobs = blobs;
+        this.clock = clock;
+    }
+
+    @Transactional(readOnly = true)
+    public List<ProjectProgress> all() {
+        return projects.findAll().stream().map(this::progress).toList();
+    }
+
+    @Transactional(readOnly = true)
+    public ProjectProgress progress(long projectId) {
+        return progress(projects.findById(projectId).orElseThrow(() -> ProjectService.notFound(projectId)));
+    }
+
+    private ProjectProgress progress(Project p) {
+        int[] counts = new int[3];
+        jdbc.query("SELECT status, COUNT(*) FROM task WHERE project_id = ? GROUP BY status", rs -> {
+            switch (rs.getString(1)) {
+                case "VALIDATED" -> counts[0] = rs.getInt(2);
+                case "FAILED" -> counts[1] = rs.getInt(2);
+                case "OPEN" -> counts[2] = rs.getInt(2);
+                default -> { }
+            }
+        }, p.getId());
+        int tasks = (p.getItemCount() + p.getInputsPerTask() - 1) / p.getInputsPerTask();
+        Integer received = jdbc.queryForObject("SELECT COUNT(*) FROM result r JOIN task t ON t.id = r.task_id"
+                + " WHERE t.project_id = ?", Integer.class, p.getId());
+        Long recentItems = jdbc.queryForObject("SELECT COALESCE(SUM(end_item - start_item), 0) FROM task"
+                + " WHERE project_id = ? AND validated_at > ?", Long.class, p.getId(),
+                clock.instant().minus(THROUGHPUT_WINDOW).atOffset(ZoneOffset.UTC));
+        List<Long> failed = jdbc.queryForList("SELECT id FROM task WHERE project_id = ? AND status = 'FAILED'"
+                + " ORDER BY id FETCH FIRST 100 ROWS ONLY", Long.class, p.getId());
+        int[] accuracy = accuracy(p);
+        return new ProjectProgress(p.getId(), p.getName(), p.getDescription(), p.getStatus(), p.getItemCount(),
+                p.getInputsPerTask(), tasks, counts[0], counts[1], counts[2], received == null ? 0 : received,
+                tasks == 0 ? 0 : (double) counts[0] / tasks, recentItems / (double) THROUGHPUT_WINDOW.toSeconds(),
+                accuracy == null || accuracy[1] == 0 ? null : (double) accuracy[0] / accuracy[1],
+                accuracy == null ? 0 : accuracy[1], p.getFlopsPerItem(), p.getReplication(), p.getQuorum(),
+                p.getPriority(), p.getCreatedAt(), p.getCompletedAt(), failed);
+    }
+
+    /** {correct, counted} over validated tasks, or null when the project has no labels. */
+    private int[] accuracy(Project p) {
+        if (p.getLabelsSha256() == null) {
+            return null;
+        }
+        int itemSize = (int) Dims.size(p.getOutputItemDims());
+        if (itemSize < 2) {
+            return null;
+        }
+        int[] tally = new int[2];
+        try (RandomAccessFile labels = new RandomAccessFile(blobs.require(p.getLabelsSha256()).toFile(), "r")) {
+            long width = (labels.length() - p.getLabelsOffset()) / p.getItemCount();
+            for (CanonicalSlice slice : canonical(p)) {
+                float[] out = floats(slice.sha256());
+                for (int i = 0; i < slice.end() - slice.start(); i++) {
+                    labels.seek(p.getLabelsOffset() + width * (slice.start() + i));
+                    long label = width == 8 ? Long.reverseBytes(labels.readLong()) : Integer.reverseBytes(labels.readInt());
+                    if (Agreement.argmax(out, i * itemSize, itemSize) == label) {
+                        tally[0]++;
+                    }
+                    tally[1]++;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return tally;
+    }
+
+    /**
+     * Writes the project's outputs as one {@code .npy} (float32, input order). Rows of tasks not
+     * yet validated are NaN; the returned list names them as {@code [start, end)} ranges.
+     */
+    @Transactional(readOnly = true)
+    public ResultsFile results(long projectId) {
+        Project p = projects.findById(projectId).orElseThrow(() -> ProjectService.notFound(projectId));
+        List<CanonicalSlice> slices = canonical(p);
+        List<int[]> missing = new ArrayList<>();
+        int next = 0;
+        for (CanonicalSlice s : slices) {
+            if (s.start() > next) {
+                missing.add(new int[] {next, s.start()});
+            }
+            next = s.end();
+        }
+        if (next < p.getItemCount()) {
+            missing.add(new int[] {next, p.getItemCount()});
+        }
+        return new ResultsFile(p, slices, missing);
+    }
+
+    /** A results download ready to stream. */
+    public final class ResultsFile {
+        private final Project project;
+        private final List<CanonicalSlice> slices;
+        private final List<int[]> missing;
+
+        ResultsFile(Project project, List<CanonicalSlice> slices, List<int[]> missing) {
+            this.project = project;
+            this.slices = slices;
+            this.missing = missing;
+        }
+
+        public List<int[]> missing() {
+            return missing;
+        }
+
+        public String fileName() {
+            return "project-" + project.getId() + "-" + project.getOutputName().replaceAll("[^A-Za-z0-9_.-]", "_") + ".npy";
+        }
+
+        public void writeTo(OutputStream out) throws IOException {
+            int[] itemDims = project.getOutputItemDims();
+            int itemBytes = (int) (4 * Dims.size(itemDims));
+            out.write(npyHeader(Dims.prepend(project.getItemCount(), itemDims)));
+            byte[] nanRow = nanRow(itemBytes);
+            int next = 0;
+            for (CanonicalSlice s : slices) {
+                for (; next < s.start(); next++) {
+                    out.write(nanRow);
+                }
+                Files.copy(blobs.require(s.sha256()), out);
+                next = s.end();
+            }
+            for (; next < project.getItemCount(); next++) {
+                out.write(nanRow);
+            }
+        }
+    }
+
+    private List<CanonicalSlice> canonical(Project p) {
+        return jdbc.query("SELECT t.start_item, t.end_item, r.output_sha256 FROM task t JOIN result r"
+                        + " ON r.id = t.canonical_result_id WHERE t.project_id = ? AND t.status = 'VALIDATED'"
+                        + " ORDER BY t.start_item",
+                (rs, i) -> new CanonicalSlice(rs.getInt(1), rs.getInt(2), rs.getString(3)), p.getId());
+    }
+
+    static byte[] npyHeader(int[] shape) {
+        StringBuilder dict = new StringBuilder("{'descr': '<f4', 'fortran_order': False, 'shape': (");
+        for (int d : shape) {
+            dict.append(d).append(", ");
+        }
+        if (shape.length > 1) {
+            dict.setLength(dict.length() - 1);
+        }
+        dict.append("), }");
+        int total = 10 + dict.length() + 1;
+        int padded = (total + 63) / 64 * 64;
+        dict.append(" ".repeat(padded - total)).append('\n');
+        byte[] text = dict.toString().getBytes(StandardCharsets.ISO_8859_1);
+        ByteBuffer b = ByteBuffer.allocate(10 + text.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
+        b.putShort((short) text.length).put(text);
+        return b.array();
+    }
+
+    private static byte[] nanRow(int bytes) {
+        ByteBuffer b = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        while (b.hasRemaining()) {
+            b.putFloat(Float.NaN);
+        }
+        return b.array();
+    }
+
+    private float[] floats(String sha) throws IOException {
+        byte[] bytes = Files.readAllBytes(blobs.require(sha));
+        float[] f = new float[bytes.length / 4];
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
+        return f;
+    }
+
+    private record CanonicalSlice(int start, int end, String sha256) {
+    }
+
+    static String ranges(List<int[]> missing) {
+        return String.join(",", missing.stream().map(r -> r[0] + "-" + r[1]).toList());
+    }
+}

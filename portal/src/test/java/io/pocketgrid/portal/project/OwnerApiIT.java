@@ -1,0 +1,216 @@
+package io.pocketgrid.portal.project;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pocketgrid.portal.support.ApiClient;
+import io.pocketgrid.portal.support.ApiClient.Part;
+import io.pocketgrid.portal.support.ApiClient.Response;
+import io.pocketgrid.worker.engine.Model;
+import io.pocketgrid.worker.engine.Npy;
+import io.pocketgrid.worker.engine.Tensor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The owner REST API on a real portal (H2): sign up, upload a model with inputs and labels,
+ * follow progress while volunteers compute, download results in input order, steer the project;
+ * and every bad upload refused with its code, leaving no project and no file behind.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class OwnerApiIT {
+
+    private static final int ITEMS = 100;
+    private static final String DATA_DIR = temp();
+    private static byte[] model;
+    private static Tensor inputs;
+    private static long[] labels;
+
+    @Value("${local.server.port}")
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    ApiClient api;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("pocketgrid.data-dir", () -> DATA_DIR);
+        registry.add("pocketgrid.demo-project", () -> "false");
+    }
+
+    @BeforeAll
+    static void demoData() throws IOException {
+        model = new ClassPathResource("demo/mlp.onnx").getContentAsByteArray();
+        Tensor all = Npy.read(new ClassPathResource("demo/inputs.npy").getContentAsByteArray());
+        int itemSize = 28 * 28;
+        inputs = Tensor.ofFloats(Arrays.copyOf(all.floats(), ITEMS * itemSize), ITEMS, 1, 28, 28);
+        labels = Arrays.copyOf(Npy.read(new ClassPathResource("demo/labels.npy").getContentAsByteArray()).longs(), ITEMS);
+    }
+
+    @BeforeEach
+    void connect() {
+        api = new ApiClient(port);
+    }
+
+    @Test
+    void ownerUploadsFollowsAndDownloadsResultsInInputOrder() {
+        String owner = api.ownerToken("ada" + System.nanoTime() % 100000);
+        Response created = upload(owner, model, Npy.write(inputs), Npy.write(Tensor.ofLongs(labels, ITEMS)),
+                "{\"name\":\"Shirts\",\"inputsPerTask\":10,\"replication\":1,\"quorum\":1}");
+        assertThat(created.status()).isEqualTo(201);
+        JsonNode project = created.json();
+        long id = project.get("id").asLong();
+        assertThat(project.get("tasks").asInt()).isEqualTo(10);
+        assertThat(project.get("status").asString()).isEqualTo("RUNNING");
+        assertThat(project.get("flopsPerItem").asLong()).isEqualTo(Model.load(model).flopsPerItem());
+
+        String volunteer = api.registerVolunteer();
+        computeTasks(volunteer, 4);
+        Response partial = api.get("/api/v1/projects/" + id + "/results", owner);
+        assertThat(partial.status()).isEqualTo(200);
+        Tensor partialOut = Npy.read(partial.body());
+        assertThat(partialOut.dims()).containsExactly(ITEMS, 10);
+        assertThat(partial.missingRows()).isEqualTo("40-100");
+        assertThat(partialOut.floats()[40 * 10]).isNaN();
+
+        computeTasks(volunteer, 100);
+        JsonNode done = api.get("/api/v1/projects/" + id, null).json();
+        assertThat(done.get("status").asString()).isEqualTo("COMPLETED");
+        assertThat(done.get("tasksValidated").asInt()).isEqualTo(10);
+        assertThat(done.get("progress").asDouble()).isEqualTo(1.0);
+
+        Response results = api.get("/api/v1/projects/" + id + "/results", owner);
+        assertThat(results.missingRows()).isEmpty();
+        float[] expected = Model.load(model).run(Map.of("input", inputs)).get("logits").floats();
+        assertThat(Npy.read(results.body()).floats()).containsExactly(expected);
+
+        int correct = 0;
+        for (int i = 0; i < ITEMS; i++) {
+            int best = 0;
+            for (int c = 1; c < 10; c++) {
+                best = expected[i * 10 + c] > expected[i * 10 + best] ? c : best;
+            }
+            correct += best == labels[i] ? 1 : 0;
+        }
+        assertThat(done.get("accuracy").asDouble()).isEqualTo(correct / (double) ITEMS);
+        assertThat(done.get("accuracyItems").asInt()).isEqualTo(ITEMS);
+    }
+
+    @Test
+    void pausedProjectsLeaseNothingAndOnlyTheirOwnerMaySteerThem() {
+        String owner = api.ownerToken("grace" + System.nanoTime() % 100000);
+        String other = api.ownerToken("mallory" + System.nanoTime() % 100000);
+        long id = upload(owner, model, Npy.write(inputs), null, "{\"inputsPerTask\":50}").json().get("id").asLong();
+
+        assertThat(api.postJson("/api/v1/projects/" + id + "/pause", other, null).error()).isEqualTo("NOT_YOUR_PROJECT");
+        assertThat(api.postJson("/api/v1/projects/" + id + "/pause", null, null).status()).isEqualTo(401);
+        assertThat(api.postJson("/api/v1/projects/" + id + "/pause", owner, null).json().get("status").asString())
+                .isEqualTo("PAUSED");
+        String volunteer = api.registerVolunteer();
+        assertThat(api.postJson("/api/v1/work/lease", volunteer, "{}").status()).isEqualTo(204);
+        assertThat(api.postJson("/api/v1/projects/" + id + "/resume", owner, null).json().get("status").asString())
+                .isEqualTo("RUNNING");
+        assertThat(api.postJson("/api/v1/work/lease", volunteer, "{}").status()).isEqualTo(200);
+        assertThat(api.postJson("/api/v1/projects/" + id + "/cancel", owner, null).json().get("status").asString())
+                .isEqualTo("CANCELLED");
+        assertThat(api.postJson("/api/v1/projects/" + id + "/resume", owner, null).error()).isEqualTo("BAD_STATE");
+        assertThat(api.get("/api/v1/projects/" + id + "/results", other).error()).isEqualTo("NOT_YOUR_PROJECT");
+    }
+
+    @Test
+    void badUploadsAreRefusedByNameAndLeaveNothingBehind() throws IOException {
+        String owner = api.ownerToken("turing" + System.nanoTime() % 100000);
+        byte[] goodInputs = Npy.write(inputs);
+        int projects = jdbc.queryForObject("SELECT COUNT(*) FROM project", Integer.class);
+        long files = blobCount();
+
+        assertThat(upload(null, model, goodInputs, null, null).error()).isEqualTo("UNAUTHORIZED");
+        Response unsupported = upload(owner, Files.readAllBytes(
+                Path.of("/usr/share/libonnx-testdata/data/node/test_gru_defaults/model.onnx")), goodInputs, null, null);
+        assertThat(unsupported.error()).isEqualTo("UNSUPPORTED_OP");
+        assertThat(unsupported.json().get("message").asString()).contains("GRU");
+        assertThat(upload(owner, "not an onnx file".getBytes(), goodInputs, null, null).error()).isEqualTo("BAD_MODEL");
+        assertThat(upload(owner, model, Npy.write(Tensor.ofFloats(new float[ITEMS * 27 * 28], ITEMS, 1, 27, 28)), null,
+                null).error()).isEqualTo("INPUT_MISMATCH");
+        assertThat(upload(owner, model, Arrays.copyOf(goodInputs, goodInputs.length - 100), null, null).error())
+                .isEqualTo("BAD_NPY");
+        assertThat(upload(owner, model, "garbage".getBytes(), null, null).error()).isEqualTo("BAD_NPY");
+        assertThat(upload(owner, model, goodInputs, Npy.write(Tensor.ofLongs(new long[7], 7)), null).error())
+                .isEqualTo("INPUT_MISMATCH");
+        assertThat(upload(owner, model, goodInputs, null, "{\"quorum\":3,\"replication\":2}").error())
+                .isEqualTo("BAD_SETTINGS");
+        assertThat(api.multipart("/api/v1/projects", owner, List.of(new Part("model", "m.onnx", null, model))).error())
+                .isEqualTo("MISSING_PART");
+
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM project", Integer.class)).isEqualTo(projects);
+        assertThat(blobCount()).isEqualTo(files);
+    }
+
+    private Response upload(String token, byte[] model, byte[] inputs, byte[] labels, String settings) {
+        List<Part> parts = new ArrayList<>();
+        parts.add(new Part("model", "model.onnx", null, model));
+        parts.add(new Part("inputs", "inputs.npy", null, inputs));
+        if (labels != null) {
+            parts.add(new Part("labels", "labels.npy", null, labels));
+        }
+        if (settings != null) {
+            parts.add(new Part("settings", null, "application/json", settings.getBytes()));
+        }
+        return api.multipart("/api/v1/projects", token, parts);
+    }
+
+    /** Leases, computes with the JVM engine and submits up to {@code max} tasks. */
+    private void computeTasks(String volunteer, int max) {
+        Model engine = Model.load(model);
+        for (int i = 0; i < max; i++) {
+            Response r = api.postJson("/api/v1/work/lease", volunteer, "{}");
+            if (r.status() == 204) {
+                return;
+            }
+            JsonNode lease = r.json();
+            int[] dims = new int[lease.get("inputDims").size()];
+            Arrays.setAll(dims, k -> lease.get("inputDims").get(k).asInt());
+            float[] in = ApiClient.floats(api.get(lease.get("inputUrl").asString(), volunteer).body());
+            Tensor out = engine.run(Map.of("input", Tensor.ofFloats(in, dims))).get("logits");
+            Response sent = api.send("POST", "/api/v1/work/" + lease.get("leaseId").asLong() + "/result", Map.of(
+                    "Authorization", "Bearer " + volunteer, "X-Lease-Token", lease.get("leaseToken").asString(),
+                    "X-Tensor-Dims", out.dims()[0] + ",10", "Content-Type", "application/octet-stream"),
+                    ApiClient.floats(out.floats()));
+            assertThat(sent.json().get("status").asString()).isEqualTo("VALID");
+        }
+    }
+
+    private static long blobCount() throws IOException {
+        Path blobs = Path.of(DATA_DIR, "blobs");
+        try (Stream<Path> files = Files.walk(blobs)) {
+            return files.filter(Files::isRegularFile).filter(p -> !blobs.relativize(p).startsWith("tmp")).count();
+        }
+    }
+
+    private static String temp() {
+        try {
+            return Files.createTempDirectory("pocketgrid-owner-it").toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
