@@ -6,7 +6,10 @@ import io.pocketgrid.ledger.merkle.Bytes32;
 import io.pocketgrid.ledger.merkle.EthAddress;
 import io.pocketgrid.ledger.merkle.Keccak256;
 import io.pocketgrid.ledger.merkle.Leaf;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,18 +36,39 @@ public final class LeafExport {
 
     /** The canonical CSV of {@code leaves}. */
     public static String toCsv(List<Leaf> leaves) {
-        StringBuilder csv = new StringBuilder(HEADER.length() + 1 + leaves.size() * 130);
-        csv.append(HEADER).append('\n');
-        for (Leaf leaf : leaves) {
-            csv.append(leaf.accountId().toHex()).append(',').append(leaf.payout().toHex()).append(',')
-                    .append(leaf.amount()).append('\n');
-        }
-        return csv.toString();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(HEADER.length() + 1 + leaves.size() * 136);
+        writeCsv(leaves, out);
+        return out.toString(StandardCharsets.US_ASCII);
     }
 
-    /** Keccak-256 of the canonical CSV of {@code leaves}. */
+    /** Writes the canonical CSV of {@code leaves} to {@code out} (not closed). */
+    public static void writeCsv(List<Leaf> leaves, OutputStream out) {
+        try {
+            out.write((HEADER + "\n").getBytes(StandardCharsets.US_ASCII));
+            for (Leaf leaf : leaves) {
+                String line = leaf.accountId().toHex() + ',' + leaf.payout().toHex() + ',' + leaf.amount() + '\n';
+                out.write(line.getBytes(StandardCharsets.US_ASCII));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Keccak-256 of the canonical CSV of {@code leaves}, streamed (the CSV is never held whole). */
     public static Bytes32 hash(List<Leaf> leaves) {
-        return hash(toCsv(leaves).getBytes(StandardCharsets.UTF_8));
+        Keccak256 keccak = new Keccak256();
+        writeCsv(leaves, new OutputStream() {
+            @Override
+            public void write(int b) {
+                keccak.update(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                keccak.update(b, off, len);
+            }
+        });
+        return Bytes32.of(keccak.digest());
     }
 
     /** Keccak-256 of an export file's bytes. */

@@ -143,4 +143,21 @@ class ModelTest {
     void listsSupportedOps() {
         assertThat(Model.supportedOps()).contains("Gemm", "MatMul", "Add", "Relu", "Flatten", "Reshape", "Identity");
     }
+
+    @Test
+    void cumSumAndLogSumExpMatchHandComputedValues() {
+        byte[] bytes = new OnnxBuilder(18).input("x", 2, 3).output("c", 2, 3).output("l", 2, 1)
+                .initializer("axis", Tensor.ofLongs(new long[] {1}))
+                .initializer("axes", Tensor.ofLongs(new long[] {-1}, 1))
+                .node("CumSum", names("x", "axis"), names("c"), i("exclusive", 1), i("reverse", 1))
+                .node("ReduceLogSumExp", names("x", "axes"), names("l"))
+                .build();
+        Map<String, Tensor> out = Model.load(bytes).run(Map.of("x", Tensor.ofFloats(new float[] {1, 2, 3, 4, 5, 600}, 2, 3)));
+
+        assertThat(out.get("c").floats()).containsExactly(5, 3, 0, 605, 600, 0);
+        assertThat(out.get("l").dims()).containsExactly(2, 1);
+        assertThat(out.get("l").floats()[0]).isCloseTo((float) Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3)),
+                org.assertj.core.data.Offset.offset(1e-5f));
+        assertThat(out.get("l").floats()[1]).isCloseTo(600f, org.assertj.core.data.Offset.offset(1e-3f));
+    }
 }

@@ -28,6 +28,7 @@ public final class LedgerContract {
 
     private final ChainClient client;
     private final ContributionLedger wrapper;
+    private volatile BigInteger rate;
 
     private LedgerContract(ChainClient client, String address) {
         this.client = client;
@@ -87,9 +88,14 @@ public final class LedgerContract {
         return view("rewardToken", wrapper.rewardToken());
     }
 
-    /** Token base units per micro-credit. */
+    /** Token base units per micro-credit (immutable in the contract, so read once). */
     public BigInteger rate() {
-        return view("rate", wrapper.rate());
+        BigInteger r = rate;
+        if (r == null) {
+            r = view("rate", wrapper.rate());
+            rate = r;
+        }
+        return r;
     }
 
     public String owner() {

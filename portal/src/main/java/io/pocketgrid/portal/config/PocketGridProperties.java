@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxResultBytes largest result body the API accepts
  * @param demoProject    create the bundled demo project on first start
  * @param demoModel      which bundled model the demo project uses: {@code cnn} or {@code mlp}
+ * @param maxOpenLeases  leases one volunteer may hold at once
+ * @param requestsPerSecond worker API calls one volunteer may make per second (bursts of twice that)
  */
 @ConfigurationProperties("pocketgrid")
 public record PocketGridProperties(
@@ -25,5 +27,7 @@ public record PocketGridProperties(
         @DefaultValue("65536") long maxJsonBytes,
         @DefaultValue("67108864") long maxResultBytes,
         @DefaultValue("true") boolean demoProject,
-        @DefaultValue("cnn") String demoModel) {
+        @DefaultValue("cnn") String demoModel,
+        @DefaultValue("8") int maxOpenLeases,
+        @DefaultValue("50") double requestsPerSecond) {
 }

@@ -1,5 +1,6 @@
 package io.pocketgrid.portal.work;
 
+import io.pocketgrid.portal.api.ApiException;
 import io.pocketgrid.portal.config.PocketGridProperties;
 import io.pocketgrid.portal.project.Dims;
 import io.pocketgrid.portal.project.Project;
@@ -7,12 +8,14 @@ import io.pocketgrid.portal.project.ProjectService;
 import io.pocketgrid.portal.validation.ValidationProperties;
 import java.sql.PreparedStatement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
@@ -30,11 +33,11 @@ public class LeaseService {
             SELECT t.id, t.project_id, t.start_item, t.end_item,
                    (SELECT COUNT(*) FROM assignment a WHERE a.task_id = t.id) AS ever_leased
             FROM task t JOIN project p ON p.id = t.project_id
-            WHERE p.status = 'RUNNING' AND t.status = 'OPEN'
+            WHERE t.project_id = ? AND p.status = 'RUNNING' AND t.status = 'OPEN'
               AND (SELECT COUNT(*) FROM assignment a WHERE a.task_id = t.id
                    AND (a.status = 'RETURNED' OR (a.status = 'LEASED' AND a.expires_at > ?))) < t.target_replicas
               AND NOT EXISTS (SELECT 1 FROM assignment a WHERE a.task_id = t.id AND a.volunteer_id = ?)
-            ORDER BY t.id FETCH FIRST 1 ROWS ONLY""";
+            ORDER BY t.id FETCH FIRST 4 ROWS ONLY""";
 
     private final JdbcTemplate jdbc;
     private final ProjectService projects;
@@ -53,29 +56,83 @@ public class LeaseService {
         this.clock = clock;
     }
 
+    /**
+     * A replica for this volunteer, or empty when no running project has one. Projects are tried in
+     * a random order weighted by priority (fair share); a candidate task is locked with SKIP LOCKED
+     * and its replica count checked again under the lock, so concurrent leases (also from other
+     * portal instances) never exceed a task's target.
+     */
     @Transactional
     public Optional<Lease> lease(long volunteerId, LeaseRequest request) {
         Instant now = clock.instant();
-        List<TaskRow> candidates = jdbc.query(CANDIDATES,
-                (rs, i) -> new TaskRow(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getInt(4), rs.getInt(5) == 0),
-                at(now), volunteerId);
-        if (candidates.isEmpty()) {
-            return Optional.empty();
+        checkVolunteer(volunteerId, now);
+        for (long projectId : projectsByFairShare()) {
+            List<TaskRow> candidates = jdbc.query(CANDIDATES, (rs, i) -> new TaskRow(rs.getLong(1), rs.getLong(2),
+                    rs.getInt(3), rs.getInt(4), rs.getInt(5) == 0), projectId, at(now), volunteerId);
+            for (TaskRow task : candidates) {
+                if (lock(task.id(), now)) {
+                    return Optional.of(grant(task, volunteerId, now));
+                }
+            }
         }
-        TaskRow task = candidates.get(0);
+        return Optional.empty();
+    }
+
+    private Lease grant(TaskRow task, long volunteerId, Instant now) {
         Project project = projects.find(task.projectId()).orElseThrow();
         if (task.fresh() && trusted(volunteerId)) {
             // adaptive replication: a trusted volunteer computes this task alone, unless it is spot-checked
             jdbc.update("UPDATE task SET quorum = 1, target_replicas = 1 WHERE id = ?", task.id());
         }
-        Instant expires = now.plus(properties.leaseDuration());
+        Instant expires = now.plus(Duration.ofSeconds(Math.min(project.getDeadlineSeconds(),
+                properties.leaseDuration().toSeconds())));
         long leaseId = insertAssignment(task.id(), volunteerId, now, expires);
         int items = task.end() - task.start();
-        return Optional.of(new Lease(leaseId, tokens.issue(leaseId, volunteerId, expires.getEpochSecond()), task.id(),
+        return new Lease(leaseId, tokens.issue(leaseId, volunteerId, expires.getEpochSecond()), task.id(),
                 project.getModelSha256(), "/api/v1/models/" + project.getModelSha256(),
                 "/api/v1/tasks/" + task.id() + "/input", project.getInputName(), project.getOutputName(),
                 Dims.prepend(items, project.getItemDims()), Dims.prepend(items, project.getOutputItemDims()),
-                expires, expires.toEpochMilli()));
+                expires, expires.toEpochMilli());
+    }
+
+    /** Locks the task unless another transaction holds it, and re-checks that it still needs a replica. */
+    private boolean lock(long taskId, Instant now) {
+        List<Long> locked = jdbc.queryForList("SELECT id FROM task WHERE id = ? AND status = 'OPEN' FOR UPDATE SKIP LOCKED",
+                Long.class, taskId);
+        if (locked.isEmpty()) {
+            return false;
+        }
+        Integer free = jdbc.queryForObject("""
+                SELECT t.target_replicas - (SELECT COUNT(*) FROM assignment a WHERE a.task_id = t.id
+                       AND (a.status = 'RETURNED' OR (a.status = 'LEASED' AND a.expires_at > ?)))
+                FROM task t WHERE t.id = ?""", Integer.class, at(now), taskId);
+        return free != null && free > 0;
+    }
+
+    private void checkVolunteer(long volunteerId, Instant now) {
+        Boolean banned = jdbc.queryForObject("SELECT banned FROM volunteer WHERE id = ?", Boolean.class, volunteerId);
+        if (Boolean.TRUE.equals(banned)) {
+            throw new ApiException(HttpStatus.FORBIDDEN, "BANNED", "this volunteer may not compute here any more");
+        }
+        Integer open = jdbc.queryForObject("SELECT COUNT(*) FROM assignment WHERE volunteer_id = ? AND status = 'LEASED'"
+                + " AND expires_at > ?", Integer.class, volunteerId, at(now));
+        if (open != null && open >= properties.maxOpenLeases()) {
+            throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "RATE_LIMITED", "this volunteer already holds " + open
+                    + " open leases; finish or give one back first");
+        }
+    }
+
+    /** Running projects in a random order where a project of priority p comes first p times as often. */
+    private List<Long> projectsByFairShare() {
+        List<long[]> running = jdbc.query("SELECT id, priority FROM project WHERE status = 'RUNNING'",
+                (rs, i) -> new long[] {rs.getLong(1), Math.max(1, rs.getInt(2))});
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        // weighted random order (Efraimidis–Spirakis): sort by u^(1/w), largest first
+        return running.stream()
+                .map(p -> new double[] {p[0], Math.pow(random.nextDouble(), 1.0 / p[1])})
+                .sorted((a, b) -> Double.compare(b[1], a[1]))
+                .map(p -> (long) p[0])
+                .toList();
     }
 
     private long insertAssignment(long taskId, long volunteerId, Instant now, Instant expires) {

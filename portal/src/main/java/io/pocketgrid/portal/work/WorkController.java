@@ -18,8 +18,10 @@ class WorkController {
     private final VolunteerService volunteers;
     private final LeaseService leases;
     private final ResultService results;
+    private final RateLimiter rateLimiter;
 
-    WorkController(VolunteerService volunteers, LeaseService leases, ResultService results) {
+    WorkController(VolunteerService volunteers, LeaseService leases, ResultService results, RateLimiter rateLimiter) {
+        this.rateLimiter = rateLimiter;
         this.volunteers = volunteers;
         this.leases = leases;
         this.results = results;
@@ -29,9 +31,19 @@ class WorkController {
     ResponseEntity<Lease> lease(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String auth,
                                 @RequestBody(required = false) LeaseRequest request) {
         long volunteerId = volunteers.authenticate(auth).getId();
+        rateLimiter.acquire(volunteerId);
         return leases.lease(volunteerId, request == null ? new LeaseRequest(null, null) : request)
                 .map(ResponseEntity::ok)
                 .orElseGet(() -> ResponseEntity.noContent().build());
+    }
+
+    @PostMapping("/api/v1/work/{leaseId}/release")
+    ResponseEntity<Void> release(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String auth,
+                                 @PathVariable long leaseId, @RequestHeader("X-Lease-Token") String leaseToken) {
+        long volunteerId = volunteers.authenticate(auth).getId();
+        rateLimiter.acquire(volunteerId);
+        results.release(volunteerId, leaseId, leaseToken);
+        return ResponseEntity.noContent().build();
     }
 
     @PostMapping("/api/v1/work/{leaseId}/result")
@@ -42,6 +54,7 @@ class WorkController {
                                  @RequestHeader(value = "X-Elapsed-Ms", required = false) Long elapsedMs,
                                  HttpServletRequest request) throws IOException {
         long volunteerId = volunteers.authenticate(auth).getId();
+        rateLimiter.acquire(volunteerId);
         return results.submit(volunteerId, leaseId, leaseToken, dims, elapsedMs, request.getInputStream());
     }
 }

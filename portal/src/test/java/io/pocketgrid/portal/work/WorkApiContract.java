@@ -28,6 +28,7 @@ import tools.jackson.databind.JsonNode;
 abstract class WorkApiContract {
 
     static final long MAX_RESULT_BYTES = 1 << 20;
+    static final int MAX_OPEN_LEASES = 3;
 
     @Value("${local.server.port}")
     int port;
@@ -145,6 +146,27 @@ abstract class WorkApiContract {
         assertThat(api.send("POST", resultPath(lease), headers(token, lease, csv(dims)), good).status()).isEqualTo(200);
         assertError(api.send("POST", resultPath(lease), headers(token, lease, csv(dims)), good), 409, "ALREADY_SUBMITTED");
         assertThat(stored.count()).isEqualTo(results + 1);
+    }
+
+    @Test
+    void aVolunteerHoldsAtMostItsCapOfOpenLeasesAndMayGiveOneBack() {
+        String token = api.registerVolunteer();
+        JsonNode first = lease(token);
+        for (int i = 1; i < MAX_OPEN_LEASES; i++) {
+            lease(token);
+        }
+        int assignments = assignments();
+        assertError(api.postJson("/api/v1/work/lease", token, "{}"), 429, "RATE_LIMITED");
+        assertThat(assignments()).isEqualTo(assignments);
+
+        Map<String, String> release = Map.of("Authorization", "Bearer " + token,
+                "X-Lease-Token", first.get("leaseToken").asString());
+        assertThat(api.send("POST", "/api/v1/work/" + first.get("leaseId").asLong() + "/release", release, null).status())
+                .isEqualTo(204);
+        assertThat(jdbc.queryForObject("SELECT status FROM assignment WHERE id = ?", String.class,
+                first.get("leaseId").asLong())).isEqualTo("GIVEN_BACK");
+        JsonNode next = lease(token);
+        assertThat(next.get("taskId").asLong()).isNotEqualTo(first.get("taskId").asLong());
     }
 
     private JsonNode lease(String token) {

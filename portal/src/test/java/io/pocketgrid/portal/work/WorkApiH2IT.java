@@ -15,6 +15,7 @@ class WorkApiH2IT extends WorkApiContract {
         String dataDir = tempDir();
         registry.add("pocketgrid.data-dir", () -> dataDir);
         registry.add("pocketgrid.max-result-bytes", () -> MAX_RESULT_BYTES);
+        registry.add("pocketgrid.max-open-leases", () -> MAX_OPEN_LEASES);
     }
 
     private static String tempDir() {

@@ -29,6 +29,7 @@ class WorkApiPostgresIT extends WorkApiContract {
         registry.add("spring.flyway.schemas", () -> SCHEMA);
         registry.add("spring.flyway.clean-disabled", () -> "false");
         registry.add("pocketgrid.max-result-bytes", () -> MAX_RESULT_BYTES);
+        registry.add("pocketgrid.max-open-leases", () -> MAX_OPEN_LEASES);
         String dataDir;
         try {
             dataDir = Files.createTempDirectory("pocketgrid-pg-it").toString();
