@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
@@ -30,9 +31,14 @@ public class ValidationService {
     private final JdbcTemplate jdbc;
     private final BlobStore blobs;
     private final CreditService credit;
+    private final ServerCheck serverCheck;
+    private final ValidationProperties properties;
     private final Clock clock;
 
-    ValidationService(JdbcTemplate jdbc, BlobStore blobs, CreditService credit, Clock clock) {
+    ValidationService(JdbcTemplate jdbc, BlobStore blobs, CreditService credit, ServerCheck serverCheck,
+                      ValidationProperties properties, Clock clock) {
+        this.serverCheck = serverCheck;
+        this.properties = properties;
         this.jdbc = jdbc;
         this.blobs = blobs;
         this.credit = credit;
@@ -56,6 +62,16 @@ public class ValidationService {
         if (!"OPEN".equals(task.status())) {
             mark(fresh.id(), "DISCARDED");
             return new Verdict("DISCARDED", 0);
+        }
+        if (task.quorum() == 1 && ThreadLocalRandom.current().nextDouble() < properties.serverCheckRate()
+                && !task.agreement().agree(serverCheck.recompute(taskId), fresh.outputs())) {
+            // a trusted volunteer's lone result failed the server's spot check: no credit, no trust,
+            // and the task goes back to full replication
+            mark(fresh.id(), "INVALID");
+            resetTrust(fresh.volunteerId());
+            jdbc.update("UPDATE task SET error_count = error_count + 1, quorum = ?, target_replicas = ? WHERE id = ?",
+                    task.projectQuorum(), task.projectReplication(), taskId);
+            return new Verdict("INVALID", 0);
         }
         List<Candidate> pending = results.stream().filter(r -> r.status().equals("PENDING")).toList();
         List<Candidate> group = largestAgreeingGroup(pending, task.agreement());
@@ -146,7 +162,7 @@ public class ValidationService {
         jdbc.queryForObject("SELECT id FROM task WHERE id = ? FOR UPDATE", Long.class, taskId);
         return jdbc.queryForObject("""
                 SELECT t.id, t.project_id, t.status, t.quorum, t.target_replicas, t.error_count, t.canonical_result_id,
-                       t.end_item - t.start_item, p.atol, p.rtol, p.output_item_dims, p.flops_per_item, p.max_errors, p.quorum
+                       t.end_item - t.start_item, p.atol, p.rtol, p.output_item_dims, p.flops_per_item, p.max_errors, p.quorum, p.replication
                 FROM task t JOIN project p ON p.id = t.project_id WHERE t.id = ?""",
                 (rs, i) -> {
                     String[] outDims = rs.getString(11).isEmpty() ? new String[0] : rs.getString(11).split(",");
@@ -157,7 +173,7 @@ public class ValidationService {
                     return new TaskState(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4), rs.getInt(5),
                             rs.getInt(6), rs.getLong(7), rs.getInt(8),
                             new Agreement(rs.getDouble(9), rs.getDouble(10), itemSize, outDims.length == 1 && itemSize > 1),
-                            rs.getLong(12), rs.getInt(13), rs.getInt(14));
+                            rs.getLong(12), rs.getInt(13), rs.getInt(14), rs.getInt(15));
                 }, taskId);
     }
 
@@ -180,7 +196,7 @@ public class ValidationService {
 
     private record TaskState(long id, long projectId, String status, int quorum, int targetReplicas, int errorCount,
                              long canonicalResultId, int items, Agreement agreement, long flopsPerItem, int maxErrors,
-                             int projectQuorum) {
+                             int projectQuorum, int projectReplication) {
     }
 
     private record Candidate(long id, long volunteerId, String status, float[] outputs) {

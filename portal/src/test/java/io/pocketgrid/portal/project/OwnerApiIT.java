@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,6 +56,8 @@ class OwnerApiIT {
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("pocketgrid.data-dir", () -> DATA_DIR);
         registry.add("pocketgrid.demo-project", () -> "false");
+        // every single-replica result is recomputed on OnnxRuntime: the honest ones here must pass
+        registry.add("pocketgrid.validation.server-check-rate", () -> "1.0");
     }
 
     @BeforeAll
@@ -69,6 +72,12 @@ class OwnerApiIT {
     @BeforeEach
     void connect() {
         api = new ApiClient(port);
+    }
+
+    /** Each test's volunteers must only find that test's project. */
+    @AfterEach
+    void stopProjects() {
+        jdbc.update("UPDATE project SET status = 'CANCELLED' WHERE status IN ('RUNNING', 'PAUSED')");
     }
 
     @Test
@@ -134,6 +143,27 @@ class OwnerApiIT {
                 .isEqualTo("CANCELLED");
         assertThat(api.postJson("/api/v1/projects/" + id + "/resume", owner, null).error()).isEqualTo("BAD_STATE");
         assertThat(api.get("/api/v1/projects/" + id + "/results", other).error()).isEqualTo("NOT_YOUR_PROJECT");
+    }
+
+    @Test
+    void aLoneWrongResultFailsTheServerSpotCheckAndEarnsNothing() {
+        String owner = api.ownerToken("hopper" + System.nanoTime() % 100000);
+        long id = upload(owner, model, Npy.write(inputs), null,
+                "{\"inputsPerTask\":25,\"replication\":1,\"quorum\":1}").json().get("id").asLong();
+        String liar = api.registerVolunteer();
+        JsonNode lease = api.postJson("/api/v1/work/lease", liar, "{}").json();
+        int credits = jdbc.queryForObject("SELECT COUNT(*) FROM credit", Integer.class);
+        float[] wrong = new float[25 * 10];
+        Arrays.fill(wrong, 0.5f);
+        Response sent = api.send("POST", "/api/v1/work/" + lease.get("leaseId").asLong() + "/result", Map.of(
+                "Authorization", "Bearer " + liar, "X-Lease-Token", lease.get("leaseToken").asString(),
+                "X-Tensor-Dims", "25,10", "Content-Type", "application/octet-stream"), ApiClient.floats(wrong));
+        assertThat(sent.status()).isEqualTo(200);
+        assertThat(sent.json().get("status").asString()).isEqualTo("INVALID");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM credit", Integer.class)).isEqualTo(credits);
+        assertThat(jdbc.queryForObject("SELECT status FROM task WHERE id = ?", String.class,
+                lease.get("taskId").asLong())).isEqualTo("OPEN");
+        assertThat(api.get("/api/v1/projects/" + id, null).json().get("tasksValidated").asInt()).isZero();
     }
 
     @Test
