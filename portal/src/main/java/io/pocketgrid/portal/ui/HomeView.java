@@ -2,67 +2,199 @@ package io.pocketgrid.portal.ui;
 
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.ClientCallable;
+import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
-import com.vaadin.flow.component.html.H1;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.FlexLayout;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.shared.Registration;
+import io.pocketgrid.portal.stats.GlobalStats;
+import io.pocketgrid.portal.volunteer.VolunteerService;
+import java.util.Locale;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The public home page: what PocketGrid is and the contribute controls. The work itself runs in a
- * Web Worker started by {@code /worker/contribute.js}; the page script reports back through the
- * {@link ClientCallable} methods below.
+ * The public home page: what PocketGrid is, live figures, consent, and the contribute panel. The
+ * work itself runs in a Web Worker started by {@code /worker/contribute.js}; the page script
+ * reports back through the {@link ClientCallable} methods. Nothing runs before the visitor
+ * accepts, and withdrawing consent stops the worker at once.
  */
-@Route("")
+@Route(value = "", layout = MainLayout.class)
 @PageTitle("PocketGrid — lend your browser to science")
 public class HomeView extends VerticalLayout {
 
+    private static final String CONSENT_KEY = "pocketgrid.consent";
+
+    private final GlobalStats stats;
+    private final VolunteerService volunteers;
+    private final LiveUpdates live;
+
+    private final Div consent = new Div();
+    private final Button accept = new Button("I agree, let this browser compute");
+    private final Button withdraw = new Button("Withdraw consent");
     private final Button start = new Button("Start contributing");
     private final Button stop = new Button("Stop");
     private final Span tasksCompleted = new Span("0");
     private final Span state = new Span("stopped");
+    private final Span credit = new Span("0");
+    private final Span online = new Span();
+    private final Span rate = new Span();
+    private final Span validatedToday = new Span();
+    private final Span totalCredit = new Span();
+    private String volunteerId;
+    private Registration liveRegistration;
 
-    public HomeView() {
-        setMaxWidth("48rem");
-        add(new H1("PocketGrid"),
+    public HomeView(GlobalStats stats, VolunteerService volunteers, LiveUpdates live) {
+        this.stats = stats;
+        this.volunteers = volunteers;
+        this.live = live;
+        setMaxWidth("52rem");
+        add(new H2("Lend your browser to science"),
                 new Paragraph("Press start and this browser runs small AI inference tasks for research projects."
-                        + " Every result is checked, earns exact credit, and credit is committed to a public chain."
-                        + " Nothing is installed; stop whenever you like."));
+                        + " Every result is checked, earns exact credit (1 credit = 1 GFLOP of validated work),"
+                        + " and credit is committed to a public chain. Nothing is installed; stop whenever you like."),
+                figures());
+        consent.setId("consent");
+        consent.add(new Paragraph("Before anything runs: contributing uses this device's processor and some"
+                + " network while the page is open. Nothing runs until you agree, and you can withdraw at any time."),
+                accept);
+        accept.setId("consent-accept");
+        accept.addThemeVariants(ButtonVariant.PRIMARY);
+        accept.addClickListener(e -> {
+            getElement().executeJs("localStorage.setItem($0, 'yes')", CONSENT_KEY);
+            consented(true);
+        });
+        withdraw.setId("consent-withdraw");
+        withdraw.addThemeVariants(ButtonVariant.TERTIARY);
+        withdraw.addClickListener(e -> {
+            getElement().executeJs("window.PocketGrid.stop($0); localStorage.removeItem($1)", getElement(), CONSENT_KEY);
+            running(false);
+            consented(false);
+        });
         start.setId("start-contributing");
         start.addThemeVariants(ButtonVariant.PRIMARY);
+        start.setEnabled(false);
         stop.setId("stop-contributing");
         stop.setEnabled(false);
         tasksCompleted.setId("tasks-completed");
         state.setId("worker-state");
+        credit.setId("credit-earned");
         start.addClickListener(e -> {
-            start.setEnabled(false);
-            stop.setEnabled(true);
+            running(true);
             getElement().executeJs("window.PocketGrid.start($0)", getElement());
         });
         stop.addClickListener(e -> {
-            stop.setEnabled(false);
-            start.setEnabled(true);
+            running(false);
             getElement().executeJs("window.PocketGrid.stop($0)", getElement());
         });
-        add(new HorizontalLayout(start, stop),
-                new Paragraph(new Span("Tasks completed by this browser: "), tasksCompleted),
-                new Paragraph(new Span("State: "), state));
+        add(consent, panel());
+    }
+
+    private Div panel() {
+        Div panel = new Div();
+        panel.setId("contribute-panel");
+        panel.setWidthFull();
+        HorizontalLayout controls = new HorizontalLayout(start, stop, withdraw);
+        controls.setWrap(true);
+        panel.add(new H2("This device"), controls,
+                line("Tasks completed by this browser: ", tasksCompleted),
+                line("Credit earned: ", credit),
+                line("State: ", state));
+        return panel;
+    }
+
+    private FlexLayout figures() {
+        FlexLayout row = new FlexLayout(figure("Volunteers online", online), figure("Inferences per second", rate),
+                figure("Tasks validated today", validatedToday), figure("Total credit", totalCredit));
+        row.setFlexWrap(FlexLayout.FlexWrap.WRAP);
+        row.getStyle().set("gap", "var(--lumo-space-l)");
+        online.setId("volunteers-online");
+        rate.setId("inferences-per-second");
+        validatedToday.setId("tasks-validated-today");
+        totalCredit.setId("total-credit");
+        return row;
+    }
+
+    private static Div figure(String label, Span value) {
+        value.getStyle().set("font-size", "var(--lumo-font-size-xl)").set("font-weight", "600");
+        Div d = new Div(value, new Div(label));
+        d.getStyle().set("min-width", "9rem");
+        return d;
+    }
+
+    private static Paragraph line(String label, Span value) {
+        return new Paragraph(new Span(label), value);
+    }
+
+    private void consented(boolean yes) {
+        consent.setVisible(!yes);
+        withdraw.setVisible(yes);
+        start.setEnabled(yes && !stop.isEnabled());
+    }
+
+    private void running(boolean yes) {
+        start.setEnabled(!yes);
+        stop.setEnabled(yes);
+    }
+
+    private void refresh() {
+        refreshCredit();
+        GlobalStats.Figures f = stats.now();
+        online.setText(Integer.toString(f.volunteersOnline()));
+        rate.setText(String.format(Locale.ROOT, "%.1f", f.inferencesPerSecond()));
+        validatedToday.setText(Integer.toString(f.tasksValidatedToday()));
+        totalCredit.setText(String.format(Locale.ROOT, "%.3f", f.totalCredits()));
+    }
+
+    private void refreshCredit() {
+        if (volunteerId != null) {
+            volunteers.figuresByPublicId(volunteerId)
+                    .ifPresent(v -> credit.setText(String.format(Locale.ROOT, "%.6f", v.credits())));
+        }
     }
 
     @Override
     protected void onAttach(AttachEvent event) {
         event.getUI().getPage().addJavaScript("context://worker/contribute.js");
+        getElement().executeJs("return localStorage.getItem($0) === 'yes'", CONSENT_KEY).then(Boolean.class, this::consented);
         getElement().executeJs("return window.PocketGrid ? window.PocketGrid.completedSoFar() : 0")
                 .then(Integer.class, this::tasksCompleted);
+        readIdentity();
+        refresh();
+        liveRegistration = live.register(event.getUI(), this::refresh);
+    }
+
+    @Override
+    protected void onDetach(DetachEvent event) {
+        if (liveRegistration != null) {
+            liveRegistration.remove();
+        }
+    }
+
+    private void readIdentity() {
+        getElement().executeJs("return localStorage.getItem('pocketgrid.volunteer') || ''").then(String.class, json -> {
+            if (json != null && !json.isEmpty()) {
+                JsonNode node = JsonMapper.builder().build().readTree(json);
+                volunteerId = node.path("volunteerId").asString(null);
+            }
+        });
     }
 
     @ClientCallable
     void tasksCompleted(int count) {
         tasksCompleted.setText(Integer.toString(count));
+        if (volunteerId == null) {
+            readIdentity();
+        }
+        refreshCredit();
     }
 
     @ClientCallable

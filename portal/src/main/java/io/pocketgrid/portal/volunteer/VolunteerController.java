@@ -1,7 +1,10 @@
 package io.pocketgrid.portal.volunteer;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -12,6 +15,12 @@ class VolunteerController {
 
     VolunteerController(VolunteerService service) {
         this.service = service;
+    }
+
+    /** This browser's own figures, for its contribute panel. */
+    @GetMapping("/api/v1/volunteers/me")
+    VolunteerService.Figures me(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String auth) {
+        return service.figures(service.authenticate(auth).getId());
     }
 
     @PostMapping("/api/v1/volunteers")

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -18,10 +19,12 @@ public class VolunteerService {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final VolunteerRepository volunteers;
+    private final JdbcTemplate jdbc;
     private final Clock clock;
 
-    VolunteerService(VolunteerRepository volunteers, Clock clock) {
+    VolunteerService(VolunteerRepository volunteers, JdbcTemplate jdbc, Clock clock) {
         this.volunteers = volunteers;
+        this.jdbc = jdbc;
         this.clock = clock;
     }
 
@@ -43,6 +46,30 @@ public class VolunteerService {
         }
         return volunteers.findByTokenSha256(hash(authorization.substring(7).trim()))
                 .orElseThrow(() -> new ApiException(HttpStatus.UNAUTHORIZED, "UNAUTHORIZED", "unknown volunteer token"));
+    }
+
+    /** What a volunteer has done: results sent, results validated, credit earned. */
+    public record Figures(String volunteerId, int resultsSent, int resultsValid, long microCredits, double credits) {
+    }
+
+    /** Figures of the volunteer with this public id, if there is one (the UI knows only that id). */
+    @Transactional(readOnly = true)
+    public java.util.Optional<Figures> figuresByPublicId(String publicId) {
+        return volunteers.findByPublicId(publicId).map(v -> figures(v.getId()));
+    }
+
+    @Transactional(readOnly = true)
+    public Figures figures(long volunteerId) {
+        Volunteer v = volunteers.findById(volunteerId).orElseThrow();
+        int[] counts = new int[2];
+        jdbc.query("SELECT status, COUNT(*) FROM result WHERE volunteer_id = ? GROUP BY status", rs -> {
+            counts[0] += rs.getInt(2);
+            if ("VALID".equals(rs.getString(1))) {
+                counts[1] = rs.getInt(2);
+            }
+        }, volunteerId);
+        long micro = jdbc.queryForObject("SELECT total_micro_credits FROM volunteer WHERE id = ?", Long.class, volunteerId);
+        return new Figures(v.getPublicId(), counts[0], counts[1], micro, micro / 1e6);
     }
 
     private static String hash(String token) {

@@ -122,6 +122,22 @@ class OwnerApiIT {
         }
         assertThat(done.get("accuracy").asDouble()).isEqualTo(correct / (double) ITEMS);
         assertThat(done.get("accuracyItems").asInt()).isEqualTo(ITEMS);
+
+        // exact credit: flopsPerItem × items / 1e9 credits, as micro-credits, for 10 single-replica tasks
+        long flops = project.get("flopsPerItem").asLong();
+        long expectedMicro = 10 * (flops * 10 / 1000);
+        JsonNode me = api.get("/api/v1/volunteers/me", volunteer).json();
+        assertThat(me.get("microCredits").asLong()).isEqualTo(expectedMicro);
+        assertThat(me.get("resultsValid").asInt()).isEqualTo(10);
+        JsonNode board = api.get("/api/v1/leaderboard?by=volunteer&period=24h", null).json();
+        String myId = me.get("volunteerId").asString();
+        JsonNode mine = null;
+        for (JsonNode row : board) {
+            mine = row.get("id").asString().equals(myId) ? row : mine;
+        }
+        assertThat(mine).as("the volunteer is on the 24 h leaderboard").isNotNull();
+        assertThat(mine.get("microCredits").asLong()).isEqualTo(expectedMicro);
+        assertThat(api.get("/api/v1/leaderboard?by=planet", null).error()).isEqualTo("BAD_PARAMETER");
     }
 
     @Test

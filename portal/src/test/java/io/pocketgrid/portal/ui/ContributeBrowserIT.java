@@ -80,21 +80,35 @@ class ContributeBrowserIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"wasm", "js"})
-    void pressingStartStoresResultsEqualToTheJvmEngine(String backend) throws IOException {
+    void pressingStartStoresResultsEqualToTheJvmEngine(String backend) throws Exception {
         StoredResults stored = new StoredResults(jdbc, dataDir);
         int before = stored.count();
         browser.get("http://localhost:" + port + "/?backend=" + backend);
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(90));
-        wait.until(d -> d.findElement(By.id("start-contributing")).isEnabled());
+        wait.until(d -> d.findElement(By.id("consent-accept")).isDisplayed());
+        assertThat(enabled(browser.findElement(By.id("start-contributing")))).as("nothing runs before consent").isFalse();
+        assertThat(stored.count()).isEqualTo(before);
+        browser.findElement(By.id("consent-accept")).click();
+        wait.until(d -> enabled(d.findElement(By.id("start-contributing"))));
         browser.findElement(By.id("start-contributing")).click();
 
         wait.until(d -> stored.count() >= before + TASKS);
         wait.until(d -> Integer.parseInt(d.findElement(By.id("tasks-completed")).getText().trim()) >= TASKS);
         assertThat(browser.findElement(By.id("worker-state")).getText())
                 .isEqualTo(backend.equals("wasm") ? "running (WebAssembly)" : "running (JavaScript)");
+        if (backend.equals("js")) {
+            // the JavaScript run recomputes the tasks the WebAssembly run did first: their results
+            // must agree across the two builds, which validates the tasks and credits this browser
+            wait.until(d -> Double.parseDouble(d.findElement(By.id("credit-earned")).getText()) > 0);
+        }
         screenshot("contribute-" + backend);
         browser.findElement(By.id("stop-contributing")).click();
         wait.until(d -> d.findElement(By.id("worker-state")).getText().equals("stopped"));
+        // a result already on the wire when the worker was terminated may still land; after that, nothing
+        Thread.sleep(1500);
+        int afterStop = stored.count();
+        Thread.sleep(3000);
+        assertThat(stored.count()).as("nothing more runs after stop").isEqualTo(afterStop);
 
         List<StoredResults.Checked> checked = stored.recomputeAll();
         assertThat(checked).hasSizeGreaterThanOrEqualTo(before + TASKS);
@@ -102,6 +116,11 @@ class ContributeBrowserIT {
             assertThat(c.stored()).hasSameSizeAs(c.expected());
             assertThat(c.worstExcess(1e-4, 1e-3)).as("result %d against the JVM engine", c.resultId()).isLessThanOrEqualTo(0);
         }
+    }
+
+    /** Vaadin buttons are custom elements: disabled shows as an attribute, not as the DOM property. */
+    private static boolean enabled(org.openqa.selenium.WebElement button) {
+        return button.getDomAttribute("disabled") == null;
     }
 
     private void screenshot(String name) throws IOException {

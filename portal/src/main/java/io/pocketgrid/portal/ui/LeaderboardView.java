@@ -1,0 +1,64 @@
+package io.pocketgrid.portal.ui;
+
+import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.DetachEvent;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.shared.Registration;
+import io.pocketgrid.portal.leaderboard.LeaderboardService;
+import io.pocketgrid.portal.leaderboard.Standing;
+import java.util.Locale;
+
+/** Volunteers and teams ranked by validated credit, in total or over 24 hours, pushed live. */
+@Route(value = "leaderboard", layout = MainLayout.class)
+@PageTitle("Leaderboard — PocketGrid")
+public class LeaderboardView extends VerticalLayout {
+
+    private final LeaderboardService leaderboard;
+    private final LiveUpdates live;
+    private final Grid<Standing> grid = new Grid<>();
+    private final RadioButtonGroup<LeaderboardService.By> by = new RadioButtonGroup<>();
+    private final RadioButtonGroup<LeaderboardService.Period> period = new RadioButtonGroup<>();
+    private Registration registration;
+
+    public LeaderboardView(LeaderboardService leaderboard, LiveUpdates live) {
+        this.leaderboard = leaderboard;
+        this.live = live;
+        by.setItems(LeaderboardService.By.values());
+        by.setItemLabelGenerator(b -> b == LeaderboardService.By.VOLUNTEER ? "Volunteers" : "Teams");
+        by.setValue(LeaderboardService.By.VOLUNTEER);
+        period.setItems(LeaderboardService.Period.values());
+        period.setItemLabelGenerator(p -> p == LeaderboardService.Period.TOTAL ? "All time" : "Last 24 h");
+        period.setValue(LeaderboardService.Period.TOTAL);
+        by.addValueChangeListener(e -> refresh());
+        period.addValueChangeListener(e -> refresh());
+        grid.setId("leaderboard");
+        grid.addColumn(Standing::rank).setHeader("#").setWidth("4rem").setFlexGrow(0);
+        grid.addColumn(Standing::name).setHeader("Name").setFlexGrow(2);
+        grid.addColumn(s -> String.format(Locale.ROOT, "%.6f", s.credits())).setHeader("Credit");
+        HorizontalLayout filters = new HorizontalLayout(by, period);
+        filters.setWrap(true);
+        add(new H2("Leaderboard"), filters, grid);
+        setSizeFull();
+    }
+
+    private void refresh() {
+        grid.setItems(leaderboard.standings(by.getValue(), period.getValue(), 100));
+    }
+
+    @Override
+    protected void onAttach(AttachEvent event) {
+        refresh();
+        registration = live.register(event.getUI(), this::refresh);
+    }
+
+    @Override
+    protected void onDetach(DetachEvent event) {
+        registration.remove();
+    }
+}

@@ -1,0 +1,73 @@
+package io.pocketgrid.portal.ui;
+
+import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.DetachEvent;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.progressbar.ProgressBar;
+import com.vaadin.flow.router.BeforeEvent;
+import com.vaadin.flow.router.HasUrlParameter;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.shared.Registration;
+import io.pocketgrid.portal.api.ApiException;
+import io.pocketgrid.portal.project.ProjectProgress;
+import io.pocketgrid.portal.project.ProjectQueries;
+import java.util.Locale;
+
+/** One project: progress, throughput, accuracy where labels exist, failures. */
+@Route(value = "projects", layout = MainLayout.class)
+@PageTitle("Project — PocketGrid")
+public class ProjectDetailView extends VerticalLayout implements HasUrlParameter<Long> {
+
+    private final ProjectQueries queries;
+    private final LiveUpdates live;
+    private final H2 title = new H2();
+    private final Paragraph description = new Paragraph();
+    private final ProgressBar bar = new ProgressBar(0, 1);
+    private final Span summary = new Span();
+    private long projectId;
+    private Registration registration;
+
+    public ProjectDetailView(ProjectQueries queries, LiveUpdates live) {
+        this.queries = queries;
+        this.live = live;
+        summary.setId("project-summary");
+        add(title, description, bar, summary);
+    }
+
+    @Override
+    public void setParameter(BeforeEvent event, Long id) {
+        projectId = id;
+    }
+
+    private void show() {
+        try {
+            ProjectProgress p = queries.progress(projectId);
+            title.setText(p.name());
+            description.setText(p.description());
+            bar.setValue(p.progress());
+            summary.setText(String.format(Locale.ROOT, "%s · %d of %d tasks validated, %d failed · %d items · "
+                            + "%.1f items/s · %s · %,d FLOPs per item · replication %d, quorum %d",
+                    p.status(), p.tasksValidated(), p.tasks(), p.tasksFailed(), p.items(), p.itemsPerSecond(),
+                    p.accuracy() == null ? "no labels" : String.format(Locale.ROOT, "accuracy %.1f %% over %d items",
+                            100 * p.accuracy(), p.accuracyItems()),
+                    p.flopsPerItem(), p.replication(), p.quorum()));
+        } catch (ApiException e) {
+            title.setText("No such project");
+        }
+    }
+
+    @Override
+    protected void onAttach(AttachEvent event) {
+        show();
+        registration = live.register(event.getUI(), this::show);
+    }
+
+    @Override
+    protected void onDetach(DetachEvent event) {
+        registration.remove();
+    }
+}

@@ -1,0 +1,53 @@
+package io.pocketgrid.portal.ui;
+
+import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.DetachEvent;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.progressbar.ProgressBar;
+import com.vaadin.flow.data.renderer.ComponentRenderer;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.router.RouterLink;
+import com.vaadin.flow.shared.Registration;
+import io.pocketgrid.portal.project.ProjectProgress;
+import io.pocketgrid.portal.project.ProjectQueries;
+import java.util.Locale;
+
+/** Every project, with live progress and throughput. */
+@Route(value = "projects", layout = MainLayout.class)
+@PageTitle("Projects — PocketGrid")
+public class ProjectsView extends VerticalLayout {
+
+    private final ProjectQueries queries;
+    private final LiveUpdates live;
+    private final Grid<ProjectProgress> grid = new Grid<>();
+    private Registration registration;
+
+    public ProjectsView(ProjectQueries queries, LiveUpdates live) {
+        this.queries = queries;
+        this.live = live;
+        grid.setId("projects");
+        grid.addColumn(new ComponentRenderer<>(p -> new RouterLink(p.name(), ProjectDetailView.class, p.id())))
+                .setHeader("Project").setFlexGrow(2);
+        grid.addColumn(p -> p.status().name()).setHeader("Status");
+        grid.addColumn(new ComponentRenderer<>(p -> new ProgressBar(0, 1, p.progress()))).setHeader("Progress");
+        grid.addColumn(p -> String.format(Locale.ROOT, "%.1f", p.itemsPerSecond())).setHeader("Items/s");
+        grid.addColumn(p -> p.accuracy() == null ? "—" : String.format(Locale.ROOT, "%.1f %%", 100 * p.accuracy()))
+                .setHeader("Accuracy");
+        add(new H2("Projects"), grid);
+        setSizeFull();
+    }
+
+    @Override
+    protected void onAttach(AttachEvent event) {
+        grid.setItems(queries.all());
+        registration = live.register(event.getUI(), () -> grid.setItems(queries.all()));
+    }
+
+    @Override
+    protected void onDetach(DetachEvent event) {
+        registration.remove();
+    }
+}
