@@ -29,6 +29,7 @@ public class ProjectService {
     private final BlobStore blobs;
     private final JdbcTemplate jdbc;
     private final Clock clock;
+    private final java.util.Map<Long, Project> factsCache = new java.util.concurrent.ConcurrentHashMap<>();
 
     ProjectService(ProjectRepository projects, BlobStore blobs, JdbcTemplate jdbc, Clock clock) {
         this.projects = projects;
@@ -174,6 +175,19 @@ public class ProjectService {
     @Transactional(readOnly = true)
     public Optional<Project> find(long id) {
         return projects.findById(id);
+    }
+
+    /**
+     * A project for its fixed facts (model, dims, names, settings), remembered after the first read
+     * so the worker calls skip the database. Its status may be stale: never decide by it.
+     */
+    public Project facts(long id) {
+        Project p = factsCache.get(id);
+        if (p == null) {
+            p = projects.findById(id).orElseThrow(() -> notFound(id));
+            factsCache.put(id, p);
+        }
+        return p;
     }
 
     @Transactional(readOnly = true)

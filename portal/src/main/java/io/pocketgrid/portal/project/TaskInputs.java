@@ -33,7 +33,7 @@ public class TaskInputs {
             return java.util.Optional.empty();
         }
         int[] task = rows.get(0);
-        Project project = projects.find(task[0]).orElseThrow();
+        Project project = projects.facts(task[0]);
         int[] itemDims = project.getItemDims();
         long itemBytes = 4 * Dims.size(itemDims);
         byte[] bytes = new byte[Math.toIntExact((task[2] - task[1]) * itemBytes)];

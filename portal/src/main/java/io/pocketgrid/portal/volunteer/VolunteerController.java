@@ -20,7 +20,7 @@ class VolunteerController {
     /** This browser's own figures, for its contribute panel. */
     @GetMapping("/api/v1/volunteers/me")
     VolunteerService.Figures me(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String auth) {
-        return service.figures(service.authenticate(auth).getId());
+        return service.figures(service.authenticate(auth));
     }
 
     @PostMapping("/api/v1/volunteers")

@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
@@ -17,6 +19,9 @@ import org.springframework.transaction.annotation.Transactional;
 public class VolunteerService {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int MAX_KNOWN_TOKENS = 200_000;
+
+    private final Map<String, Long> knownTokens = new ConcurrentHashMap<>();
 
     private final VolunteerRepository volunteers;
     private final JdbcTemplate jdbc;
@@ -38,14 +43,28 @@ public class VolunteerService {
         return new Registration(v.getPublicId(), token);
     }
 
-    /** The volunteer behind an {@code Authorization: Bearer …} header, or 401. */
+    /**
+     * The id of the volunteer behind an {@code Authorization: Bearer …} header, or 401. Tokens never
+     * change, so known ones are remembered and the hot worker calls skip the database.
+     */
     @Transactional(readOnly = true)
-    public Volunteer authenticate(String authorization) {
+    public long authenticate(String authorization) {
         if (authorization == null || !authorization.startsWith("Bearer ") || authorization.length() > 200) {
             throw new ApiException(HttpStatus.UNAUTHORIZED, "UNAUTHORIZED", "a volunteer bearer token is required");
         }
-        return volunteers.findByTokenSha256(hash(authorization.substring(7).trim()))
-                .orElseThrow(() -> new ApiException(HttpStatus.UNAUTHORIZED, "UNAUTHORIZED", "unknown volunteer token"));
+        String sha = hash(authorization.substring(7).trim());
+        Long known = knownTokens.get(sha);
+        if (known != null) {
+            return known;
+        }
+        long id = volunteers.findByTokenSha256(sha)
+                .orElseThrow(() -> new ApiException(HttpStatus.UNAUTHORIZED, "UNAUTHORIZED", "unknown volunteer token"))
+                .getId();
+        if (knownTokens.size() >= MAX_KNOWN_TOKENS) {
+            knownTokens.clear();
+        }
+        knownTokens.put(sha, id);
+        return id;
     }
 
     /** What a volunteer has done: results sent, results validated, credit earned. */

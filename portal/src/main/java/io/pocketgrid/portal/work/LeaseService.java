@@ -79,7 +79,7 @@ public class LeaseService {
     }
 
     private Lease grant(TaskRow task, long volunteerId, Instant now) {
-        Project project = projects.find(task.projectId()).orElseThrow();
+        Project project = projects.facts(task.projectId());
         if (task.fresh() && trusted(volunteerId)) {
             // adaptive replication: a trusted volunteer computes this task alone, unless it is spot-checked
             jdbc.update("UPDATE task SET quorum = 1, target_replicas = 1 WHERE id = ?", task.id());

@@ -73,7 +73,7 @@ public class ResultService {
         if (!a.expiresAt().isAfter(now)) {
             throw new ApiException(HttpStatus.GONE, "LEASE_EXPIRED", "lease " + leaseId + " expired at " + a.expiresAt());
         }
-        Project project = projects.find(a.projectId()).orElseThrow();
+        Project project = projects.facts(a.projectId());
         int[] expected = Dims.prepend(a.end() - a.start(), project.getOutputItemDims());
         int[] dims = parseDims(dimsHeader);
         if (!Arrays.equals(expected, dims)) {

@@ -30,7 +30,7 @@ class WorkController {
     @PostMapping("/api/v1/work/lease")
     ResponseEntity<Lease> lease(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String auth,
                                 @RequestBody(required = false) LeaseRequest request) {
-        long volunteerId = volunteers.authenticate(auth).getId();
+        long volunteerId = volunteers.authenticate(auth);
         rateLimiter.acquire(volunteerId);
         return leases.lease(volunteerId, request == null ? new LeaseRequest(null, null) : request)
                 .map(ResponseEntity::ok)
@@ -40,7 +40,7 @@ class WorkController {
     @PostMapping("/api/v1/work/{leaseId}/release")
     ResponseEntity<Void> release(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String auth,
                                  @PathVariable long leaseId, @RequestHeader("X-Lease-Token") String leaseToken) {
-        long volunteerId = volunteers.authenticate(auth).getId();
+        long volunteerId = volunteers.authenticate(auth);
         rateLimiter.acquire(volunteerId);
         results.release(volunteerId, leaseId, leaseToken);
         return ResponseEntity.noContent().build();
@@ -53,7 +53,7 @@ class WorkController {
                                  @RequestHeader("X-Tensor-Dims") String dims,
                                  @RequestHeader(value = "X-Elapsed-Ms", required = false) Long elapsedMs,
                                  HttpServletRequest request) throws IOException {
-        long volunteerId = volunteers.authenticate(auth).getId();
+        long volunteerId = volunteers.authenticate(auth);
         rateLimiter.acquire(volunteerId);
         return results.submit(volunteerId, leaseId, leaseToken, dims, elapsedMs, request.getInputStream());
     }
