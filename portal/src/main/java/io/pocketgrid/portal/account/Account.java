@@ -85,6 +85,12 @@ public class Account {
         return payoutAddress;
     }
 
+    void updateProfile(String displayName, Long teamId, String payoutAddress) {
+        this.displayName = displayName;
+        this.teamId = teamId;
+        this.payoutAddress = payoutAddress;
+    }
+
     public boolean isAdmin() {
         return role == Role.ADMIN;
     }

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -29,11 +28,12 @@ public class AccountService {
 
     private final AccountRepository accounts;
     private final JdbcTemplate jdbc;
-    private final PasswordEncoder passwords = new BCryptPasswordEncoder();
+    private final PasswordEncoder passwords;
     private final Clock clock;
 
-    AccountService(AccountRepository accounts, JdbcTemplate jdbc, Clock clock) {
+    AccountService(AccountRepository accounts, JdbcTemplate jdbc, PasswordEncoder passwords, Clock clock) {
         this.accounts = accounts;
+        this.passwords = passwords;
         this.jdbc = jdbc;
         this.clock = clock;
     }
@@ -65,6 +65,82 @@ public class AccountService {
             throw new ApiException(HttpStatus.UNAUTHORIZED, "BAD_CREDENTIALS", "unknown username or wrong password");
         }
         return account;
+    }
+
+    /** What the UI sign-in needs to check a password. */
+    public record Credentials(String username, String passwordHash, boolean admin) {
+    }
+
+    @Transactional(readOnly = true)
+    public java.util.Optional<Credentials> credentials(String username) {
+        return accounts.findByUsernameIgnoreCase(username)
+                .map(a -> new Credentials(a.getUsername(), a.getPasswordHash(), a.isAdmin()));
+    }
+
+    @Transactional(readOnly = true)
+    public Account byUsername(String username) {
+        return accounts.findByUsernameIgnoreCase(username).orElseThrow();
+    }
+
+    /** Changes what others see of an account: display name, team, payout address (0x… or empty). */
+    @Transactional
+    public Account updateProfile(long accountId, String displayName, String teamName, String payoutAddress) {
+        Account a = accounts.findById(accountId).orElseThrow();
+        String name = displayName == null ? "" : displayName.strip();
+        if (name.isEmpty() || name.length() > 100) {
+            throw ApiException.badRequest("BAD_NAME", "a display name has 1–100 characters");
+        }
+        String payout = payoutAddress == null || payoutAddress.isBlank() ? null : payoutAddress.strip();
+        if (payout != null && !payout.matches("0x[0-9a-fA-F]{40}")) {
+            throw ApiException.badRequest("BAD_ADDRESS", "a payout address is 0x followed by 40 hex digits");
+        }
+        Long teamId = null;
+        if (teamName != null && !teamName.isBlank()) {
+            String team = teamName.strip();
+            if (team.length() > 100) {
+                throw ApiException.badRequest("BAD_TEAM", "a team name has at most 100 characters");
+            }
+            List<Long> ids = jdbc.queryForList("SELECT id FROM team WHERE LOWER(name) = LOWER(?)", Long.class, team);
+            if (ids.isEmpty()) {
+                jdbc.update("INSERT INTO team (name, created_at) VALUES (?, ?)", team,
+                        clock.instant().atOffset(ZoneOffset.UTC));
+                ids = jdbc.queryForList("SELECT id FROM team WHERE LOWER(name) = LOWER(?)", Long.class, team);
+            }
+            teamId = ids.get(0);
+        }
+        a.updateProfile(name, teamId, payout);
+        return a;
+    }
+
+    /** The team name of an account, if it has joined one. */
+    @Transactional(readOnly = true)
+    public String teamName(Account account) {
+        return account.getTeamId() == null ? "" : jdbc.queryForObject("SELECT name FROM team WHERE id = ?", String.class,
+                account.getTeamId());
+    }
+
+    /**
+     * Moves an anonymous browser's credit into an account: the browser proves it is that volunteer
+     * with its own token. A volunteer can be claimed once.
+     */
+    @Transactional
+    public boolean claimVolunteer(long accountId, String volunteerToken) {
+        if (volunteerToken == null || volunteerToken.length() > 200) {
+            return false;
+        }
+        return jdbc.update("UPDATE volunteer SET account_id = ? WHERE token_sha256 = ? AND account_id IS NULL",
+                accountId, hash(volunteerToken.strip())) == 1;
+    }
+
+    /** A token as listed to its owner (never the token itself). */
+    public record TokenInfo(long id, String name, java.time.Instant createdAt) {
+    }
+
+    @Transactional(readOnly = true)
+    public List<TokenInfo> tokens(long accountId) {
+        return jdbc.query("SELECT id, name, created_at FROM api_token WHERE account_id = ? AND revoked = FALSE ORDER BY id",
+                (rs, i) -> new TokenInfo(rs.getLong(1), rs.getString(2),
+                        rs.getObject(3, java.time.OffsetDateTime.class).toInstant()), accountId);
     }
 
     /** Creates a personal API token for scripts; the token is returned once. */

@@ -14,6 +14,7 @@ import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.server.auth.AnonymousAllowed;
 import com.vaadin.flow.shared.Registration;
 import io.pocketgrid.portal.stats.GlobalStats;
 import io.pocketgrid.portal.volunteer.VolunteerService;
@@ -27,6 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
  * reports back through the {@link ClientCallable} methods. Nothing runs before the visitor
  * accepts, and withdrawing consent stops the worker at once.
  */
+@AnonymousAllowed
 @Route(value = "", layout = MainLayout.class)
 @PageTitle("PocketGrid — lend your browser to science")
 public class HomeView extends VerticalLayout {

@@ -9,12 +9,14 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.server.auth.AnonymousAllowed;
 import com.vaadin.flow.shared.Registration;
 import io.pocketgrid.portal.leaderboard.LeaderboardService;
 import io.pocketgrid.portal.leaderboard.Standing;
 import java.util.Locale;
 
 /** Volunteers and teams ranked by validated credit, in total or over 24 hours, pushed live. */
+@AnonymousAllowed
 @Route(value = "leaderboard", layout = MainLayout.class)
 @PageTitle("Leaderboard — PocketGrid")
 public class LeaderboardView extends VerticalLayout {

@@ -5,18 +5,26 @@ import com.vaadin.flow.component.applayout.DrawerToggle;
 import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.sidenav.SideNav;
 import com.vaadin.flow.component.sidenav.SideNavItem;
+import com.vaadin.flow.server.auth.AnonymousAllowed;
+import com.vaadin.flow.spring.security.AuthenticationContext;
 import com.vaadin.flow.theme.lumo.LumoUtility;
 
 /** The frame of every page: title, and a navigation drawer that folds away on a phone. */
+@AnonymousAllowed
 public class MainLayout extends AppLayout {
 
-    public MainLayout() {
+    public MainLayout(AuthenticationContext auth) {
         H1 title = new H1("PocketGrid");
         title.addClassNames(LumoUtility.FontSize.LARGE, LumoUtility.Margin.NONE);
         SideNav nav = new SideNav();
         nav.addItem(new SideNavItem("Contribute", HomeView.class),
                 new SideNavItem("Projects", ProjectsView.class),
                 new SideNavItem("Leaderboard", LeaderboardView.class));
+        if (auth.isAuthenticated()) {
+            nav.addItem(new SideNavItem("Account", AccountView.class));
+        } else {
+            nav.addItem(new SideNavItem("Sign in", LoginView.class), new SideNavItem("Sign up", SignUpView.class));
+        }
         addToNavbar(new DrawerToggle(), title);
         addToDrawer(nav);
         setPrimarySection(Section.DRAWER);

@@ -11,6 +11,7 @@ import com.vaadin.flow.router.BeforeEvent;
 import com.vaadin.flow.router.HasUrlParameter;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.server.auth.AnonymousAllowed;
 import com.vaadin.flow.shared.Registration;
 import io.pocketgrid.portal.api.ApiException;
 import io.pocketgrid.portal.project.ProjectProgress;
@@ -18,6 +19,7 @@ import io.pocketgrid.portal.project.ProjectQueries;
 import java.util.Locale;
 
 /** One project: progress, throughput, accuracy where labels exist, failures. */
+@AnonymousAllowed
 @Route(value = "projects", layout = MainLayout.class)
 @PageTitle("Project — PocketGrid")
 public class ProjectDetailView extends VerticalLayout implements HasUrlParameter<Long> {

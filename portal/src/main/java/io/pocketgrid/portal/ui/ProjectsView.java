@@ -9,6 +9,7 @@ import com.vaadin.flow.component.progressbar.ProgressBar;
 import com.vaadin.flow.data.renderer.ComponentRenderer;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.server.auth.AnonymousAllowed;
 import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.shared.Registration;
 import io.pocketgrid.portal.project.ProjectProgress;
@@ -16,6 +17,7 @@ import io.pocketgrid.portal.project.ProjectQueries;
 import java.util.Locale;
 
 /** Every project, with live progress and throughput. */
+@AnonymousAllowed
 @Route(value = "projects", layout = MainLayout.class)
 @PageTitle("Projects — PocketGrid")
 public class ProjectsView extends VerticalLayout {

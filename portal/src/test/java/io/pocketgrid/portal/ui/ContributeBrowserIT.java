@@ -2,12 +2,12 @@ package io.pocketgrid.portal.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pocketgrid.portal.support.Chromium;
 import io.pocketgrid.portal.support.StoredResults;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -15,11 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -49,7 +45,6 @@ class ContributeBrowserIT {
     JdbcTemplate jdbc;
 
     private ChromeDriver browser;
-    private Path profile;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -59,16 +54,7 @@ class ContributeBrowserIT {
 
     @BeforeEach
     void openBrowser() {
-        profile = temp("pocketgrid-chromium");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(System.getProperty("pocketgrid.chromium", "/usr/bin/chromium"));
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,900", "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(Path.of(System.getProperty("pocketgrid.chromedriver", "/usr/bin/chromedriver")).toFile())
-                .usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        browser = Chromium.start(1280, 900);
     }
 
     @AfterEach
@@ -86,10 +72,10 @@ class ContributeBrowserIT {
         browser.get("http://localhost:" + port + "/?backend=" + backend);
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(90));
         wait.until(d -> d.findElement(By.id("consent-accept")).isDisplayed());
-        assertThat(enabled(browser.findElement(By.id("start-contributing")))).as("nothing runs before consent").isFalse();
+        assertThat(Chromium.enabled(browser.findElement(By.id("start-contributing")))).as("nothing runs before consent").isFalse();
         assertThat(stored.count()).isEqualTo(before);
         browser.findElement(By.id("consent-accept")).click();
-        wait.until(d -> enabled(d.findElement(By.id("start-contributing"))));
+        wait.until(d -> Chromium.enabled(d.findElement(By.id("start-contributing"))));
         browser.findElement(By.id("start-contributing")).click();
 
         wait.until(d -> stored.count() >= before + TASKS);
@@ -101,7 +87,7 @@ class ContributeBrowserIT {
             // must agree across the two builds, which validates the tasks and credits this browser
             wait.until(d -> Double.parseDouble(d.findElement(By.id("credit-earned")).getText()) > 0);
         }
-        screenshot("contribute-" + backend);
+        Chromium.screenshot(browser, "contribute-" + backend);
         browser.findElement(By.id("stop-contributing")).click();
         wait.until(d -> d.findElement(By.id("worker-state")).getText().equals("stopped"));
         // a result already on the wire when the worker was terminated may still land; after that, nothing
@@ -116,18 +102,6 @@ class ContributeBrowserIT {
             assertThat(c.stored()).hasSameSizeAs(c.expected());
             assertThat(c.worstExcess(1e-4, 1e-3)).as("result %d against the JVM engine", c.resultId()).isLessThanOrEqualTo(0);
         }
-    }
-
-    /** Vaadin buttons are custom elements: disabled shows as an attribute, not as the DOM property. */
-    private static boolean enabled(org.openqa.selenium.WebElement button) {
-        return button.getDomAttribute("disabled") == null;
-    }
-
-    private void screenshot(String name) throws IOException {
-        Path dir = Path.of("target", "screenshots");
-        Files.createDirectories(dir);
-        Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), dir.resolve(name + ".png"),
-                StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static Path temp(String prefix) {

@@ -1,0 +1,158 @@
+package io.pocketgrid.portal.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pocketgrid.portal.support.ApiClient;
+import io.pocketgrid.portal.support.Chromium;
+import io.pocketgrid.worker.engine.Model;
+import io.pocketgrid.worker.engine.Tensor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A volunteer's journey in a real Chromium: contribute anonymously on a phone-sized screen (no
+ * horizontal scrolling), sign up, sign in, name the account and join a team, claim this browser's
+ * credit, and find that name on the leaderboard once a second volunteer's results validated the
+ * browser's tasks.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class AccountJourneyBrowserIT {
+
+    private static final String DATA_DIR = temp();
+
+    @Value("${local.server.port}")
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    private ChromeDriver browser;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("pocketgrid.data-dir", () -> DATA_DIR);
+    }
+
+    @AfterEach
+    void close() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void volunteerContributesOnAPhoneSignsUpClaimsCreditAndAppearsOnTheLeaderboard() {
+        browser = Chromium.start(390, 844);
+        browser.manage().window().setSize(new Dimension(390, 844));
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(90));
+        String base = "http://localhost:" + port;
+
+        browser.get(base + "/");
+        wait.until(d -> d.findElement(By.id("consent-accept")).isDisplayed());
+        browser.findElement(By.id("consent-accept")).click();
+        wait.until(d -> Chromium.enabled(d.findElement(By.id("start-contributing"))));
+        browser.findElement(By.id("start-contributing")).click();
+        wait.until(d -> Integer.parseInt(d.findElement(By.id("tasks-completed")).getText().trim()) >= 2);
+        Chromium.screenshot(browser, "contribute-phone");
+        assertThat(noHorizontalScroll(browser)).as("the contribute panel fits 390 px").isTrue();
+        browser.findElement(By.id("stop-contributing")).click();
+        wait.until(d -> d.findElement(By.id("worker-state")).getText().equals("stopped"));
+
+        // a second volunteer recomputes the same tasks: the quorum validates the browser's results
+        validateWithSecondVolunteer();
+
+        browser.get(base + "/signup");
+        wait.until(d -> d.findElement(By.cssSelector("#signup-username input"))).sendKeys("lovelace");
+        browser.findElement(By.cssSelector("#signup-password input")).sendKeys("analytical engine");
+        browser.findElement(By.id("signup-create")).click();
+        wait.until(d -> d.getCurrentUrl().endsWith("/login"));
+        wait.until(d -> d.findElement(By.cssSelector("input[name='username']"))).sendKeys("lovelace");
+        browser.findElement(By.cssSelector("input[name='password']")).sendKeys("analytical engine" + Keys.ENTER);
+        wait.until(d -> !d.getCurrentUrl().contains("/login"));
+
+        browser.get(base + "/account");
+        wait.until(d -> d.findElement(By.cssSelector("#account-display-name input")));
+        setField("#account-display-name input", "Ada Lovelace");
+        setField("#account-team input", "Difference Engineers");
+        browser.findElement(By.id("account-save")).click();
+        browser.findElement(By.id("account-claim-browser")).click();
+        wait.until(d -> jdbc.queryForObject("SELECT COUNT(*) FROM volunteer v JOIN account a ON a.id = v.account_id"
+                + " WHERE a.username = 'lovelace' AND a.display_name = 'Ada Lovelace'", Integer.class) == 1);
+
+        browser.get(base + "/leaderboard");
+        wait.until(d -> d.getPageSource().contains("Ada Lovelace"));
+        Chromium.screenshot(browser, "leaderboard");
+        assertThat(noHorizontalScroll(browser)).as("the leaderboard fits 390 px").isTrue();
+        JsonNode teams = new ApiClient(port).get("/api/v1/leaderboard?by=team", null).json();
+        assertThat(teams.get(0).get("name").asString()).isEqualTo("Difference Engineers");
+        assertThat(teams.get(0).get("microCredits").asLong()).isPositive();
+    }
+
+    private void setField(String css, String value) {
+        var field = browser.findElement(By.cssSelector(css));
+        field.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
+        field.sendKeys(value + Keys.TAB);
+    }
+
+    private static boolean noHorizontalScroll(ChromeDriver browser) {
+        Object fits = browser.executeScript(
+                "return document.documentElement.scrollWidth <= document.documentElement.clientWidth;");
+        return Boolean.TRUE.equals(fits);
+    }
+
+    /** Leases and computes (JVM engine) until it has done every task the browser did. */
+    private void validateWithSecondVolunteer() {
+        ApiClient api = new ApiClient(port);
+        String token = api.registerVolunteer();
+        Model model = null;
+        for (int i = 0; i < 20; i++) {
+            ApiClient.Response r = api.postJson("/api/v1/work/lease", token, "{}");
+            if (r.status() != 200) {
+                break;
+            }
+            JsonNode lease = r.json();
+            if (model == null) {
+                model = Model.load(api.get(lease.get("modelUrl").asString(), null).body());
+            }
+            int[] dims = new int[lease.get("inputDims").size()];
+            Arrays.setAll(dims, k -> lease.get("inputDims").get(k).asInt());
+            float[] in = ApiClient.floats(api.get(lease.get("inputUrl").asString(), token).body());
+            Tensor out = model.run(Map.of(lease.get("inputName").asString(), Tensor.ofFloats(in, dims)))
+                    .get(lease.get("outputName").asString());
+            api.send("POST", "/api/v1/work/" + lease.get("leaseId").asLong() + "/result", Map.of(
+                    "Authorization", "Bearer " + token, "X-Lease-Token", lease.get("leaseToken").asString(),
+                    "X-Tensor-Dims", out.dims()[0] + ",10", "Content-Type", "application/octet-stream"),
+                    ApiClient.floats(out.floats()));
+            Integer pending = jdbc.queryForObject("SELECT COUNT(*) FROM result WHERE status = 'PENDING'", Integer.class);
+            if (pending != null && pending == 0) {
+                break;
+            }
+        }
+    }
+
+    private static String temp() {
+        try {
+            return Files.createTempDirectory("pocketgrid-account-it").toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
