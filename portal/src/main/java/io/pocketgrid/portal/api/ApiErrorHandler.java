@@ -3,6 +3,7 @@ package io.pocketgrid.portal.api;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
@@ -90,6 +91,7 @@ class ApiErrorHandler {
     }
 
     private static ResponseEntity<ApiError> respond(HttpStatus status, String code, String message) {
-        return ResponseEntity.status(status).body(new ApiError(code, message));
+        // always JSON, even when the client asked for CSV or binary: an error must not become a 406/500
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(new ApiError(code, message));
     }
 }
