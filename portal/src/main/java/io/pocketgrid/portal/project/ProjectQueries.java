@@ -43,6 +43,12 @@ public class ProjectQueries {
     }
 
     @Transactional(readOnly = true)
+    public List<ProjectProgress> ownedBy(long accountId) {
+        return projects.findAll().stream().filter(p -> p.getOwnerId() != null && p.getOwnerId() == accountId)
+                .map(this::progress).toList();
+    }
+
+    @Transactional(readOnly = true)
     public ProjectProgress progress(long projectId) {
         return progress(projects.findById(projectId).orElseThrow(() -> ProjectService.notFound(projectId)));
     }

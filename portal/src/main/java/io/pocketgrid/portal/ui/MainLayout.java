@@ -21,7 +21,7 @@ public class MainLayout extends AppLayout {
                 new SideNavItem("Projects", ProjectsView.class),
                 new SideNavItem("Leaderboard", LeaderboardView.class));
         if (auth.isAuthenticated()) {
-            nav.addItem(new SideNavItem("Account", AccountView.class));
+            nav.addItem(new SideNavItem("My projects", MyProjectsView.class), new SideNavItem("Account", AccountView.class));
         } else {
             nav.addItem(new SideNavItem("Sign in", LoginView.class), new SideNavItem("Sign up", SignUpView.class));
         }

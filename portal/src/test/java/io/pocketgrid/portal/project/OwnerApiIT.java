@@ -55,6 +55,7 @@ class OwnerApiIT {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("pocketgrid.data-dir", () -> DATA_DIR);
+        registry.add("pocketgrid.ledger.enabled", () -> "false");
         registry.add("pocketgrid.demo-project", () -> "false");
         // every single-replica result is recomputed on OnnxRuntime: the honest ones here must pass
         registry.add("pocketgrid.validation.server-check-rate", () -> "1.0");

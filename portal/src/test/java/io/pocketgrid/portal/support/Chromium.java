@@ -21,6 +21,11 @@ public final class Chromium {
     }
 
     public static ChromeDriver start(int width, int height) {
+        return start(width, height, null);
+    }
+
+    /** As {@link #start(int, int)}, saving downloads into {@code downloads} when it is not null. */
+    public static ChromeDriver start(int width, int height, Path downloads) {
         Path profile;
         try {
             profile = Files.createTempDirectory("pocketgrid-chromium");
@@ -32,6 +37,10 @@ public final class Chromium {
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--window-size=" + width + "," + height, "--user-data-dir=" + profile);
+        if (downloads != null) {
+            options.setExperimentalOption("prefs", java.util.Map.of("download.default_directory", downloads.toString(),
+                    "download.prompt_for_download", false));
+        }
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(Path.of(System.getProperty("pocketgrid.chromedriver", "/usr/bin/chromedriver")).toFile())
                 .usingAnyFreePort().build();

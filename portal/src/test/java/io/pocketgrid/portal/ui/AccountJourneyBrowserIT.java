@@ -49,6 +49,7 @@ class AccountJourneyBrowserIT {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("pocketgrid.data-dir", () -> DATA_DIR);
+        registry.add("pocketgrid.ledger.enabled", () -> "false");
     }
 
     @AfterEach

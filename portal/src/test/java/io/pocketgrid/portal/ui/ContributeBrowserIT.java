@@ -50,6 +50,7 @@ class ContributeBrowserIT {
     static void properties(DynamicPropertyRegistry registry) {
         String dataDir = temp("pocketgrid-browser-it").toString();
         registry.add("pocketgrid.data-dir", () -> dataDir);
+        registry.add("pocketgrid.ledger.enabled", () -> "false");
     }
 
     @BeforeEach

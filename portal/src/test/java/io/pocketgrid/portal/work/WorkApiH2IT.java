@@ -14,6 +14,7 @@ class WorkApiH2IT extends WorkApiContract {
     static void properties(DynamicPropertyRegistry registry) {
         String dataDir = tempDir();
         registry.add("pocketgrid.data-dir", () -> dataDir);
+        registry.add("pocketgrid.ledger.enabled", () -> "false");
         registry.add("pocketgrid.max-result-bytes", () -> MAX_RESULT_BYTES);
         registry.add("pocketgrid.max-open-leases", () -> MAX_OPEN_LEASES);
     }

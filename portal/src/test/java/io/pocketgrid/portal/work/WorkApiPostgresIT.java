@@ -37,6 +37,7 @@ class WorkApiPostgresIT extends WorkApiContract {
             throw new UncheckedIOException(e);
         }
         registry.add("pocketgrid.data-dir", () -> dataDir);
+        registry.add("pocketgrid.ledger.enabled", () -> "false");
     }
 
     @TestConfiguration
