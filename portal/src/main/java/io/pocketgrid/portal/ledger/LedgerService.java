@@ -105,6 +105,18 @@ public class LedgerService {
         return new ClaimData(connection.network().chainId(), connection.network().contractAddress(), proof, calldata);
     }
 
+    /**
+     * Asks the contract itself whether this proof holds: {@code verify(epoch, accountId, payout, amount, proof)}
+     * is a view call on the chain, independent of this portal's database.
+     */
+    public boolean verifyOnChain(AccountProof proof) {
+        Connection connection = network.current().orElseThrow(() -> new ApiException(HttpStatus.SERVICE_UNAVAILABLE,
+                "LEDGER_UNAVAILABLE", unavailableReason()));
+        Leaf leaf = Leaf.of(proof.accountId(), proof.payout(), new BigInteger(proof.amount()));
+        return connection.client().contract().verify(proof.epoch(), leaf,
+                proof.proof().stream().map(Bytes32::fromHex).toList());
+    }
+
     /** The claims of every volunteer (browser) linked to an account that has a leaf in the newest committed epoch. */
     public List<ClaimData> claimsOfAccount(long accountId) {
         long epoch = store.lastCommittedEpoch();

@@ -19,7 +19,8 @@ public class MainLayout extends AppLayout {
         SideNav nav = new SideNav();
         nav.addItem(new SideNavItem("Contribute", HomeView.class),
                 new SideNavItem("Projects", ProjectsView.class),
-                new SideNavItem("Leaderboard", LeaderboardView.class));
+                new SideNavItem("Leaderboard", LeaderboardView.class),
+                new SideNavItem("Ledger", LedgerView.class));
         if (auth.isAuthenticated()) {
             nav.addItem(new SideNavItem("My projects", MyProjectsView.class), new SideNavItem("Account", AccountView.class));
         } else {

@@ -2,6 +2,7 @@ package io.pocketgrid.portal.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pocketgrid.portal.ledger.EpochJob;
 import io.pocketgrid.portal.support.ApiClient;
 import io.pocketgrid.portal.support.Chromium;
 import io.pocketgrid.worker.engine.Model;
@@ -31,7 +32,8 @@ import tools.jackson.databind.JsonNode;
  * A volunteer's journey in a real Chromium: contribute anonymously on a phone-sized screen (no
  * horizontal scrolling), sign up, sign in, name the account and join a team, claim this browser's
  * credit, and find that name on the leaderboard once a second volunteer's results validated the
- * browser's tasks.
+ * browser's tasks; then commit an epoch to the local chain and verify the browser's leaf against
+ * the contract from the ledger view.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class AccountJourneyBrowserIT {
@@ -44,12 +46,14 @@ class AccountJourneyBrowserIT {
     @Autowired
     JdbcTemplate jdbc;
 
+    @Autowired
+    EpochJob epochs;
+
     private ChromeDriver browser;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("pocketgrid.data-dir", () -> DATA_DIR);
-        registry.add("pocketgrid.ledger.enabled", () -> "false");
     }
 
     @AfterEach
@@ -105,6 +109,19 @@ class AccountJourneyBrowserIT {
         JsonNode teams = new ApiClient(port).get("/api/v1/leaderboard?by=team", null).json();
         assertThat(teams.get(0).get("name").asString()).isEqualTo("Difference Engineers");
         assertThat(teams.get(0).get("microCredits").asLong()).isPositive();
+
+        // the credit goes on chain (local anvil); the ledger view asks the contract about this browser's leaf
+        assertThat(epochs.runOnce().committed()).isNotEmpty();
+        browser.get(base + "/ledger");
+        wait.until(d -> d.findElement(By.id("verify-on-chain")));
+        assertThat(browser.getPageSource()).contains("0x").contains("claim");
+        click(browser.findElement(By.id("verify-on-chain")));
+        wait.until(d -> d.findElement(By.id("verify-result")).getText().startsWith("✓"));
+        Chromium.screenshot(browser, "ledger-verified");
+    }
+
+    private void click(org.openqa.selenium.WebElement element) {
+        browser.executeScript("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", element);
     }
 
     private void setField(String css, String value) {
