@@ -1,6 +1,7 @@
 package io.pocketgrid.portal.account;
 
 import io.pocketgrid.portal.api.ApiException;
+import io.pocketgrid.portal.config.PocketGridProperties;
 import io.pocketgrid.portal.storage.BlobStore;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -29,16 +30,19 @@ public class AccountService {
     private final AccountRepository accounts;
     private final JdbcTemplate jdbc;
     private final PasswordEncoder passwords;
+    private final PocketGridProperties properties;
     private final Clock clock;
 
-    AccountService(AccountRepository accounts, JdbcTemplate jdbc, PasswordEncoder passwords, Clock clock) {
+    AccountService(AccountRepository accounts, JdbcTemplate jdbc, PasswordEncoder passwords,
+                   PocketGridProperties properties, Clock clock) {
+        this.properties = properties;
         this.accounts = accounts;
         this.passwords = passwords;
         this.jdbc = jdbc;
         this.clock = clock;
     }
 
-    /** Signs up a new owner. The first account of a portal becomes its admin. */
+    /** Signs up a new owner; usernames listed in {@code pocketgrid.admin-usernames} become admins. */
     @Transactional
     public Account signUp(String username, String password, String email) {
         if (username == null || !USERNAME.matcher(username).matches()) {
@@ -53,7 +57,7 @@ public class AccountService {
         if (accounts.existsByUsernameIgnoreCase(username)) {
             throw new ApiException(HttpStatus.CONFLICT, "USERNAME_TAKEN", "the username " + username + " is taken");
         }
-        Role role = accounts.count() == 0 ? Role.ADMIN : Role.OWNER;
+        Role role = properties.adminUsernames().stream().anyMatch(username::equalsIgnoreCase) ? Role.ADMIN : Role.OWNER;
         return accounts.save(new Account(username, passwords.encode(password), email, role, clock.instant()));
     }
 

@@ -18,6 +18,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param demoModel      which bundled model the demo project uses: {@code cnn} or {@code mlp}
  * @param maxOpenLeases  leases one volunteer may hold at once
  * @param requestsPerSecond worker API calls one volunteer may make per second (bursts of twice that)
+ * @param adminUsernames usernames that become ADMIN when they sign up (everyone else is an OWNER)
  */
 @ConfigurationProperties("pocketgrid")
 public record PocketGridProperties(
@@ -29,5 +30,6 @@ public record PocketGridProperties(
         @DefaultValue("true") boolean demoProject,
         @DefaultValue("cnn") String demoModel,
         @DefaultValue("8") int maxOpenLeases,
-        @DefaultValue("50") double requestsPerSecond) {
+        @DefaultValue("50") double requestsPerSecond,
+        @DefaultValue("") java.util.List<String> adminUsernames) {
 }

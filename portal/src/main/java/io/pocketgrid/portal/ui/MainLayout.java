@@ -23,6 +23,9 @@ public class MainLayout extends AppLayout {
                 new SideNavItem("Ledger", LedgerView.class));
         if (auth.isAuthenticated()) {
             nav.addItem(new SideNavItem("My projects", MyProjectsView.class), new SideNavItem("Account", AccountView.class));
+            if (auth.hasRole("ADMIN")) {
+                nav.addItem(new SideNavItem("Admin", AdminView.class));
+            }
         } else {
             nav.addItem(new SideNavItem("Sign in", LoginView.class), new SideNavItem("Sign up", SignUpView.class));
         }

@@ -15,7 +15,7 @@ import com.vaadin.flow.server.auth.AnonymousAllowed;
 import io.pocketgrid.portal.account.AccountService;
 import io.pocketgrid.portal.api.ApiException;
 
-/** Sign up: a name, a password, optionally an email. The first account of a portal is its admin. */
+/** Sign up: a name, a password, optionally an email. */
 @AnonymousAllowed
 @Route(value = "signup", layout = MainLayout.class)
 @PageTitle("Sign up — PocketGrid")

@@ -65,6 +65,9 @@ public class ResultService {
         if (a.volunteerId() != volunteerId) {
             throw new ApiException(HttpStatus.FORBIDDEN, "NOT_YOUR_LEASE", "lease " + leaseId + " belongs to another volunteer");
         }
+        if (Boolean.TRUE.equals(jdbc.queryForObject("SELECT banned FROM volunteer WHERE id = ?", Boolean.class, volunteerId))) {
+            throw new ApiException(HttpStatus.FORBIDDEN, "BANNED", "this volunteer may not compute here any more");
+        }
         if (!"LEASED".equals(a.status())) {
             throw new ApiException(HttpStatus.CONFLICT, "ALREADY_SUBMITTED", "lease " + leaseId + " is " + a.status()
                     + "; a result can be sent once");

@@ -57,6 +57,7 @@ class OwnerApiIT {
         registry.add("pocketgrid.data-dir", () -> DATA_DIR);
         registry.add("pocketgrid.ledger.enabled", () -> "false");
         registry.add("pocketgrid.demo-project", () -> "false");
+        registry.add("pocketgrid.admin-usernames", () -> "root");
         // every single-replica result is recomputed on OnnxRuntime: the honest ones here must pass
         registry.add("pocketgrid.validation.server-check-rate", () -> "1.0");
     }
@@ -181,6 +182,31 @@ class OwnerApiIT {
         assertThat(jdbc.queryForObject("SELECT status FROM task WHERE id = ?", String.class,
                 lease.get("taskId").asLong())).isEqualTo("OPEN");
         assertThat(api.get("/api/v1/projects/" + id, null).json().get("tasksValidated").asInt()).isZero();
+    }
+
+    @Test
+    void anAdminBansAVolunteerWhosePendingResultsAreDiscardedAndWhoGetsNoMoreWork() {
+        String owner = api.ownerToken("knuth" + System.nanoTime() % 100000);
+        api.ownerToken("root");
+        String admin = api.postJson("/api/v1/auth/tokens", null,
+                "{\"username\":\"root\",\"password\":\"correct horse battery\"}").json().get("token").asString();
+        upload(owner, model, Npy.write(inputs), null, "{\"inputsPerTask\":25}");
+        String cheat = api.registerVolunteer();
+        JsonNode lease = api.postJson("/api/v1/work/lease", cheat, "{}").json();
+        Response sent = api.send("POST", "/api/v1/work/" + lease.get("leaseId").asLong() + "/result", Map.of(
+                "Authorization", "Bearer " + cheat, "X-Lease-Token", lease.get("leaseToken").asString(),
+                "X-Tensor-Dims", "25,10", "Content-Type", "application/octet-stream"), ApiClient.floats(new float[250]));
+        assertThat(sent.json().get("status").asString()).isEqualTo("PENDING");
+        String cheatId = api.get("/api/v1/volunteers/me", cheat).json().get("volunteerId").asString();
+
+        assertThat(api.postJson("/api/v1/admin/volunteers/" + cheatId + "/ban", owner, null).error()).isEqualTo("NOT_ADMIN");
+        JsonNode ban = api.postJson("/api/v1/admin/volunteers/" + cheatId + "/ban", admin, null).json();
+        assertThat(ban.get("resultsDiscarded").asInt()).isEqualTo(1);
+        assertThat(api.postJson("/api/v1/work/lease", cheat, "{}").error()).isEqualTo("BANNED");
+        // the discarded replica no longer counts: the task goes to an honest volunteer
+        String honest = api.registerVolunteer();
+        assertThat(api.postJson("/api/v1/work/lease", honest, "{}").json().get("taskId").asLong())
+                .isEqualTo(lease.get("taskId").asLong());
     }
 
     @Test

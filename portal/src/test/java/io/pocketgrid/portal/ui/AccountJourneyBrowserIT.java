@@ -109,6 +109,8 @@ class AccountJourneyBrowserIT {
         JsonNode teams = new ApiClient(port).get("/api/v1/leaderboard?by=team", null).json();
         assertThat(teams.get(0).get("name").asString()).isEqualTo("Difference Engineers");
         assertThat(teams.get(0).get("microCredits").asLong()).isPositive();
+        String csv = new String(new ApiClient(port).get("/api/v1/stats/volunteers?format=csv", null).body());
+        assertThat(csv).startsWith("id,name,team,microCredits,validResults\n").contains(",Ada Lovelace,Difference Engineers,");
 
         // the credit goes on chain (local anvil); the ledger view asks the contract about this browser's leaf
         assertThat(epochs.runOnce().committed()).isNotEmpty();
