@@ -80,6 +80,23 @@ public class ProjectQueries {
                 p.getPriority(), p.getCreatedAt(), p.getCompletedAt(), failed);
     }
 
+    /** Items validated in each of the last {@code minutes} minutes, oldest first: progress over time. */
+    @Transactional(readOnly = true)
+    public long[] itemsValidatedPerMinute(long projectId, int minutes) {
+        java.time.Instant now = clock.instant();
+        java.time.Instant from = now.minus(Duration.ofMinutes(minutes));
+        long[] buckets = new long[minutes];
+        jdbc.query("SELECT validated_at, end_item - start_item FROM task WHERE project_id = ? AND validated_at > ?",
+                rs -> {
+                    java.time.Instant at = rs.getObject(1, java.time.OffsetDateTime.class).toInstant();
+                    int bucket = (int) Duration.between(from, at).toMinutes();
+                    if (bucket >= 0 && bucket < minutes) {
+                        buckets[bucket] += rs.getInt(2);
+                    }
+                }, projectId, from.atOffset(ZoneOffset.UTC));
+        return buckets;
+    }
+
     /** {correct, counted} over validated tasks, or null when the project has no labels. */
     private int[] accuracy(Project p) {
         if (p.getLabelsSha256() == null) {

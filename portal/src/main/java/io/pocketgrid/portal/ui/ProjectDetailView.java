@@ -30,6 +30,7 @@ public class ProjectDetailView extends VerticalLayout implements HasUrlParameter
     private final Paragraph description = new Paragraph();
     private final ProgressBar bar = new ProgressBar(0, 1);
     private final Span summary = new Span();
+    private final com.vaadin.flow.component.html.Div chart = new com.vaadin.flow.component.html.Div();
     private long projectId;
     private Registration registration;
 
@@ -37,7 +38,9 @@ public class ProjectDetailView extends VerticalLayout implements HasUrlParameter
         this.queries = queries;
         this.live = live;
         summary.setId("project-summary");
-        add(title, description, bar, summary);
+        chart.setWidthFull();
+        chart.setId("progress-chart");
+        add(title, description, bar, summary, new Paragraph("Items validated per minute, last hour"), chart);
     }
 
     @Override
@@ -57,6 +60,8 @@ public class ProjectDetailView extends VerticalLayout implements HasUrlParameter
                     p.accuracy() == null ? "no labels" : String.format(Locale.ROOT, "accuracy %.1f %% over %d items",
                             100 * p.accuracy(), p.accuracyItems()),
                     p.flopsPerItem(), p.replication(), p.quorum()));
+            chart.removeAll();
+            chart.add(BarChart.of(queries.itemsValidatedPerMinute(projectId, 60), "items validated per minute"));
         } catch (ApiException e) {
             title.setText("No such project");
         }

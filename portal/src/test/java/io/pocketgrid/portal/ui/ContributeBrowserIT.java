@@ -97,6 +97,15 @@ class ContributeBrowserIT {
         Thread.sleep(3000);
         assertThat(stored.count()).as("nothing more runs after stop").isEqualTo(afterStop);
 
+        if (backend.equals("js")) {
+            // the project page charts the validated items per minute in plain SVG
+            browser.get("http://localhost:" + port + "/projects/1");
+            wait.until(d -> d.findElement(By.id("project-summary")).getText().contains("tasks validated"));
+            assertThat(browser.findElements(By.cssSelector("#progress-chart rect")).stream()
+                    .anyMatch(r -> Integer.parseInt(r.getDomAttribute("height")) > 0)).isTrue();
+            Chromium.screenshot(browser, "project-detail");
+        }
+
         List<StoredResults.Checked> checked = stored.recomputeAll();
         assertThat(checked).hasSizeGreaterThanOrEqualTo(before + TASKS);
         for (StoredResults.Checked c : checked) {
