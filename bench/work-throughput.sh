@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# Work-API throughput: 200 simulated volunteers (precomputed outputs, so the portal is the
+# bottleneck) against a real portal, first on the embedded H2 database, then on PostgreSQL.
+# Prints round trips/s, lease and result latency (p50/p99) and replicas per validated task.
+# Timings are printed, never asserted.
+#
+#   bench/work-throughput.sh            # both databases
+#   bench/work-throughput.sh h2         # or just one: h2 | postgres
+#
+# Knobs (environment): VOLUNTEERS=200 WARMUP=15s MEASURE=45s TASKS=3000 ITEMS_PER_TASK=8
+#   PORTAL_JAR, SIM_JAR (default: the build outputs), PG_HOST=127.0.0.1 PG_PORT=5432 PG_USER=postgres
+#   PG_DB=test PG_SCHEMA=pocketgrid_bench. Needs java (JAVA_HOME honoured), curl, unzip; psql for PostgreSQL.
+#
+# The work: the bundled demo project, plus one "bench" project posted through the owner API with
+# the demo model and the demo images repeated up to TASKS tasks of ITEMS_PER_TASK images each.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VOLUNTEERS=${VOLUNTEERS:-200}
+WARMUP=${WARMUP:-15s}
+MEASURE=${MEASURE:-45s}
+TASKS=${TASKS:-3000}
+ITEMS_PER_TASK=${ITEMS_PER_TASK:-8}
+PORTAL_JAR=${PORTAL_JAR:-portal/target/pocketgrid-portal.jar}
+SIM_JAR=${SIM_JAR:-volunteer-sim/target/pocketgrid-sim.jar}
+PG_HOST=${PG_HOST:-127.0.0.1} PG_PORT=${PG_PORT:-5432} PG_USER=${PG_USER:-postgres} PG_DB=${PG_DB:-test}
+# not pg_bench: PostgreSQL reserves the pg_ prefix for system schemas
+PG_SCHEMA=${PG_SCHEMA:-pocketgrid_bench}
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+DEMO=portal/src/main/resources/demo
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/pocketgrid-bench.XXXXXX")
+PORTAL_PID=
+SUMMARY=()
+
+cleanup() {
+    stop_portal
+    if [[ " ${DATABASES[*]:-} " == *" postgres "* ]]; then
+        psql_run "DROP SCHEMA IF EXISTS $PG_SCHEMA CASCADE" >/dev/null 2>&1 || true
+    fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+log() { printf '\n== %s\n' "$*"; }
+
+# Builds only what is missing: the portal jar needs the full package, the simulator jar only its module.
+build_if_missing() {
+    if [[ ! -f $PORTAL_JAR ]]; then
+        log "building the portal ($PORTAL_JAR is missing)"
+        ./mvnw -q -DskipTests package
+    elif [[ ! -f $SIM_JAR ]]; then
+        log "building the simulator ($SIM_JAR is missing)"
+        ./mvnw -q -DskipTests -pl volunteer-sim -am package
+    fi
+}
+
+# The demo images repeated into $WORK/inputs.npy: same .npy header length, only the item count changes.
+make_inputs() {
+    local src=$DEMO/inputs.npy items=$((TASKS * ITEMS_PER_TASK))
+    local copies=$(((items + 1999) / 2000)) b
+    b=($(od -An -tu1 -j8 -N2 "$src"))
+    local hlen=$((b[0] + 256 * b[1]))
+    local dict
+    dict=$(dd if="$src" bs=1 skip=10 count="$hlen" 2>/dev/null)
+    dict=${dict/\'shape\': (2000,/\'shape\': ($((copies * 2000)),}
+    {
+        head -c 10 "$src"
+        printf '%-*s\n' $((hlen - 1)) "$(printf '%s' "$dict" | sed 's/ *$//')"
+        for ((i = 0; i < copies; i++)); do tail -c +$((11 + hlen)) "$src"; done
+    } >"$WORK/inputs.npy"
+}
+
+psql_run() {
+    PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning" psql -X -q -t -A -v ON_ERROR_STOP=1 -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$PG_DB" -c "$1"
+}
+
+# start_portal NAME ARGS… — starts the portal jar on a free port with its own data directory; sets URL.
+start_portal() {
+    local name=$1
+    shift
+    DATA=$WORK/$name
+    mkdir -p "$DATA"
+    : >"$DATA/portal.log"
+    "$JAVA" -Dai.djl.offline=true -jar "$PORTAL_JAR" --server.port=0 --pocketgrid.data-dir="$DATA" "$@" \
+        >"$DATA/portal.log" 2>&1 &
+    PORTAL_PID=$!
+    for _ in $(seq 1 240); do
+        if grep -q "PocketGrid is running at" "$DATA/portal.log"; then
+            URL=$(grep -o "running at http://localhost:[0-9]*" "$DATA/portal.log" | head -1 | sed 's/running at //')
+            echo "portal ($name) at $URL, log $DATA/portal.log"
+            return
+        fi
+        if ! kill -0 "$PORTAL_PID" 2>/dev/null; then
+            tail -30 "$DATA/portal.log"
+            echo "the portal did not start" >&2
+            exit 1
+        fi
+        sleep 1
+    done
+    echo "the portal did not start within 4 minutes" >&2
+    exit 1
+}
+
+stop_portal() {
+    if [[ -n $PORTAL_PID ]] && kill -0 "$PORTAL_PID" 2>/dev/null; then
+        kill "$PORTAL_PID"
+        wait "$PORTAL_PID" 2>/dev/null || true
+    fi
+    PORTAL_PID=
+}
+
+# An owner account, a token, and the bench project posted through the owner API.
+post_bench_project() {
+    local user=bench-owner password=bench-password-$RANDOM$RANDOM token
+    curl -sf -X POST "$URL/api/v1/accounts" -H 'Content-Type: application/json' \
+        -d "{\"username\":\"$user\",\"password\":\"$password\"}" >/dev/null || { echo "sign-up failed" >&2; exit 1; }
+    token=$(curl -sf -X POST "$URL/api/v1/auth/tokens" -H 'Content-Type: application/json' \
+        -d "{\"username\":\"$user\",\"password\":\"$password\",\"name\":\"bench\"}" |
+        sed 's/.*"token":"\([^"]*\)".*/\1/')
+    curl -sf -X POST "$URL/api/v1/projects" -H "Authorization: Bearer $token" \
+        -F "model=@$DEMO/cnn.onnx" -F "inputs=@$WORK/inputs.npy" \
+        -F "settings={\"name\":\"Throughput bench\",\"inputsPerTask\":$ITEMS_PER_TASK};type=application/json" \
+        >"$WORK/project.json" || { echo "posting the bench project failed" >&2; exit 1; }
+    echo "posted the bench project: $(grep -o '"items":[0-9]*' "$WORK/project.json"),$(grep -o '"tasks":[0-9]*' "$WORK/project.json")"
+}
+
+# validated tasks and the results they received (every replica, agreeing or not)
+REPLICAS_SQL="SELECT COUNT(DISTINCT t.id) || ' ' || COUNT(r.id) FROM task t JOIN result r ON r.task_id = t.id
+  WHERE t.status = 'VALIDATED'"
+
+replicas_line() {
+    awk '{ printf "%d validated tasks, %d results: %.2f replicas per validated task", $1, $2, $1 ? $2 / $1 : 0 }'
+}
+
+# simulate NAME — runs the simulator against $URL, keeps its report in $WORK/NAME.report
+simulate() {
+    local name=$1
+    log "$name: $VOLUNTEERS volunteers, ${WARMUP} warm-up, ${MEASURE} measured"
+    "$JAVA" -jar "$SIM_JAR" --url "$URL" --volunteers "$VOLUNTEERS" --precomputed --warmup "$WARMUP" \
+        --duration "$MEASURE" --until-idle 10s --poll 500ms | tee "$WORK/$name.report"
+    if grep -q "stopped: no work" "$WORK/$name.report"; then
+        echo "warning: the work ran out before the end; raise TASKS for a full measured phase"
+    fi
+}
+
+# summarize NAME REPLICAS-LINE — one line of the final table from the report
+summarize() {
+    local r=$WORK/$1.report
+    local rts lease result
+    rts=$(awk '/round trips\/s/ {print $3}' "$r")
+    lease=$(awk '$1 == "lease" {printf "%s / %s", $3, $5}' "$r")
+    result=$(awk '$1 == "result" {printf "%s / %s", $3, $5}' "$r")
+    SUMMARY+=("$(printf '%-10s %14s %20s %20s   %s' "$1" "$rts" "$lease" "$result" "$2")")
+}
+
+run_h2() {
+    start_portal h2
+    post_bench_project
+    simulate h2
+    stop_portal
+    unzip -q -o -j "$PORTAL_JAR" 'BOOT-INF/lib/h2-*.jar' -d "$WORK/h2lib"
+    local replicas
+    replicas=$("$JAVA" -cp "$(ls "$WORK"/h2lib/h2-*.jar | head -1)" org.h2.tools.Shell \
+        -url "jdbc:h2:file:$WORK/h2/pocketgrid" -user sa -password "" -sql "$REPLICAS_SQL" | sed -n 2p | replicas_line)
+    echo "$replicas"
+    summarize h2 "$replicas"
+    rm -rf "$WORK/h2"
+}
+
+run_postgres() {
+    psql_run "DROP SCHEMA IF EXISTS $PG_SCHEMA CASCADE; CREATE SCHEMA $PG_SCHEMA" >/dev/null
+    POCKETGRID_DB_URL="jdbc:postgresql://$PG_HOST:$PG_PORT/$PG_DB?currentSchema=$PG_SCHEMA" \
+        POCKETGRID_DB_USER=$PG_USER start_portal postgres --spring.profiles.active=postgres \
+        --spring.flyway.schemas="$PG_SCHEMA"
+    post_bench_project
+    simulate postgres
+    stop_portal
+    local replicas
+    replicas=$(PGOPTIONS="-c search_path=$PG_SCHEMA" psql_run "$REPLICAS_SQL" | replicas_line)
+    echo "$replicas"
+    summarize postgres "$replicas"
+    psql_run "DROP SCHEMA IF EXISTS $PG_SCHEMA CASCADE" >/dev/null
+    rm -rf "$WORK/postgres"
+}
+
+DATABASES=("${@:-h2 postgres}")
+DATABASES=(${DATABASES[*]})
+build_if_missing
+make_inputs
+for db in "${DATABASES[@]}"; do
+    case $db in
+        h2) run_h2 ;;
+        postgres) run_postgres ;;
+        *) echo "unknown database '$db' (h2 | postgres)" >&2; exit 2 ;;
+    esac
+done
+
+log "summary ($VOLUNTEERS volunteers, precomputed outputs, $MEASURE measured after $WARMUP warm-up, $(nproc) cores)"
+printf '%-10s %14s %20s %20s   %s\n' database "round trips/s" "lease p50/p99 ms" "result p50/p99 ms" "replicas"
+printf '%s\n' "${SUMMARY[@]}"

@@ -1,0 +1,124 @@
+package io.pocketgrid.sim;
+
+import io.pocketgrid.worker.loop.Lease;
+import io.pocketgrid.worker.loop.WorkServerException;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Random;
+
+/**
+ * One volunteer on its own thread: registers, then lease → (model, input, compute) → submit until
+ * the run stops, treating each lease the way its {@link Behaviour} says.
+ */
+final class SimulatedVolunteer implements Runnable {
+
+    private static final Duration BACKOFF = Duration.ofSeconds(1);
+
+    private final VolunteerLog log;
+    private final SimulationSettings settings;
+    private final HttpClient http;
+    private final RunState run;
+    private final OutputSource engine;
+    private final CopyPool pool;
+    private final Random random;
+
+    SimulatedVolunteer(VolunteerLog log, SimulationSettings settings, HttpClient http, RunState run,
+                       OutputSource engine, CopyPool pool) {
+        this.log = log;
+        this.settings = settings;
+        this.http = http;
+        this.run = run;
+        this.engine = engine;
+        this.pool = pool;
+        this.random = new Random(settings.seed() * 1_000_003 + log.index());
+    }
+
+    @Override
+    public void run() {
+        HttpWorkServer server;
+        try {
+            String token = HttpWorkServer.register(http, settings.portal(), log).token();
+            server = new HttpWorkServer(http, settings.portal(), token, log);
+        } catch (WorkServerException e) {
+            log.failed("registration: " + e.getMessage());
+            return;
+        } finally {
+            run.registered();
+        }
+        while (!run.stopped()) {
+            try {
+                Lease lease = server.lease();
+                if (lease == null) {
+                    run.pause(settings.idlePoll());
+                    continue;
+                }
+                run.active();
+                work(server, lease);
+            } catch (WorkServerException e) {
+                // already in the log; refusals are expected of most behaviours, failures earn a back-off
+                if (e.status() == 0 || e.status() == 429 || e.status() >= 500) {
+                    run.pause(BACKOFF);
+                }
+            } catch (RuntimeException e) {
+                log.failed(e.toString());
+                run.pause(BACKOFF);
+            }
+        }
+    }
+
+    private void work(HttpWorkServer server, Lease lease) {
+        switch (log.behaviour()) {
+            case HONEST -> honest(server, lease, Duration.ZERO);
+            case SLOW -> honest(server, lease, settings.slowDelay());
+            case REPLAY -> {
+                // the identical request again; the portal must answer 409 and store nothing
+                server.send(honest(server, lease, Duration.ZERO));
+            }
+            case CRASHING -> {
+                server.input(lease);
+                run.pause(settings.crashPause());
+            }
+            case RANDOM_OUTPUTS -> send(server, Submission.of(lease, noise(lease), lease.outputDims(), elapsed()));
+            case COPY_OTHER -> {
+                float[] copied = pool.otherThan(lease.taskId(), lease.outputDims(), random)
+                        .map(CopyPool.Sample::outputs).orElseGet(() -> noise(lease));
+                send(server, Submission.of(lease, copied, lease.outputDims(), elapsed()));
+            }
+            case FORGED_TOKEN, EXPIRED_TOKEN, WRONG_SHAPE, NAN ->
+                    send(server, log.behaviour().tamper().apply(lease, noise(lease)));
+        }
+    }
+
+    private Submission honest(HttpWorkServer server, Lease lease, Duration delay) {
+        float[] input = server.input(lease);
+        long started = System.nanoTime();
+        float[] outputs = engine.outputs(lease, input, server);
+        long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+        pool.offer(lease.taskId(), lease.outputDims(), outputs);
+        if (!delay.isZero()) {
+            run.pause(delay);
+        }
+        Submission s = Submission.of(lease, outputs, lease.outputDims(), elapsedMs);
+        send(server, s);
+        return s;
+    }
+
+    /** Sends a result; a refusal propagates (it is in the log), an acceptance counts as a task completed. */
+    private void send(HttpWorkServer server, Submission s) {
+        server.send(s);
+        log.completed();
+    }
+
+    /** Logit-like values of the right shape, finite, and wrong. */
+    private float[] noise(Lease lease) {
+        float[] v = new float[Floats.size(lease.outputDims())];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (random.nextGaussian() * 5);
+        }
+        return v;
+    }
+
+    private long elapsed() {
+        return 20 + random.nextInt(200);
+    }
+}
