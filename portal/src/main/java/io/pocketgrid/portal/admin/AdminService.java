@@ -38,6 +38,10 @@ public class AdminService {
         // their returned replicas stop counting, so those tasks go to someone else
         jdbc.update("UPDATE assignment SET status = 'EXPIRED' WHERE id IN (SELECT assignment_id FROM result"
                 + " WHERE volunteer_id = ? AND status = 'PENDING')", id);
+        jdbc.update("UPDATE task SET wanted = TRUE WHERE status = 'OPEN' AND id IN (SELECT task_id FROM result"
+                + " WHERE volunteer_id = ? AND status = 'PENDING')", id);
+        jdbc.update("UPDATE task SET wanted = TRUE WHERE status = 'OPEN' AND id IN (SELECT task_id FROM assignment"
+                + " WHERE volunteer_id = ? AND status = 'LEASED')", id);
         int discarded = jdbc.update("UPDATE result SET status = 'DISCARDED' WHERE volunteer_id = ? AND status = 'PENDING'", id);
         int ended = jdbc.update("UPDATE assignment SET status = 'EXPIRED', expires_at = ? WHERE volunteer_id = ?"
                 + " AND status = 'LEASED'", clock.instant().atOffset(ZoneOffset.UTC), id);

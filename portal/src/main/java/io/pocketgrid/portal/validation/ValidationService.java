@@ -69,7 +69,8 @@ public class ValidationService {
             // and the task goes back to full replication
             mark(fresh.id(), "INVALID");
             resetTrust(fresh.volunteerId());
-            jdbc.update("UPDATE task SET error_count = error_count + 1, quorum = ?, target_replicas = ? WHERE id = ?",
+            jdbc.update("UPDATE task SET error_count = error_count + 1, quorum = ?, target_replicas = ?, wanted = TRUE"
+                    + " WHERE id = ?",
                     task.projectQuorum(), task.projectReplication(), taskId);
             return new Verdict("INVALID", 0);
         }
@@ -80,7 +81,8 @@ public class ValidationService {
             jdbc.update("UPDATE task SET status = 'VALIDATED', canonical_result_id = ?, validated_at = ? WHERE id = ?",
                     canonical.id(), now.atOffset(ZoneOffset.UTC), taskId);
             Verdict verdict = null;
-            for (Candidate r : pending) {
+            // volunteer rows are updated in id order, so two validations never wait on each other
+            for (Candidate r : pending.stream().sorted(java.util.Comparator.comparingLong(Candidate::volunteerId)).toList()) {
                 Verdict v = settle(task, r, group.contains(r), now);
                 if (r.id() == newResultId) {
                     verdict = v;
@@ -101,7 +103,7 @@ public class ValidationService {
                 completeProjectIfDone(task.projectId(), now);
                 return new Verdict("INVALID", 0);
             }
-            jdbc.update("UPDATE task SET target_replicas = target_replicas + 1, quorum = ? WHERE id = ?",
+            jdbc.update("UPDATE task SET target_replicas = target_replicas + 1, quorum = ?, wanted = TRUE WHERE id = ?",
                     Math.max(task.quorum(), task.projectQuorum()), taskId);
         }
         return new Verdict("PENDING", 0);

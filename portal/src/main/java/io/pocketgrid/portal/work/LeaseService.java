@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.stereotype.Service;
@@ -32,10 +33,8 @@ public class LeaseService {
     private static final String CANDIDATES = """
             SELECT t.id, t.project_id, t.start_item, t.end_item,
                    (SELECT COUNT(*) FROM assignment a WHERE a.task_id = t.id) AS ever_leased
-            FROM task t JOIN project p ON p.id = t.project_id
-            WHERE t.project_id = ? AND p.status = 'RUNNING' AND t.status = 'OPEN'
-              AND (SELECT COUNT(*) FROM assignment a WHERE a.task_id = t.id
-                   AND (a.status = 'RETURNED' OR (a.status = 'LEASED' AND a.expires_at > ?))) < t.target_replicas
+            FROM task t
+            WHERE t.project_id = ? AND t.wanted = TRUE AND t.status = 'OPEN'
               AND NOT EXISTS (SELECT 1 FROM assignment a WHERE a.task_id = t.id AND a.volunteer_id = ?)
             ORDER BY t.id FETCH FIRST 4 ROWS ONLY""";
 
@@ -68,7 +67,7 @@ public class LeaseService {
         checkVolunteer(volunteerId, now);
         for (long projectId : projectsByFairShare()) {
             List<TaskRow> candidates = jdbc.query(CANDIDATES, (rs, i) -> new TaskRow(rs.getLong(1), rs.getLong(2),
-                    rs.getInt(3), rs.getInt(4), rs.getInt(5) == 0), projectId, at(now), volunteerId);
+                    rs.getInt(3), rs.getInt(4), rs.getInt(5) == 0), projectId, volunteerId);
             for (TaskRow task : candidates) {
                 if (lock(task.id(), now)) {
                     return Optional.of(grant(task, volunteerId, now));
@@ -82,7 +81,7 @@ public class LeaseService {
         Project project = projects.facts(task.projectId());
         if (task.fresh() && trusted(volunteerId)) {
             // adaptive replication: a trusted volunteer computes this task alone, unless it is spot-checked
-            jdbc.update("UPDATE task SET quorum = 1, target_replicas = 1 WHERE id = ?", task.id());
+            jdbc.update("UPDATE task SET quorum = 1, target_replicas = 1, wanted = FALSE WHERE id = ?", task.id());
         }
         Instant expires = now.plus(Duration.ofSeconds(Math.min(project.getDeadlineSeconds(),
                 properties.leaseDuration().toSeconds())));
@@ -106,6 +105,10 @@ public class LeaseService {
                 SELECT t.target_replicas - (SELECT COUNT(*) FROM assignment a WHERE a.task_id = t.id
                        AND (a.status = 'RETURNED' OR (a.status = 'LEASED' AND a.expires_at > ?)))
                 FROM task t WHERE t.id = ?""", Integer.class, at(now), taskId);
+        if (free == null || free <= 1) {
+            // this lease takes the last free replica (or there was none): stop offering the task
+            jdbc.update("UPDATE task SET wanted = FALSE WHERE id = ?", taskId);
+        }
         return free != null && free > 0;
     }
 
@@ -120,6 +123,19 @@ public class LeaseService {
             throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "RATE_LIMITED", "this volunteer already holds " + open
                     + " open leases; finish or give one back first");
         }
+    }
+
+    /**
+     * Ends leases past their deadline and offers their tasks again. Idempotent, so every portal
+     * instance may run it.
+     */
+    @Scheduled(fixedDelayString = "${pocketgrid.lease-sweep-interval:5s}")
+    @Transactional
+    public void sweepExpired() {
+        OffsetDateTime now = at(clock.instant());
+        jdbc.update("UPDATE task SET wanted = TRUE WHERE status = 'OPEN' AND wanted = FALSE AND id IN"
+                + " (SELECT task_id FROM assignment WHERE status = 'LEASED' AND expires_at <= ?)", now);
+        jdbc.update("UPDATE assignment SET status = 'EXPIRED' WHERE status = 'LEASED' AND expires_at <= ?", now);
     }
 
     /** Running projects in a random order where a project of priority p comes first p times as often. */

@@ -68,6 +68,9 @@ public class ResultService {
         if (Boolean.TRUE.equals(jdbc.queryForObject("SELECT banned FROM volunteer WHERE id = ?", Boolean.class, volunteerId))) {
             throw new ApiException(HttpStatus.FORBIDDEN, "BANNED", "this volunteer may not compute here any more");
         }
+        if ("EXPIRED".equals(a.status())) {
+            throw new ApiException(HttpStatus.GONE, "LEASE_EXPIRED", "lease " + leaseId + " expired at " + a.expiresAt());
+        }
         if (!"LEASED".equals(a.status())) {
             throw new ApiException(HttpStatus.CONFLICT, "ALREADY_SUBMITTED", "lease " + leaseId + " is " + a.status()
                     + "; a result can be sent once");
@@ -83,6 +86,9 @@ public class ResultService {
             throw shape("the result has dims " + Arrays.toString(dims) + " but this task needs " + Arrays.toString(expected));
         }
         byte[] bytes = readExactly(body, Math.toIntExact(4 * Dims.size(expected)));
+        // lock the task before inserting: the result row's foreign key would otherwise share-lock it
+        // first, and two replicas of one task arriving together would deadlock on PostgreSQL
+        jdbc.queryForObject("SELECT id FROM task WHERE id = ? FOR UPDATE", Long.class, a.taskId());
         requireFinite(bytes);
         String sha = blobs.put(bytes);
         int updated = jdbc.update("UPDATE assignment SET status = 'RETURNED' WHERE id = ? AND status = 'LEASED'", leaseId);
@@ -117,7 +123,9 @@ public class ResultService {
         if (a.volunteerId() != volunteerId) {
             throw new ApiException(HttpStatus.FORBIDDEN, "NOT_YOUR_LEASE", "lease " + leaseId + " belongs to another volunteer");
         }
-        jdbc.update("UPDATE assignment SET status = 'GIVEN_BACK' WHERE id = ? AND status = 'LEASED'", leaseId);
+        if (jdbc.update("UPDATE assignment SET status = 'GIVEN_BACK' WHERE id = ? AND status = 'LEASED'", leaseId) == 1) {
+            jdbc.update("UPDATE task SET wanted = TRUE WHERE id = ? AND status = 'OPEN'", a.taskId());
+        }
     }
 
     private AssignmentRow assignment(long leaseId) {
