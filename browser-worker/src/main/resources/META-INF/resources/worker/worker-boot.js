@@ -1,6 +1,7 @@
 'use strict';
 // Web Worker bootstrap: loads the TeaVM-built volunteer worker (WebAssembly-GC where the browser
-// has it, JavaScript otherwise) and drives its loop. The Java side runs one task per
+// has it, JavaScript otherwise) through engine.js, which also links the WebAssembly SIMD kernel
+// where the browser has SIMD, and drives its loop. The Java side runs one task per
 // self.pocketgridStep() call; timing and back-off live here so Java never has to sleep.
 
 const IDLE_WAIT_MS = 2000;
@@ -13,34 +14,18 @@ self.onmessage = (event) => {
   }
 };
 
-function supportsWasmGc() {
-  // The smallest module declaring a GC struct type; only engines with Wasm-GC accept it.
-  const bytes = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 3, 1, 0x5f, 0]);
-  try {
-    return WebAssembly.validate(bytes);
-  } catch (e) {
-    return false;
-  }
-}
-
 function start(config) {
   self.pocketgridConfig = config;
-  const useWasm = config.backend === 'wasm' || (config.backend !== 'js' && supportsWasmGc());
   let ready;
   try {
-    if (useWasm) {
-      importScripts('volunteer-worker.wasm-runtime.js');
-      ready = TeaVM.wasmGC.load('volunteer-worker.wasm').then((teavm) => teavm.exports.main([]));
-    } else {
-      importScripts('volunteer-worker.js');
-      main([]);
-      ready = Promise.resolve();
-    }
+    importScripts('engine.js');
+    const useWasm = config.backend === 'wasm' || (config.backend !== 'js' && PocketGridEngine.supportsWasmGc());
+    ready = PocketGridEngine.boot('volunteer-worker', useWasm ? 'wasm' : 'js');
   } catch (e) {
     ready = Promise.reject(e);
   }
-  ready.then(() => {
-    self.postMessage({type: 'ready', backend: useWasm ? 'wasm' : 'js'});
+  ready.then((booted) => {
+    self.postMessage({type: 'ready', backend: booted.backend, kernel: booted.kernel});
     loop();
   }, (e) => self.postMessage({type: 'error', message: 'worker failed to load: ' + e}));
 }

@@ -1,11 +1,15 @@
 package io.pocketgrid.worker.engine;
 
+import io.pocketgrid.worker.engine.kernel.GemmBackend;
 import io.pocketgrid.worker.engine.onnx.Node;
 import io.pocketgrid.worker.engine.onnx.OnnxGraph;
 import io.pocketgrid.worker.engine.onnx.OnnxParser;
 import io.pocketgrid.worker.engine.onnx.OnnxValue;
 import io.pocketgrid.worker.engine.ops.Op;
 import io.pocketgrid.worker.engine.ops.Ops;
+import io.pocketgrid.worker.engine.plan.Bound;
+import io.pocketgrid.worker.engine.plan.Plan;
+import io.pocketgrid.worker.engine.plan.PlanException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,9 +25,13 @@ import java.util.TreeMap;
 
 /**
  * An ONNX model ready to run on the pure-Java engine. Loading parses the file and makes every
- * node's op, so an unsupported op fails at {@link #load}, never halfway through a run. A model
- * is immutable; {@link #run} may be called again and again (from one thread at a time on the
- * JVM, since op objects are shared).
+ * node's op, so an unsupported op fails at {@link #load}, never halfway through a run.
+ * {@link #run} may be called again and again, from one thread at a time (op objects and the
+ * accelerated plan's memory are shared).
+ *
+ * <p>Loaded with a {@link GemmBackend}, a model whose graph fits {@link Plan} runs there
+ * (packed weights, fused kernels, NHWC); everything else, and every shape the plan refuses, runs
+ * on the generic ops, which are the reference.
  */
 public final class Model {
 
@@ -40,6 +48,8 @@ public final class Model {
     private final List<ValueInfo> outputs;
     private final Map<String, OnnxValue> inputDecls = new HashMap<>();
     private long flopsPerItem = -1;
+    private Plan plan;
+    private String planNote = "no accelerator";
 
     private Model(OnnxGraph graph) {
         this.graph = graph;
@@ -83,6 +93,76 @@ public final class Model {
      */
     public static Model load(byte[] onnxBytes) {
         return new Model(OnnxParser.parseModel(onnxBytes));
+    }
+
+    /** A model from an already parsed (possibly rewritten) graph; {@code backend} may be null. */
+    public static Model of(OnnxGraph graph, GemmBackend backend) {
+        Model m = new Model(graph);
+        if (backend != null) {
+            m.accelerate(backend);
+        }
+        return m;
+    }
+
+    /**
+     * As {@link #load(byte[])}, running on {@code backend} (may be null: none) when the graph fits
+     * the accelerated plan; the model owns the backend from now on ({@link #close}).
+     */
+    public static Model load(byte[] onnxBytes, GemmBackend backend) {
+        return of(OnnxParser.parseModel(onnxBytes), backend);
+    }
+
+    private void accelerate(GemmBackend backend) {
+        List<String> ins = new ArrayList<>();
+        inputs.forEach(v -> ins.add(v.name()));
+        List<String> outs = new ArrayList<>();
+        outputs.forEach(v -> outs.add(v.name()));
+        try {
+            plan = Plan.compile(graph, nodes, ins, outs, backend);
+            planNote = backend.name();
+        } catch (PlanException e) {
+            backend.close();
+            planNote = "generic: " + e.getMessage();
+        }
+    }
+
+    /** The accelerated plan, or null when this model runs on the generic ops only. */
+    public Plan plan() {
+        return plan;
+    }
+
+    /**
+     * The accelerated plan lowered for feeding only {@code inputName} with {@code dims}, for hosts
+     * that write the input straight into the backend's memory; null when this model or shape runs
+     * on the generic ops.
+     *
+     * @throws EngineException when the input does not match the model's declaration
+     */
+    public Bound accelerated(String inputName, int[] dims) {
+        if (plan == null || !plan.inputName().equals(inputName)) {
+            return null;
+        }
+        checkDims(inputName, dims);
+        try {
+            return plan.bind(dims);
+        } catch (PlanException e) {
+            return null;
+        }
+    }
+
+    /** The backend's name when accelerated, else why not (for reports). */
+    public String accelerationNote() {
+        return planNote;
+    }
+
+    /** Releases the accelerator's memory; the model keeps working on the generic ops. */
+    public void close() {
+        if (plan != null) {
+            plan.close();
+            plan.backend().close();
+            plan = null;
+            planNote = "closed";
+        }
     }
 
     /**
@@ -154,6 +234,17 @@ public final class Model {
      * for a -1 dim); outputs come back in graph order.
      */
     public Map<String, Tensor> run(Map<String, Tensor> feeds) {
+        if (plan != null && feeds.size() == 1) {
+            Tensor x = feeds.get(plan.inputName());
+            if (x != null && x.type().isFloat()) {
+                checkFeed(plan.inputName(), x);
+                try {
+                    return plan.run(x);
+                } catch (PlanException e) {
+                    // this shape does not fit the plan: the generic ops handle it (or say why not)
+                }
+            }
+        }
         return execute(feeds, null);
     }
 
@@ -276,9 +367,13 @@ public final class Model {
         if (want != null && want != t.type()) {
             throw new EngineException("input '" + name + "' must be " + want + ", got " + t.type());
         }
-        int[] d = decl.dims();
+        checkDims(name, t.dims());
+    }
+
+    private void checkDims(String name, int[] have) {
+        OnnxValue decl = inputDecls.get(name);
+        int[] d = decl == null ? null : decl.dims();
         if (d != null) {
-            int[] have = t.dims();
             boolean ok = d.length == have.length;
             for (int i = 0; ok && i < d.length; i++) {
                 ok = d[i] < 0 || d[i] == have[i];

@@ -3,6 +3,7 @@ package io.pocketgrid.worker.loop;
 import io.pocketgrid.worker.engine.Model;
 import io.pocketgrid.worker.engine.Tensor;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -13,13 +14,23 @@ public final class WorkerLoop {
 
     private final WorkServer server;
     private final LongSupplier clockMillis;
+    private final Function<byte[], Model> loader;
     private String modelSha256;
     private Model model;
     private int completed;
 
     public WorkerLoop(WorkServer server, LongSupplier clockMillis) {
+        this(server, clockMillis, Model::load);
+    }
+
+    /**
+     * A loop that loads each model with {@code loader}, e.g. {@code Model.load(bytes, backend)} to
+     * run on an accelerated kernel; the previous model is closed when the lease's model changes.
+     */
+    public WorkerLoop(WorkServer server, LongSupplier clockMillis, Function<byte[], Model> loader) {
         this.server = server;
         this.clockMillis = clockMillis;
+        this.loader = loader;
     }
 
     /** Runs one task if the server has one. Failures surface as {@link WorkServerException} or engine exceptions. */
@@ -55,7 +66,12 @@ public final class WorkerLoop {
 
     private Model modelFor(Lease lease) {
         if (!lease.modelSha256().equals(modelSha256)) {
-            model = Model.load(server.model(lease));
+            if (model != null) {
+                model.close();
+                model = null;
+                modelSha256 = null;
+            }
+            model = loader.apply(server.model(lease));
             modelSha256 = lease.modelSha256();
         }
         return model;

@@ -1,14 +1,16 @@
 package io.pocketgrid.worker.teavm;
 
+import io.pocketgrid.worker.engine.Model;
 import io.pocketgrid.worker.loop.StepOutcome;
 import io.pocketgrid.worker.loop.WorkServerException;
 import io.pocketgrid.worker.loop.WorkerLoop;
 
 /**
- * Entry point of the volunteer worker in a Web Worker (both TeaVM targets). The bootstrap script
+ * Entry point of the volunteer worker's JavaScript build, in a Web Worker. The bootstrap script
  * {@code worker-boot.js} sets {@code self.pocketgridConfig}, loads this module and then drives
  * {@code self.pocketgridStep()}; timing and back-off stay in JavaScript so the Java side never
- * needs to sleep.
+ * needs to sleep. Models run on the fastest kernel the build has ({@link Kernels}); the
+ * WebAssembly-GC build starts through {@link VolunteerWorkerWasmMain}.
  */
 public final class VolunteerWorkerMain {
 
@@ -16,8 +18,13 @@ public final class VolunteerWorkerMain {
     }
 
     public static void main(String[] args) {
+        start(EngineJsMain.jsKernels());
+    }
+
+    static void start(Kernels kernels) {
         XhrWorkServer server = new XhrWorkServer(Js.config("apiBase"), Js.config("token"), Js.config("leaseRequest"));
-        WorkerLoop loop = new WorkerLoop(server, System::currentTimeMillis);
+        WorkerLoop loop = new WorkerLoop(server, System::currentTimeMillis,
+                bytes -> Model.load(bytes, kernels.create("simd")));
         Js.exportStep(() -> step(loop));
     }
 

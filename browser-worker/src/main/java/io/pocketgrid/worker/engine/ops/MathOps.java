@@ -80,7 +80,7 @@ final class MathOps {
         }));
         r.put("Floor", activation(Set.of(), n -> x -> (float) Math.floor(x)));
         r.put("Ceil", activation(Set.of(), n -> x -> (float) Math.ceil(x)));
-        r.put("Round", activation(Set.of(), n -> x -> (float) Math.rint(x)));
+        r.put("Round", activation(Set.of(), n -> MathOps::roundHalfEven));
         r.put("Sin", activation(Set.of(), n -> x -> (float) Math.sin(x)));
         r.put("Cos", activation(Set.of(), n -> x -> (float) Math.cos(x)));
         r.put("Tan", activation(Set.of(), n -> x -> (float) Math.tan(x)));
@@ -377,6 +377,19 @@ final class MathOps {
             }
             return Shapes.one(Tensor.ofLongs(x.type(), out, x.dims()));
         };
+    }
+
+    /** Math.rint, written out because TeaVM's Math.rint rounds halves away from zero. */
+    static float roundHalfEven(float x) {
+        double f = Math.floor(x);
+        double frac = x - f;
+        if (frac < 0.5) {
+            return (float) f;
+        }
+        if (frac > 0.5 || f % 2 != 0) {
+            return (float) (f + 1);
+        }
+        return (float) f;
     }
 
     static float relu(float x) {

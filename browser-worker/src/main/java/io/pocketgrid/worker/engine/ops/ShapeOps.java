@@ -10,8 +10,11 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 
-/** Ops that only change shape or move data: no arithmetic, no FLOPs. */
-final class ShapeOps {
+/**
+ * Ops that only change shape or move data: no arithmetic, no FLOPs. Public only for
+ * {@link #reshapeDims}, which the accelerated plan shares.
+ */
+public final class ShapeOps {
 
     private ShapeOps() {
     }
@@ -79,7 +82,8 @@ final class ShapeOps {
         };
     }
 
-    static int[] reshapeDims(int[] from, long[] shape, boolean allowZero) {
+    /** Reshape's output dims (0 copies the input dim unless {@code allowZero}; one -1 is inferred). */
+    public static int[] reshapeDims(int[] from, long[] shape, boolean allowZero) {
         int[] out = new int[shape.length];
         int infer = -1;
         long known = 1;

@@ -4,8 +4,11 @@ import io.pocketgrid.worker.engine.EngineException;
 import io.pocketgrid.worker.engine.onnx.Node;
 import java.util.Arrays;
 
-/** The sliding-window attributes shared by Conv, ConvTranspose and the pools. */
-final class Window {
+/**
+ * The sliding-window attributes shared by Conv, ConvTranspose and the pools (public for the
+ * accelerated plan, which resolves the same geometry).
+ */
+public final class Window {
 
     final String autoPad;
     final long[] kernelShape;
@@ -14,7 +17,7 @@ final class Window {
     final long[] pads;
     final boolean ceilMode;
 
-    Window(Node node) {
+    public Window(Node node) {
         autoPad = node.getString("auto_pad", "NOTSET");
         if (!autoPad.equals("NOTSET") && !autoPad.equals("SAME_UPPER") && !autoPad.equals("SAME_LOWER")
                 && !autoPad.equals("VALID")) {
@@ -28,7 +31,7 @@ final class Window {
     }
 
     /** Resolved geometry for one input: all arrays have the spatial rank. */
-    record Geometry(int[] in, int[] kernel, int[] strides, int[] dilations, int[] padBegin, int[] padEnd, int[] out) {
+    public record Geometry(int[] in, int[] kernel, int[] strides, int[] dilations, int[] padBegin, int[] padEnd, int[] out) {
         int outSize() {
             return Shapes.product(out, 0, out.length);
         }
@@ -42,7 +45,7 @@ final class Window {
         }
     }
 
-    int[] kernel(int r, int[] fromWeights) {
+    public int[] kernel(int r, int[] fromWeights) {
         int[] k = new int[r];
         for (int d = 0; d < r; d++) {
             k[d] = kernelShape != null ? (int) kernelShape[d] : fromWeights[d];
@@ -51,7 +54,7 @@ final class Window {
     }
 
     /** Geometry of a forward window (Conv, pools) over spatial dims {@code in}. */
-    Geometry forward(int[] in, int[] kernel) {
+    public Geometry forward(int[] in, int[] kernel) {
         int r = in.length;
         int[] s = fill(strides, r, "strides");
         int[] dl = fill(dilations, r, "dilations");
