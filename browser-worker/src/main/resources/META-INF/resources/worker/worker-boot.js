@@ -31,11 +31,15 @@ function start(config) {
 }
 
 function loop() {
+  const started = Date.now();
   const outcome = self.pocketgridStep();
   if (outcome === 1) {
     backoffMs = 1000;
     self.postMessage({type: 'completed'});
-    setTimeout(loop, 0);
+    // CPU limit as a duty cycle (like BOINC's "use at most N % of CPU time"): after working for
+    // t ms, rest t * (100 / N - 1) ms
+    const cpu = Math.min(100, Math.max(5, Number(self.pocketgridConfig.cpuPercent) || 100));
+    setTimeout(loop, Math.round((Date.now() - started) * (100 / cpu - 1)));
   } else if (outcome === 0) {
     backoffMs = 1000;
     self.postMessage({type: 'idle'});

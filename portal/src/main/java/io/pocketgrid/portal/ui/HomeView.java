@@ -5,6 +5,8 @@ import com.vaadin.flow.component.ClientCallable;
 import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.checkbox.Checkbox;
+import com.vaadin.flow.component.formlayout.FormLayout;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
@@ -12,6 +14,7 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexLayout;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
@@ -100,17 +103,64 @@ public class HomeView extends VerticalLayout {
         add(consent, panel());
     }
 
+    private final IntegerField workers = new IntegerField("Workers");
+    private final IntegerField cpuPercent = new IntegerField("CPU %");
+    private final Checkbox pauseWhenHidden = new Checkbox("Pause when this tab is hidden");
+    private final IntegerField batteryThreshold = new IntegerField("Pause on battery below %");
+
     private Div panel() {
         Div panel = new Div();
         panel.setId("contribute-panel");
         panel.setWidthFull();
         HorizontalLayout controls = new HorizontalLayout(start, stop, withdraw);
         controls.setWrap(true);
-        panel.add(new H2("This device"), controls,
+        workers.setId("worker-count");
+        workers.setMin(1);
+        workers.setMax(32);
+        workers.setStepButtonsVisible(true);
+        cpuPercent.setId("cpu-percent");
+        cpuPercent.setMin(5);
+        cpuPercent.setMax(100);
+        cpuPercent.setStep(5);
+        cpuPercent.setStepButtonsVisible(true);
+        pauseWhenHidden.setId("pause-when-hidden");
+        batteryThreshold.setId("battery-threshold");
+        batteryThreshold.setMin(0);
+        batteryThreshold.setMax(100);
+        workers.addValueChangeListener(e -> { if (e.isFromClient()) { configure(); } });
+        cpuPercent.addValueChangeListener(e -> { if (e.isFromClient()) { configure(); } });
+        pauseWhenHidden.addValueChangeListener(e -> { if (e.isFromClient()) { configure(); } });
+        batteryThreshold.addValueChangeListener(e -> { if (e.isFromClient()) { configure(); } });
+        FormLayout settings = new FormLayout(workers, cpuPercent, batteryThreshold, pauseWhenHidden);
+        settings.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 2), new FormLayout.ResponsiveStep("36em", 4));
+        panel.add(new H2("This device"), controls, settings,
                 line("Tasks completed by this browser: ", tasksCompleted),
                 line("Credit earned: ", credit),
                 line("State: ", state));
         return panel;
+    }
+
+    /** Sends the device settings to the page script, which keeps them in this browser and restarts its workers. */
+    private void configure() {
+        String json = String.format(Locale.ROOT, "{\"workers\":%d,\"cpuPercent\":%d,\"pauseWhenHidden\":%b,"
+                        + "\"pauseOnBatteryBelow\":%d}", clamp(workers.getValue(), 1, 32, 1), clamp(cpuPercent.getValue(), 5, 100, 100),
+                pauseWhenHidden.getValue(), clamp(batteryThreshold.getValue(), 0, 100, 20));
+        getElement().executeJs("window.PocketGrid.configure($0, JSON.parse($1))", getElement(), json);
+    }
+
+    private static int clamp(Integer value, int min, int max, int fallback) {
+        return value == null ? fallback : Math.max(min, Math.min(max, value));
+    }
+
+    private void showSettings(String json) {
+        if (json == null || json.isEmpty()) {
+            return;
+        }
+        JsonNode s = JsonMapper.builder().build().readTree(json);
+        workers.setValue(s.path("workers").asInt(1));
+        cpuPercent.setValue(s.path("cpuPercent").asInt(100));
+        pauseWhenHidden.setValue(s.path("pauseWhenHidden").asBoolean(true));
+        batteryThreshold.setValue(s.path("pauseOnBatteryBelow").asInt(20));
     }
 
     private FlexLayout figures() {
@@ -170,6 +220,8 @@ public class HomeView extends VerticalLayout {
         getElement().executeJs("return window.PocketGrid ? window.PocketGrid.completedSoFar() : 0")
                 .then(Integer.class, this::tasksCompleted);
         readIdentity();
+        getElement().executeJs("return window.PocketGrid ? JSON.stringify(window.PocketGrid.settings()) : ''")
+                .then(String.class, this::showSettings);
         refresh();
         liveRegistration = live.register(event.getUI(), this::refresh);
     }

@@ -77,7 +77,21 @@ class ContributeBrowserIT {
         assertThat(stored.count()).isEqualTo(before);
         browser.findElement(By.id("consent-accept")).click();
         wait.until(d -> Chromium.enabled(d.findElement(By.id("start-contributing"))));
+        if (backend.equals("wasm")) {
+            // the volunteer chooses two workers at half the CPU; the choice is kept in the browser
+            var count = browser.findElement(By.cssSelector("#worker-count input"));
+            count.sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"), "2",
+                    org.openqa.selenium.Keys.TAB);
+            var cpu = browser.findElement(By.cssSelector("#cpu-percent input"));
+            cpu.sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"), "50",
+                    org.openqa.selenium.Keys.TAB);
+            wait.until(d -> Long.valueOf(2).equals(browser.executeScript("return window.PocketGrid.settings().workers"))
+                    && Long.valueOf(50).equals(browser.executeScript("return window.PocketGrid.settings().cpuPercent")));
+        }
         browser.findElement(By.id("start-contributing")).click();
+        if (backend.equals("wasm")) {
+            wait.until(d -> Long.valueOf(2).equals(browser.executeScript("return window.PocketGrid.workerCount()")));
+        }
 
         wait.until(d -> stored.count() >= before + TASKS);
         wait.until(d -> Integer.parseInt(d.findElement(By.id("tasks-completed")).getText().trim()) >= TASKS);
