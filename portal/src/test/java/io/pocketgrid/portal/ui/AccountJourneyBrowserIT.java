@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pocketgrid.portal.ledger.EpochJob;
 import io.pocketgrid.portal.support.ApiClient;
 import io.pocketgrid.portal.support.Chromium;
-import io.pocketgrid.worker.engine.Model;
-import io.pocketgrid.worker.engine.Tensor;
+import io.pocketgrid.portal.support.JvmVolunteer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -140,27 +137,8 @@ class AccountJourneyBrowserIT {
 
     /** Leases and computes (JVM engine) until it has done every task the browser did. */
     private void validateWithSecondVolunteer() {
-        ApiClient api = new ApiClient(port);
-        String token = api.registerVolunteer();
-        Model model = null;
-        for (int i = 0; i < 20; i++) {
-            ApiClient.Response r = api.postJson("/api/v1/work/lease", token, "{}");
-            if (r.status() != 200) {
-                break;
-            }
-            JsonNode lease = r.json();
-            if (model == null) {
-                model = Model.load(api.get(lease.get("modelUrl").asString(), null).body());
-            }
-            int[] dims = new int[lease.get("inputDims").size()];
-            Arrays.setAll(dims, k -> lease.get("inputDims").get(k).asInt());
-            float[] in = ApiClient.floats(api.get(lease.get("inputUrl").asString(), token).body());
-            Tensor out = model.run(Map.of(lease.get("inputName").asString(), Tensor.ofFloats(in, dims)))
-                    .get(lease.get("outputName").asString());
-            api.send("POST", "/api/v1/work/" + lease.get("leaseId").asLong() + "/result", Map.of(
-                    "Authorization", "Bearer " + token, "X-Lease-Token", lease.get("leaseToken").asString(),
-                    "X-Tensor-Dims", out.dims()[0] + ",10", "Content-Type", "application/octet-stream"),
-                    ApiClient.floats(out.floats()));
+        JvmVolunteer jvm = new JvmVolunteer(new ApiClient(port));
+        for (int i = 0; i < 20 && jvm.computeOne() != null; i++) {
             Integer pending = jdbc.queryForObject("SELECT COUNT(*) FROM result WHERE status = 'PENDING'", Integer.class);
             if (pending != null && pending == 0) {
                 break;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pocketgrid.portal.support.ApiClient;
 import io.pocketgrid.portal.support.Chromium;
+import io.pocketgrid.portal.support.JvmVolunteer;
 import io.pocketgrid.worker.engine.Model;
 import io.pocketgrid.worker.engine.Npy;
 import io.pocketgrid.worker.engine.Tensor;
@@ -100,7 +101,7 @@ class OwnerJourneyBrowserIT {
         // replication 2 by default: a second volunteer (JVM) completes the quorum
         wait.until(d -> Integer.parseInt(d.findElement(By.id("tasks-completed")).getText().trim()) >= 2);
         browser.findElement(By.id("stop-contributing")).click();
-        completeWithJvmVolunteer(api, modelBytes);
+        completeWithJvmVolunteer(api);
         wait.until(d -> api.get("/api/v1/projects/1", null).json().get("status").asString().equals("COMPLETED"));
 
         browser.get(base + "/my/projects");
@@ -142,23 +143,10 @@ class OwnerJourneyBrowserIT {
         }
     }
 
-    private static void completeWithJvmVolunteer(ApiClient api, byte[] modelBytes) {
-        String token = api.registerVolunteer();
-        Model model = Model.load(modelBytes);
-        for (int i = 0; i < 20; i++) {
-            ApiClient.Response r = api.postJson("/api/v1/work/lease", token, "{}");
-            if (r.status() != 200) {
-                return;
-            }
-            var lease = r.json();
-            int[] dims = new int[lease.get("inputDims").size()];
-            Arrays.setAll(dims, k -> lease.get("inputDims").get(k).asInt());
-            float[] in = ApiClient.floats(api.get(lease.get("inputUrl").asString(), token).body());
-            Tensor out = model.run(Map.of("input", Tensor.ofFloats(in, dims))).get("logits");
-            api.send("POST", "/api/v1/work/" + lease.get("leaseId").asLong() + "/result", Map.of(
-                    "Authorization", "Bearer " + token, "X-Lease-Token", lease.get("leaseToken").asString(),
-                    "X-Tensor-Dims", out.dims()[0] + ",10", "Content-Type", "application/octet-stream"),
-                    ApiClient.floats(out.floats()));
+    private static void completeWithJvmVolunteer(ApiClient api) {
+        JvmVolunteer jvm = new JvmVolunteer(api);
+        for (int i = 0; i < 20 && jvm.computeOne() != null; i++) {
+            // one task per turn until the project has no work left
         }
     }
 
