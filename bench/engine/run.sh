@@ -31,7 +31,7 @@ if [ "$build" = 1 ] && [ "$browser" = 1 ]; then
 fi
 
 if [ "$browser" = 1 ]; then
-  node "$here/npm-ci-if-needed.mjs"
+  node "$here/../../tools/npm-ci-if-needed.mjs" "$here"
   echo "== headless Chromium: PocketGrid engine vs onnxruntime-web"
   node "$here/headless.mjs" --timeout 1800 \
     --page "/bench/bench.html?$query" \
