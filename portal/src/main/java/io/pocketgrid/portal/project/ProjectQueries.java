@@ -110,7 +110,7 @@ public class ProjectQueries {
         try (RandomAccessFile labels = new RandomAccessFile(blobs.require(p.getLabelsSha256()).toFile(), "r")) {
             long width = (labels.length() - p.getLabelsOffset()) / p.getItemCount();
             for (CanonicalSlice slice : canonical(p)) {
-                float[] out = floats(slice.sha256());
+                float[] out = blobs.readFloats(slice.sha256());
                 for (int i = 0; i < slice.end() - slice.start(); i++) {
                     labels.seek(p.getLabelsOffset() + width * (slice.start() + i));
                     long label = width == 8 ? Long.reverseBytes(labels.readLong()) : Integer.reverseBytes(labels.readInt());
@@ -219,13 +219,6 @@ public class ProjectQueries {
             b.putFloat(Float.NaN);
         }
         return b.array();
-    }
-
-    private float[] floats(String sha) throws IOException {
-        byte[] bytes = Files.readAllBytes(blobs.require(sha));
-        float[] f = new float[bytes.length / 4];
-        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
-        return f;
     }
 
     private record CanonicalSlice(int start, int end, String sha256) {

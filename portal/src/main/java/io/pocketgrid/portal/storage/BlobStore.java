@@ -83,6 +83,18 @@ public class BlobStore {
         return find(sha256).orElseThrow(() -> new IllegalStateException("blob " + sha256 + " is missing"));
     }
 
+    /** A stored blob of raw little-endian float32 values (outputs), as floats. */
+    public float[] readFloats(String sha256) {
+        try {
+            byte[] bytes = Files.readAllBytes(require(sha256));
+            float[] f = new float[bytes.length / 4];
+            java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
+            return f;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static String sha256Hex(byte[] bytes) {
         return HexFormat.of().formatHex(sha256().digest(bytes));
     }

@@ -3,10 +3,6 @@ package io.pocketgrid.portal.validation;
 import io.pocketgrid.portal.credit.CreditService;
 import io.pocketgrid.portal.storage.BlobStore;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -182,18 +178,7 @@ public class ValidationService {
     private List<Candidate> results(long taskId) {
         return jdbc.query("SELECT id, volunteer_id, status, output_sha256 FROM result WHERE task_id = ?"
                         + " AND status IN ('PENDING', 'VALID') ORDER BY id",
-                (rs, i) -> new Candidate(rs.getLong(1), rs.getLong(2), rs.getString(3), floats(rs.getString(4))), taskId);
-    }
-
-    private float[] floats(String sha) {
-        try {
-            byte[] bytes = Files.readAllBytes(blobs.require(sha));
-            float[] f = new float[bytes.length / 4];
-            ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
-            return f;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+                (rs, i) -> new Candidate(rs.getLong(1), rs.getLong(2), rs.getString(3), blobs.readFloats(rs.getString(4))), taskId);
     }
 
     private record TaskState(long id, long projectId, String status, int quorum, int targetReplicas, int errorCount,

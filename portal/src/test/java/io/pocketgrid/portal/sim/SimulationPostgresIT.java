@@ -3,10 +3,9 @@ package io.pocketgrid.portal.sim;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy;
+import io.pocketgrid.portal.support.PostgresSchema;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -17,6 +16,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("postgres")
+@Import(PostgresSchema.CleanThenMigrate.class)
 class SimulationPostgresIT extends SimulationContract {
 
     static final String SCHEMA = "pocketgrid_sim_it";
@@ -24,11 +24,7 @@ class SimulationPostgresIT extends SimulationContract {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        String url = System.getProperty("pocketgrid.pg.url", "jdbc:postgresql://127.0.0.1:5432/test");
-        registry.add("spring.datasource.url", () -> url + (url.contains("?") ? "&" : "?") + "currentSchema=" + SCHEMA);
-        registry.add("spring.datasource.username", () -> System.getProperty("pocketgrid.pg.user", "postgres"));
-        registry.add("spring.flyway.schemas", () -> SCHEMA);
-        registry.add("spring.flyway.clean-disabled", () -> "false");
+        PostgresSchema.register(registry, SCHEMA);
         common(registry, DATA_DIR);
     }
 
@@ -37,17 +33,6 @@ class SimulationPostgresIT extends SimulationContract {
             return Files.createTempDirectory("pocketgrid-sim-pg-it").toString();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    @TestConfiguration
-    static class CleanSchema {
-        @Bean
-        FlywayMigrationStrategy cleanThenMigrate() {
-            return flyway -> {
-                flyway.clean();
-                flyway.migrate();
-            };
         }
     }
 }

@@ -3,10 +3,9 @@ package io.pocketgrid.portal.work;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy;
+import io.pocketgrid.portal.support.PostgresSchema;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -17,17 +16,14 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("postgres")
+@Import(PostgresSchema.CleanThenMigrate.class)
 class WorkApiPostgresIT extends WorkApiContract {
 
     static final String SCHEMA = "pocketgrid_work_it";
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        String url = System.getProperty("pocketgrid.pg.url", "jdbc:postgresql://127.0.0.1:5432/test");
-        registry.add("spring.datasource.url", () -> url + (url.contains("?") ? "&" : "?") + "currentSchema=" + SCHEMA);
-        registry.add("spring.datasource.username", () -> System.getProperty("pocketgrid.pg.user", "postgres"));
-        registry.add("spring.flyway.schemas", () -> SCHEMA);
-        registry.add("spring.flyway.clean-disabled", () -> "false");
+        PostgresSchema.register(registry, SCHEMA);
         registry.add("pocketgrid.max-result-bytes", () -> MAX_RESULT_BYTES);
         registry.add("pocketgrid.max-open-leases", () -> MAX_OPEN_LEASES);
         String dataDir;
@@ -38,16 +34,5 @@ class WorkApiPostgresIT extends WorkApiContract {
         }
         registry.add("pocketgrid.data-dir", () -> dataDir);
         registry.add("pocketgrid.ledger.enabled", () -> "false");
-    }
-
-    @TestConfiguration
-    static class CleanSchema {
-        @Bean
-        FlywayMigrationStrategy cleanThenMigrate() {
-            return flyway -> {
-                flyway.clean();
-                flyway.migrate();
-            };
-        }
     }
 }
