@@ -65,8 +65,9 @@ public class ValidationService {
             // and the task goes back to full replication
             mark(fresh.id(), "INVALID");
             resetTrust(fresh.volunteerId());
-            jdbc.update("UPDATE task SET error_count = error_count + 1, quorum = ?, target_replicas = ?, wanted = TRUE"
-                    + " WHERE id = ?",
+            // the invalid replica stays counted as returned, so the target grows by a full replication
+            jdbc.update("UPDATE task SET error_count = error_count + 1, quorum = ?, target_replicas = target_replicas + ?,"
+                    + " wanted = TRUE WHERE id = ?",
                     task.projectQuorum(), task.projectReplication(), taskId);
             return new Verdict("INVALID", 0);
         }
@@ -87,7 +88,9 @@ public class ValidationService {
             completeProjectIfDone(task.projectId(), now);
             return verdict;
         }
-        if (pending.size() >= task.targetReplicas()) {
+        // returned replicas include any a spot check already judged invalid: they used up their slot
+        long returned = pending.size() + results.stream().filter(r -> r.status().equals("INVALID")).count();
+        if (returned >= task.targetReplicas()) {
             // every replica in flight came back and they do not agree: one more opinion is needed
             int errors = pending.size() - group.size();
             if (task.errorCount() + errors >= task.maxErrors()) {
@@ -176,9 +179,11 @@ public class ValidationService {
     }
 
     private List<Candidate> results(long taskId) {
+        // an invalid result is listed (its slot counts) but never read: it takes no part in agreement
         return jdbc.query("SELECT id, volunteer_id, status, output_sha256 FROM result WHERE task_id = ?"
-                        + " AND status IN ('PENDING', 'VALID') ORDER BY id",
-                (rs, i) -> new Candidate(rs.getLong(1), rs.getLong(2), rs.getString(3), blobs.readFloats(rs.getString(4))), taskId);
+                        + " AND status IN ('PENDING', 'VALID', 'INVALID') ORDER BY id",
+                (rs, i) -> new Candidate(rs.getLong(1), rs.getLong(2), rs.getString(3),
+                        rs.getString(3).equals("INVALID") ? null : blobs.readFloats(rs.getString(4))), taskId);
     }
 
     private record TaskState(long id, long projectId, String status, int quorum, int targetReplicas, int errorCount,

@@ -126,16 +126,21 @@ public class LeaseService {
     }
 
     /**
-     * Ends leases past their deadline and offers their tasks again. Idempotent, so every portal
-     * instance may run it.
+     * Ends leases past their deadline, then offers again every open task that has a free replica
+     * and is not offered. The second step recomputes the {@code wanted} hint from the assignments
+     * rather than trusting the last writer: a lease that set {@code wanted = FALSE} while this sweep
+     * expired one of the task's leases would otherwise leave the task waiting for ever. Idempotent,
+     * so every portal instance may run it; a race it loses is repaired by the next sweep.
      */
     @Scheduled(fixedDelayString = "${pocketgrid.lease-sweep-interval:5s}")
     @Transactional
     public void sweepExpired() {
         OffsetDateTime now = at(clock.instant());
-        jdbc.update("UPDATE task SET wanted = TRUE WHERE status = 'OPEN' AND wanted = FALSE AND id IN"
-                + " (SELECT task_id FROM assignment WHERE status = 'LEASED' AND expires_at <= ?)", now);
         jdbc.update("UPDATE assignment SET status = 'EXPIRED' WHERE status = 'LEASED' AND expires_at <= ?", now);
+        jdbc.update("""
+                UPDATE task SET wanted = TRUE WHERE status = 'OPEN' AND wanted = FALSE
+                  AND target_replicas > (SELECT COUNT(*) FROM assignment a WHERE a.task_id = task.id
+                       AND (a.status = 'RETURNED' OR (a.status = 'LEASED' AND a.expires_at > ?)))""", now);
     }
 
     /** Running projects in a random order where a project of priority p comes first p times as often. */

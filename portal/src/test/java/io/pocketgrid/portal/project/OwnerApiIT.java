@@ -183,6 +183,17 @@ class OwnerApiIT {
         assertThat(jdbc.queryForObject("SELECT status FROM task WHERE id = ?", String.class,
                 lease.get("taskId").asLong())).isEqualTo("OPEN");
         assertThat(api.get("/api/v1/projects/" + id, null).json().get("tasksValidated").asInt()).isZero();
+
+        // the refuted task is not stuck on its spent replica: an honest volunteer gets it and it validates
+        long taskId = lease.get("taskId").asLong();
+        JvmVolunteer honest = new JvmVolunteer(api);
+        while (!"VALIDATED".equals(jdbc.queryForObject("SELECT status FROM task WHERE id = ?", String.class, taskId))) {
+            assertThat(honest.computeOne()).as("work left while task " + taskId + " is open").isNotNull();
+        }
+        assertThat(jdbc.queryForObject("SELECT r.volunteer_id FROM task t JOIN result r ON r.id = t.canonical_result_id"
+                + " WHERE t.id = ?", Long.class, taskId))
+                .isNotEqualTo(jdbc.queryForObject("SELECT volunteer_id FROM assignment WHERE id = ?", Long.class,
+                        lease.get("leaseId").asLong()));
     }
 
     @Test

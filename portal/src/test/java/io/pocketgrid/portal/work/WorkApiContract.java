@@ -39,6 +39,9 @@ abstract class WorkApiContract {
     @Autowired
     JdbcTemplate jdbc;
 
+    @Autowired
+    LeaseService leases;
+
     ApiClient api;
     StoredResults stored;
 
@@ -167,6 +170,38 @@ abstract class WorkApiContract {
                 first.get("leaseId").asLong())).isEqualTo("GIVEN_BACK");
         JsonNode next = lease(token);
         assertThat(next.get("taskId").asLong()).isNotEqualTo(first.get("taskId").asLong());
+    }
+
+    /**
+     * The {@code wanted} hint can be lost when a lease and the sweep race on one task (each writes it
+     * from its own snapshot); the sweep recomputes it from the assignments, so such a task is
+     * offered again instead of waiting for ever.
+     */
+    @Test
+    void theSweepOffersAgainATaskWhoseOfferWasLostInARace() {
+        String token = api.registerVolunteer();
+        JsonNode given = lease(token);
+        long taskId = given.get("taskId").asLong();
+        api.send("POST", "/api/v1/work/" + given.get("leaseId").asLong() + "/release",
+                Map.of("Authorization", "Bearer " + token, "X-Lease-Token", given.get("leaseToken").asString()), null);
+        jdbc.update("UPDATE task SET wanted = FALSE WHERE id = ?", taskId); // as if a racing lease had written last
+
+        leases.sweepExpired();
+
+        assertThat(jdbc.queryForObject("SELECT wanted FROM task WHERE id = ?", Boolean.class, taskId)).isTrue();
+        // a full task is left alone: its hint stays off
+        jdbc.update("UPDATE task SET wanted = FALSE WHERE id <> ? AND status = 'OPEN'", taskId);
+        long full = jdbc.queryForObject("SELECT MIN(id) FROM task t WHERE status = 'OPEN'"
+                + " AND NOT EXISTS (SELECT 1 FROM assignment a WHERE a.task_id = t.id)", Long.class);
+        int target = jdbc.queryForObject("SELECT target_replicas FROM task WHERE id = ?", Integer.class, full);
+        for (int i = 0; i < target; i++) {
+            api.registerVolunteer();
+            jdbc.update("INSERT INTO assignment (task_id, volunteer_id, status, issued_at, expires_at)"
+                    + " SELECT ?, id, 'RETURNED', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM volunteer"
+                    + " ORDER BY id OFFSET ? ROWS FETCH FIRST 1 ROWS ONLY", full, i);
+        }
+        leases.sweepExpired();
+        assertThat(jdbc.queryForObject("SELECT wanted FROM task WHERE id = ?", Boolean.class, full)).isFalse();
     }
 
     private JsonNode lease(String token) {
