@@ -88,8 +88,7 @@ public final class ConformanceCase {
             for (DataSet set : sets) {
                 String msg = runDataSet(model, graph, set, Set.of());
                 if (msg != null) {
-                    return msg.startsWith("SKIP ") ? new Outcome(Kind.SKIP, ops, msg.substring(5))
-                            : new Outcome(Kind.FAIL, ops, set.name() + ": " + msg);
+                    return notPassed(msg, set, ops);
                 }
             }
         } finally {
@@ -136,14 +135,19 @@ public final class ConformanceCase {
                 }
                 String msg = runDataSet(model, graph, set, constants.keySet());
                 if (msg != null) {
-                    return msg.startsWith("SKIP ") ? new Outcome(Kind.SKIP, ops, msg.substring(5))
-                            : new Outcome(Kind.FAIL, ops, set.name() + ": " + msg);
+                    return notPassed(msg, set, ops);
                 }
             } finally {
                 model.close();
             }
         }
         return new Outcome(Kind.PASS, ops, "");
+    }
+
+    /** The outcome of a data set that did not pass: {@link #runDataSet}'s "SKIP reason" or failure. */
+    private static Outcome notPassed(String msg, DataSet set, List<String> ops) {
+        return msg.startsWith("SKIP ") ? new Outcome(Kind.SKIP, ops, msg.substring(5))
+                : new Outcome(Kind.FAIL, ops, set.name() + ": " + msg);
     }
 
     /** Null when the set passes; "SKIP reason" when its data has a type we lack; else the failure. */
