@@ -8,7 +8,7 @@
 #   bench/work-throughput.sh h2         # or just one: h2 | postgres
 #
 # Knobs (environment): VOLUNTEERS=200 WARMUP=15s MEASURE=45s TASKS=3000 ITEMS_PER_TASK=8
-#   PORTAL_JAR, SIM_JAR (default: the build outputs), PG_HOST=127.0.0.1 PG_PORT=5432 PG_USER=postgres
+#   PORTAL_JAR, SIM_JAR (default: the build outputs), PORTAL_JAVA_OPTS (e.g. a JFR recording), KEEP_WORK=1 (keep logs), PG_HOST=127.0.0.1 PG_PORT=5432 PG_USER=postgres
 #   PG_DB=test PG_SCHEMA=pocketgrid_bench. Needs java (JAVA_HOME honoured), curl, unzip; psql for PostgreSQL.
 #
 # The work: the bundled demo project, plus one "bench" project posted through the owner API with
@@ -38,7 +38,7 @@ cleanup() {
     if [[ " ${DATABASES[*]:-} " == *" postgres "* ]]; then
         psql_run "DROP SCHEMA IF EXISTS $PG_SCHEMA CASCADE" >/dev/null 2>&1 || true
     fi
-    rm -rf "$WORK"
+    if [[ -n ${KEEP_WORK:-} ]]; then echo "kept $WORK (portal logs, data)"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 
@@ -82,7 +82,7 @@ start_portal() {
     DATA=$WORK/$name
     mkdir -p "$DATA"
     : >"$DATA/portal.log"
-    "$JAVA" -Dai.djl.offline=true -jar "$PORTAL_JAR" --server.port=0 --pocketgrid.data-dir="$DATA" "$@" \
+    "$JAVA" ${PORTAL_JAVA_OPTS:-} -Dai.djl.offline=true -jar "$PORTAL_JAR" --server.port=0 --pocketgrid.data-dir="$DATA" "$@" \
         >"$DATA/portal.log" 2>&1 &
     PORTAL_PID=$!
     for _ in $(seq 1 240); do
@@ -125,9 +125,12 @@ post_bench_project() {
     echo "posted the bench project: $(grep -o '"items":[0-9]*' "$WORK/project.json"),$(grep -o '"tasks":[0-9]*' "$WORK/project.json")"
 }
 
-# validated tasks and the results they received (every replica, agreeing or not)
+# validated tasks and the results they received (every replica, agreeing or not); then the same for
+# the later half of the validated tasks, when the volunteers are trusted (adaptive replication)
 REPLICAS_SQL="SELECT COUNT(DISTINCT t.id) || ' ' || COUNT(r.id) FROM task t JOIN result r ON r.task_id = t.id
   WHERE t.status = 'VALIDATED'"
+TRUSTED_SQL="SELECT COUNT(DISTINCT t.id) || ' ' || COUNT(r.id) FROM task t JOIN result r ON r.task_id = t.id
+  WHERE t.status = 'VALIDATED' AND t.id > (SELECT (MIN(id) + MAX(id)) / 2 FROM task WHERE status = 'VALIDATED')"
 
 replicas_line() {
     awk '{ printf "%d validated tasks, %d results: %.2f replicas per validated task", $1, $2, $1 ? $2 / $1 : 0 }'
@@ -161,11 +164,13 @@ run_h2() {
     stop_portal
     unzip -q -o -j "$PORTAL_JAR" 'BOOT-INF/lib/h2-*.jar' -d "$WORK/h2lib"
     local replicas
-    replicas=$("$JAVA" -cp "$(ls "$WORK"/h2lib/h2-*.jar | head -1)" org.h2.tools.Shell \
-        -url "jdbc:h2:file:$WORK/h2/pocketgrid" -user sa -password "" -sql "$REPLICAS_SQL" | sed -n 2p | replicas_line)
+    local h2=("$JAVA" -cp "$(ls "$WORK"/h2lib/h2-*.jar | head -1)" org.h2.tools.Shell
+        -url "jdbc:h2:file:$WORK/h2/pocketgrid" -user sa -password "")
+    replicas=$("${h2[@]}" -sql "$REPLICAS_SQL" | sed -n 2p | replicas_line)
+    replicas="$replicas; later half: $("${h2[@]}" -sql "$TRUSTED_SQL" | sed -n 2p | replicas_line)"
     echo "$replicas"
     summarize h2 "$replicas"
-    rm -rf "$WORK/h2"
+    [[ -n ${KEEP_WORK:-} ]] || rm -rf "$WORK/h2"
 }
 
 run_postgres() {
@@ -178,10 +183,11 @@ run_postgres() {
     stop_portal
     local replicas
     replicas=$(PGOPTIONS="-c search_path=$PG_SCHEMA" psql_run "$REPLICAS_SQL" | replicas_line)
+    replicas="$replicas; later half: $(PGOPTIONS="-c search_path=$PG_SCHEMA" psql_run "$TRUSTED_SQL" | replicas_line)"
     echo "$replicas"
     summarize postgres "$replicas"
     psql_run "DROP SCHEMA IF EXISTS $PG_SCHEMA CASCADE" >/dev/null
-    rm -rf "$WORK/postgres"
+    [[ -n ${KEEP_WORK:-} ]] || rm -rf "$WORK/postgres"
 }
 
 DATABASES=("${@:-h2 postgres}")

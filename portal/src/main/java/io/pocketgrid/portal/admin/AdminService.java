@@ -1,8 +1,10 @@
 package io.pocketgrid.portal.admin;
 
 import io.pocketgrid.portal.api.ApiException;
+import io.pocketgrid.portal.volunteer.VolunteerBanned;
 import java.time.Clock;
 import java.time.ZoneOffset;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
@@ -14,8 +16,10 @@ public class AdminService {
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
-    AdminService(JdbcTemplate jdbc, Clock clock) {
+    AdminService(JdbcTemplate jdbc, Clock clock, ApplicationEventPublisher events) {
+        this.events = events;
         this.jdbc = jdbc;
         this.clock = clock;
     }
@@ -35,6 +39,7 @@ public class AdminService {
             throw new ApiException(HttpStatus.NOT_FOUND, "UNKNOWN_VOLUNTEER", "there is no volunteer " + publicId);
         }
         jdbc.update("UPDATE volunteer SET banned = TRUE, consecutive_valid = 0 WHERE id = ?", id);
+        events.publishEvent(new VolunteerBanned(id));
         // their returned replicas stop counting, so those tasks go to someone else
         jdbc.update("UPDATE assignment SET status = 'EXPIRED' WHERE id IN (SELECT assignment_id FROM result"
                 + " WHERE volunteer_id = ? AND status = 'PENDING')", id);

@@ -2,6 +2,7 @@ package io.pocketgrid.portal.credit;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
@@ -25,13 +26,20 @@ public class CreditService {
         return Math.multiplyExact(flopsPerItem, (long) items) / 1000;
     }
 
-    /** Grants credit for a validated result; must run inside the validating transaction. */
+    /** Credit for one validated result. */
+    public record Grant(long resultId, long volunteerId, long projectId, long microCredits) {
+    }
+
+    /**
+     * Stores the credit of validated results, one row each, inside the validating transaction; the
+     * unique key on {@code credit.result_id} fails the whole batch on a second grant for a result.
+     * The volunteers' running totals are added by the caller, in the same transaction.
+     */
     @Transactional(propagation = Propagation.MANDATORY)
-    public void grant(long resultId, long volunteerId, long projectId, long microCredits, Instant at) {
-        jdbc.update("INSERT INTO credit (result_id, volunteer_id, project_id, micro_credits, granted_at)"
-                + " VALUES (?, ?, ?, ?, ?)", resultId, volunteerId, projectId, microCredits, at.atOffset(ZoneOffset.UTC));
-        jdbc.update("UPDATE volunteer SET total_micro_credits = total_micro_credits + ? WHERE id = ?",
-                microCredits, volunteerId);
+    public void record(List<Grant> grants, Instant at) {
+        jdbc.batchUpdate("INSERT INTO credit (result_id, volunteer_id, project_id, micro_credits, granted_at)"
+                + " VALUES (?, ?, ?, ?, ?)", grants.stream().map(g -> new Object[] {g.resultId(), g.volunteerId(),
+                g.projectId(), g.microCredits(), at.atOffset(ZoneOffset.UTC)}).toList());
     }
 
     @Transactional(readOnly = true)

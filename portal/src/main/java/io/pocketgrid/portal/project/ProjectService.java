@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
@@ -29,9 +30,12 @@ public class ProjectService {
     private final BlobStore blobs;
     private final JdbcTemplate jdbc;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
     private final java.util.Map<Long, Project> factsCache = new java.util.concurrent.ConcurrentHashMap<>();
 
-    ProjectService(ProjectRepository projects, BlobStore blobs, JdbcTemplate jdbc, Clock clock) {
+    ProjectService(ProjectRepository projects, BlobStore blobs, JdbcTemplate jdbc, Clock clock,
+                   ApplicationEventPublisher events) {
+        this.events = events;
         this.projects = projects;
         this.blobs = blobs;
         this.jdbc = jdbc;
@@ -71,6 +75,7 @@ public class ProjectService {
                     upload.description() == null ? "" : upload.description().strip(), facts, input, labels, settings,
                     clock.instant()));
             createTasks(project);
+            events.publishEvent(new ProjectStatusChanged(project.getId()));
             return project;
         } catch (RuntimeException e) {
             stored.forEach(this::removeIfUnused);
@@ -97,6 +102,7 @@ public class ProjectService {
         if (target == ProjectStatus.CANCELLED) {
             jdbc.update("UPDATE task SET status = 'CANCELLED' WHERE project_id = ? AND status = 'OPEN'", projectId);
         }
+        events.publishEvent(new ProjectStatusChanged(projectId));
         return p;
     }
 

@@ -15,6 +15,8 @@ public class TaskInputs {
     private final JdbcTemplate jdbc;
     private final ProjectService projects;
     private final BlobStore blobs;
+    private final java.util.Map<Long, long[]> ranges = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_RANGES = 200_000;
 
     TaskInputs(JdbcTemplate jdbc, ProjectService projects, BlobStore blobs) {
         this.jdbc = jdbc;
@@ -26,23 +28,35 @@ public class TaskInputs {
     public record Slice(Project project, int[] dims, byte[] bytes) {
     }
 
-    public java.util.Optional<Slice> read(long taskId) {
-        List<int[]> rows = jdbc.query("SELECT project_id, start_item, end_item FROM task WHERE id = ?",
-                (rs, i) -> new int[] {rs.getInt(1), rs.getInt(2), rs.getInt(3)}, taskId);
-        if (rows.isEmpty()) {
-            return java.util.Optional.empty();
+    /** Notes a task's range (which never changes), so reading its inputs needs no query. */
+    public void remember(long taskId, long projectId, int start, int end) {
+        if (ranges.size() >= MAX_RANGES) {
+            ranges.clear();
         }
-        int[] task = rows.get(0);
+        ranges.put(taskId, new long[] {projectId, start, end});
+    }
+
+    public java.util.Optional<Slice> read(long taskId) {
+        long[] task = ranges.get(taskId);
+        if (task == null) {
+            List<long[]> rows = jdbc.query("SELECT project_id, start_item, end_item FROM task WHERE id = ?",
+                    (rs, i) -> new long[] {rs.getLong(1), rs.getInt(2), rs.getInt(3)}, taskId);
+            if (rows.isEmpty()) {
+                return java.util.Optional.empty();
+            }
+            task = rows.get(0);
+        }
         Project project = projects.facts(task[0]);
         int[] itemDims = project.getItemDims();
         long itemBytes = 4 * Dims.size(itemDims);
-        byte[] bytes = new byte[Math.toIntExact((task[2] - task[1]) * itemBytes)];
+        int items = (int) (task[2] - task[1]);
+        byte[] bytes = new byte[Math.toIntExact(items * itemBytes)];
         try (RandomAccessFile file = new RandomAccessFile(blobs.require(project.getInputSha256()).toFile(), "r")) {
             file.seek(project.getInputOffset() + task[1] * itemBytes);
             file.readFully(bytes);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return java.util.Optional.of(new Slice(project, Dims.prepend(task[2] - task[1], itemDims), bytes));
+        return java.util.Optional.of(new Slice(project, Dims.prepend(items, itemDims), bytes));
     }
 }

@@ -45,9 +45,9 @@ public class VolunteerService {
 
     /**
      * The id of the volunteer behind an {@code Authorization: Bearer …} header, or 401. Tokens never
-     * change, so known ones are remembered and the hot worker calls skip the database.
+     * change, so known ones are remembered and the hot worker calls skip the database (and any
+     * transaction: this runs on every worker call).
      */
-    @Transactional(readOnly = true)
     public long authenticate(String authorization) {
         if (authorization == null || !authorization.startsWith("Bearer ") || authorization.length() > 200) {
             throw new ApiException(HttpStatus.UNAUTHORIZED, "UNAUTHORIZED", "a volunteer bearer token is required");

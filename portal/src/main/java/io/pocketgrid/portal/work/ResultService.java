@@ -11,22 +11,20 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
-import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.support.GeneratedKeyHolder;
-import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Accepts the outputs of a lease. Every check runs before anything is written; the result row and
- * the lease's state change commit together, and a unique key makes a second result impossible.
+ * the lease's state change commit together (in the writer's batch), and a unique key makes a
+ * second result impossible.
  */
 @Service
 public class ResultService {
@@ -36,11 +34,15 @@ public class ResultService {
     private final LeaseTokens tokens;
     private final BlobStore blobs;
     private final ValidationService validation;
+    private final WorkWrites writes;
+    private final LeaseRegistry registry;
     private final Clock clock;
 
     ResultService(JdbcTemplate jdbc, ProjectService projects, LeaseTokens tokens, BlobStore blobs,
-                  ValidationService validation, Clock clock) {
+                  ValidationService validation, WorkWrites writes, LeaseRegistry registry, Clock clock) {
         this.validation = validation;
+        this.writes = writes;
+        this.registry = registry;
         this.jdbc = jdbc;
         this.projects = projects;
         this.tokens = tokens;
@@ -55,25 +57,18 @@ public class ResultService {
     public record Receipt(String status, boolean creditPending, long microCredits) {
     }
 
-    @Transactional
+    /**
+     * Checks a result against its lease before anything is written, stores its outputs, and hands
+     * it to the writer, which stores and judges it with the other results of its batch.
+     */
     public Receipt submit(long volunteerId, long leaseId, String leaseToken, String dimsHeader, Long elapsedMs,
                           InputStream body) {
-        AssignmentRow a = assignment(leaseId);
+        LeaseRegistry.Issued a = issued(leaseId);
         if (!tokens.verify(leaseToken, leaseId, a.volunteerId())) {
             throw new ApiException(HttpStatus.FORBIDDEN, "BAD_LEASE_TOKEN", "the lease token is not valid for lease " + leaseId);
         }
         if (a.volunteerId() != volunteerId) {
             throw new ApiException(HttpStatus.FORBIDDEN, "NOT_YOUR_LEASE", "lease " + leaseId + " belongs to another volunteer");
-        }
-        if (Boolean.TRUE.equals(jdbc.queryForObject("SELECT banned FROM volunteer WHERE id = ?", Boolean.class, volunteerId))) {
-            throw new ApiException(HttpStatus.FORBIDDEN, "BANNED", "this volunteer may not compute here any more");
-        }
-        if ("EXPIRED".equals(a.status())) {
-            throw new ApiException(HttpStatus.GONE, "LEASE_EXPIRED", "lease " + leaseId + " expired at " + a.expiresAt());
-        }
-        if (!"LEASED".equals(a.status())) {
-            throw new ApiException(HttpStatus.CONFLICT, "ALREADY_SUBMITTED", "lease " + leaseId + " is " + a.status()
-                    + "; a result can be sent once");
         }
         Instant now = clock.instant();
         if (!a.expiresAt().isAfter(now)) {
@@ -86,59 +81,70 @@ public class ResultService {
             throw shape("the result has dims " + Arrays.toString(dims) + " but this task needs " + Arrays.toString(expected));
         }
         byte[] bytes = readExactly(body, Math.toIntExact(4 * Dims.size(expected)));
-        // lock the task before inserting: the result row's foreign key would otherwise share-lock it
-        // first, and two replicas of one task arriving together would deadlock on PostgreSQL
-        jdbc.queryForObject("SELECT id FROM task WHERE id = ? FOR UPDATE", Long.class, a.taskId());
-        requireFinite(bytes);
+        float[] outputs = finite(bytes);
         String sha = blobs.put(bytes);
-        int updated = jdbc.update("UPDATE assignment SET status = 'RETURNED' WHERE id = ? AND status = 'LEASED'", leaseId);
-        if (updated != 1) {
-            throw new ApiException(HttpStatus.CONFLICT, "ALREADY_SUBMITTED", "lease " + leaseId + " was already submitted");
-        }
-        KeyHolder key = new GeneratedKeyHolder();
-        jdbc.update(con -> {
-            PreparedStatement ps = con.prepareStatement("INSERT INTO result (assignment_id, task_id, volunteer_id,"
-                    + " output_sha256, output_dims, elapsed_ms, received_at, status)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING')", new String[] {"id"});
-            ps.setLong(1, leaseId);
-            ps.setLong(2, a.taskId());
-            ps.setLong(3, volunteerId);
-            ps.setString(4, sha);
-            ps.setString(5, Dims.format(dims));
-            ps.setObject(6, elapsedMs);
-            ps.setObject(7, LeaseService.at(now));
-            return ps;
-        }, key);
-        ValidationService.Verdict verdict = validation.judge(a.taskId(), key.getKey().longValue());
-        return new Receipt(verdict.status(), verdict.status().equals("PENDING"), verdict.microCredits());
+        float[] reference = validation.spotCheck(a.taskId(), a.single());
+        Receipt receipt = writes.result(new ResultWrites.ResultOp(leaseId, a.taskId(), volunteerId, sha, Dims.format(dims),
+                elapsedMs, now, outputs, reference));
+        registry.remove(leaseId);
+        return receipt;
     }
 
-    /** Gives a lease back unfinished, so its task goes to someone else at once instead of at expiry. */
-    @Transactional
+    /**
+     * Gives a lease back unfinished, so its task goes to someone else at once instead of at expiry.
+     * A lease that already ended has nothing to give back. Two statements, no transaction: the
+     * sweep restores the {@code wanted} hint if the second is lost.
+     */
     public void release(long volunteerId, long leaseId, String leaseToken) {
-        AssignmentRow a = assignment(leaseId);
+        LeaseRegistry.Issued a;
+        try {
+            a = issued(leaseId);
+        } catch (ApiException e) {
+            if (e.status() == HttpStatus.NOT_FOUND) {
+                throw e;
+            }
+            return;
+        }
         if (!tokens.verify(leaseToken, leaseId, a.volunteerId())) {
             throw new ApiException(HttpStatus.FORBIDDEN, "BAD_LEASE_TOKEN", "the lease token is not valid for lease " + leaseId);
         }
         if (a.volunteerId() != volunteerId) {
             throw new ApiException(HttpStatus.FORBIDDEN, "NOT_YOUR_LEASE", "lease " + leaseId + " belongs to another volunteer");
         }
+        registry.remove(leaseId);
         if (jdbc.update("UPDATE assignment SET status = 'GIVEN_BACK' WHERE id = ? AND status = 'LEASED'", leaseId) == 1) {
             jdbc.update("UPDATE task SET wanted = TRUE WHERE id = ? AND status = 'OPEN'", a.taskId());
         }
     }
 
-    private AssignmentRow assignment(long leaseId) {
-        List<AssignmentRow> rows = jdbc.query("""
-                SELECT a.volunteer_id, a.status, a.expires_at, t.project_id, t.start_item, t.end_item, t.id
+    /**
+     * The lease as this instance remembers it; otherwise (another instance issued it, or it ended)
+     * from the database, refusing one that can take no result any more.
+     */
+    private LeaseRegistry.Issued issued(long leaseId) {
+        Optional<LeaseRegistry.Issued> known = registry.get(leaseId);
+        if (known.isPresent()) {
+            return known.get();
+        }
+        List<Object[]> rows = jdbc.query("""
+                SELECT a.volunteer_id, a.status, a.expires_at, t.project_id, t.start_item, t.end_item, t.id, t.quorum
                 FROM assignment a JOIN task t ON t.id = a.task_id WHERE a.id = ?""",
-                (rs, i) -> new AssignmentRow(rs.getLong(1), rs.getString(2),
-                        rs.getObject(3, java.time.OffsetDateTime.class).toInstant(), rs.getLong(4), rs.getInt(5),
-                        rs.getInt(6), rs.getLong(7)), leaseId);
+                (rs, i) -> new Object[] {new LeaseRegistry.Issued(leaseId, rs.getLong(1), rs.getLong(7), rs.getLong(4),
+                        rs.getInt(5), rs.getInt(6), rs.getObject(3, OffsetDateTime.class).toInstant(), rs.getInt(8) == 1),
+                        rs.getString(2)}, leaseId);
         if (rows.isEmpty()) {
             throw new ApiException(HttpStatus.NOT_FOUND, "UNKNOWN_LEASE", "there is no lease " + leaseId);
         }
-        return rows.get(0);
+        LeaseRegistry.Issued lease = (LeaseRegistry.Issued) rows.get(0)[0];
+        String status = (String) rows.get(0)[1];
+        if ("EXPIRED".equals(status)) {
+            throw new ApiException(HttpStatus.GONE, "LEASE_EXPIRED", "lease " + leaseId + " expired at " + lease.expiresAt());
+        }
+        if (!"LEASED".equals(status)) {
+            throw new ApiException(HttpStatus.CONFLICT, "ALREADY_SUBMITTED", "lease " + leaseId + " is " + status
+                    + "; a result can be sent once");
+        }
+        return lease;
     }
 
     private static int[] parseDims(String header) {
@@ -166,20 +172,19 @@ public class ResultService {
         }
     }
 
-    private static void requireFinite(byte[] bytes) {
-        FloatBuffer floats = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-        for (int i = 0; i < floats.limit(); i++) {
-            if (!Float.isFinite(floats.get(i))) {
-                throw ApiException.badRequest("NON_FINITE", "output " + i + " is " + floats.get(i) + "; results must be finite");
+    /** The outputs as floats, refusing NaN and infinities. */
+    private static float[] finite(byte[] bytes) {
+        float[] floats = new float[bytes.length / 4];
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(floats);
+        for (int i = 0; i < floats.length; i++) {
+            if (!Float.isFinite(floats[i])) {
+                throw ApiException.badRequest("NON_FINITE", "output " + i + " is " + floats[i] + "; results must be finite");
             }
         }
+        return floats;
     }
 
     private static ApiException shape(String message) {
         return ApiException.badRequest("SHAPE_MISMATCH", message);
-    }
-
-    private record AssignmentRow(long volunteerId, String status, Instant expiresAt, long projectId, int start, int end,
-                                 long taskId) {
     }
 }

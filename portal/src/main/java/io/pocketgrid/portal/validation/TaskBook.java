@@ -1,0 +1,244 @@
+package io.pocketgrid.portal.validation;
+
+import io.pocketgrid.portal.credit.CreditService;
+import io.pocketgrid.portal.storage.BlobStore;
+import io.pocketgrid.portal.volunteer.VolunteerStanding;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.SqlParameterValue;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * The tasks and results one validation batch works on: read with two queries, changed in memory by
+ * {@link ValidationService}, then written with one batched statement per table. Volunteer rows are
+ * written in id order, so two batches never wait on each other in a cycle.
+ */
+@Component
+class TaskBook {
+
+    /** The status, in memory only, of a result of this batch whose turn has not come yet. */
+    static final String UNSEEN = "UNSEEN";
+
+    private final JdbcTemplate jdbc;
+    private final NamedParameterJdbcTemplate named;
+    private final CreditService credit;
+    private final VolunteerStanding standing;
+
+    TaskBook(JdbcTemplate jdbc, CreditService credit, VolunteerStanding standing) {
+        this.standing = standing;
+        this.jdbc = jdbc;
+        this.named = new NamedParameterJdbcTemplate(jdbc);
+        this.credit = credit;
+    }
+
+    /** A task as validation sees it; fields change in memory and are written at the end. */
+    static final class Task {
+        final long id;
+        final long projectId;
+        final int items;
+        final Agreement agreement;
+        final long flopsPerItem;
+        final int maxErrors;
+        final int projectQuorum;
+        final int projectReplication;
+        final List<Result> results = new ArrayList<>();
+        String status;
+        int quorum;
+        int targetReplicas;
+        int errorCount;
+        long canonicalResultId;
+        Instant validatedAt;
+        boolean wanted;
+        boolean changed;
+
+        Task(java.sql.ResultSet rs) throws java.sql.SQLException {
+            id = rs.getLong(1);
+            projectId = rs.getLong(2);
+            status = rs.getString(3);
+            quorum = rs.getInt(4);
+            targetReplicas = rs.getInt(5);
+            errorCount = rs.getInt(6);
+            canonicalResultId = rs.getLong(7);
+            items = rs.getInt(8);
+            String[] outDims = rs.getString(11).isEmpty() ? new String[0] : rs.getString(11).split(",");
+            int itemSize = 1;
+            for (String d : outDims) {
+                itemSize *= Integer.parseInt(d);
+            }
+            agreement = new Agreement(rs.getDouble(9), rs.getDouble(10), itemSize, outDims.length == 1 && itemSize > 1);
+            flopsPerItem = rs.getLong(12);
+            maxErrors = rs.getInt(13);
+            projectQuorum = rs.getInt(14);
+            projectReplication = rs.getInt(15);
+        }
+
+        Result result(long resultId) {
+            return results.stream().filter(r -> r.id == resultId).findFirst().orElseThrow();
+        }
+
+        List<Result> results(String wantedStatus) {
+            return results.stream().filter(r -> r.status.equals(wantedStatus)).toList();
+        }
+
+        void validate(long canonical, Instant at) {
+            status = "VALIDATED";
+            canonicalResultId = canonical;
+            validatedAt = at;
+            changed = true;
+        }
+
+        void fail(int errors) {
+            status = "FAILED";
+            errorCount += errors;
+            changed = true;
+        }
+
+        void addError() {
+            errorCount++;
+            changed = true;
+        }
+
+        /** The task needs one more replica: offer it again. */
+        void wantMore() {
+            wanted = true;
+            changed = true;
+        }
+    }
+
+    /** A result of a task; its outputs are read from the blob store only when validation needs them. */
+    static final class Result {
+        final long id;
+        final long volunteerId;
+        final String sha;
+        String status;
+        private float[] outputs;
+        private final BlobStore blobs;
+
+        Result(long id, long volunteerId, String status, String sha, float[] outputs, BlobStore blobs) {
+            this.id = id;
+            this.volunteerId = volunteerId;
+            this.status = status;
+            this.sha = sha;
+            this.outputs = outputs;
+            this.blobs = blobs;
+        }
+
+        float[] outputs() {
+            if (outputs == null) {
+                outputs = blobs.readFloats(sha);
+            }
+            return outputs;
+        }
+    }
+
+    Batch open(List<ValidationService.Arrival> arrivals, BlobStore blobs) {
+        List<Long> ids = arrivals.stream().map(ValidationService.Arrival::taskId).distinct().sorted().toList();
+        Map<Long, Task> tasks = new LinkedHashMap<>();
+        MapSqlParameterSource params = new MapSqlParameterSource("ids", ids);
+        named.query("""
+                SELECT t.id, t.project_id, t.status, t.quorum, t.target_replicas, t.error_count, t.canonical_result_id,
+                       t.end_item - t.start_item, p.atol, p.rtol, p.output_item_dims, p.flops_per_item, p.max_errors,
+                       p.quorum, p.replication
+                FROM task t JOIN project p ON p.id = t.project_id WHERE t.id IN (:ids) ORDER BY t.id""", params,
+                rs -> {
+                    tasks.put(rs.getLong(1), new Task(rs));
+                });
+        Map<Long, float[]> fresh = new HashMap<>();
+        arrivals.forEach(a -> fresh.put(a.resultId(), a.outputs()));
+        // an invalid result is listed (its slot counts) but never read: it takes no part in agreement
+        named.query("SELECT id, task_id, volunteer_id, status, output_sha256 FROM result WHERE task_id IN (:ids)"
+                + " AND status IN ('PENDING', 'VALID', 'INVALID') ORDER BY id", params, rs -> {
+                    // a result of this batch stays out of sight until its own turn comes
+                    long id = rs.getLong(1);
+                    tasks.get(rs.getLong(2)).results.add(new Result(id, rs.getLong(3),
+                            fresh.containsKey(id) ? UNSEEN : rs.getString(4), rs.getString(5), fresh.get(id), blobs));
+                });
+        return new Batch(tasks);
+    }
+
+    /** The changes of one batch, written by {@link #write}. */
+    final class Batch {
+        private final Map<Long, Task> tasks;
+        private final Map<Long, String> marks = new TreeMap<>();
+        private final List<CreditService.Grant> grants = new ArrayList<>();
+        // per volunteer: {1 if trust was reset, valid results since (or in all), micro-credits}
+        private final Map<Long, long[]> volunteers = new TreeMap<>();
+
+        Batch(Map<Long, Task> tasks) {
+            this.tasks = tasks;
+        }
+
+        Task task(long id) {
+            return tasks.get(id);
+        }
+
+        void mark(Result r, String status) {
+            r.status = status;
+            marks.put(r.id, status);
+        }
+
+        void resetTrust(long volunteerId) {
+            long[] v = volunteers.computeIfAbsent(volunteerId, id -> new long[3]);
+            v[0] = 1;
+            v[1] = 0;
+        }
+
+        void credit(Result r, Task task, long micro) {
+            grants.add(new CreditService.Grant(r.id, r.volunteerId, task.projectId, micro));
+            long[] v = volunteers.computeIfAbsent(r.volunteerId, id -> new long[3]);
+            v[1]++;
+            v[2] += micro;
+        }
+
+        void write(Instant now) {
+            jdbc.batchUpdate("UPDATE result SET status = ? WHERE id = ?",
+                    marks.entrySet().stream().map(e -> new Object[] {e.getValue(), e.getKey()}).toList());
+            List<Task> changed = tasks.values().stream().filter(t -> t.changed).toList();
+            jdbc.batchUpdate("""
+                    UPDATE task SET status = ?, quorum = ?, target_replicas = ?, error_count = ?,
+                           canonical_result_id = COALESCE(?, canonical_result_id), validated_at = COALESCE(?, validated_at),
+                           wanted = CASE WHEN ? = 1 THEN TRUE ELSE wanted END
+                    WHERE id = ?""", changed.stream().map(t -> new Object[] {t.status, t.quorum, t.targetReplicas,
+                    t.errorCount, new SqlParameterValue(Types.BIGINT, t.canonicalResultId == 0 ? null : t.canonicalResultId),
+                    new SqlParameterValue(Types.TIMESTAMP_WITH_TIMEZONE,
+                            t.validatedAt == null ? null : t.validatedAt.atOffset(ZoneOffset.UTC)),
+                    t.wanted ? 1 : 0, t.id}).toList());
+            credit.record(grants, now);
+            jdbc.batchUpdate("""
+                    UPDATE volunteer SET consecutive_valid = CASE WHEN ? = 1 THEN 0 ELSE consecutive_valid END + ?,
+                           total_micro_credits = total_micro_credits + ? WHERE id = ?""",
+                    volunteers.entrySet().stream().map(e -> new Object[] {e.getValue()[0], e.getValue()[1],
+                            e.getValue()[2], e.getKey()}).toList());
+            TreeSet<Long> finished = new TreeSet<>();
+            changed.stream().filter(t -> !t.status.equals("OPEN")).forEach(t -> finished.add(t.projectId));
+            jdbc.batchUpdate("""
+                    UPDATE project SET status = 'COMPLETED', completed_at = ? WHERE id = ? AND status = 'RUNNING'
+                      AND NOT EXISTS (SELECT 1 FROM task WHERE task.project_id = project.id AND task.status = 'OPEN')""",
+                    finished.stream().map(p -> new Object[] {now.atOffset(ZoneOffset.UTC), p}).toList());
+            List<Long> distrusted = volunteers.entrySet().stream().filter(e -> e.getValue()[0] == 1).map(Map.Entry::getKey)
+                    .toList();
+            if (!distrusted.isEmpty()) {
+                // the lease path must not go on trusting them from its cache
+                TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                    @Override
+                    public void afterCommit() {
+                        distrusted.forEach(standing::forget);
+                    }
+                });
+            }
+        }
+    }
+}

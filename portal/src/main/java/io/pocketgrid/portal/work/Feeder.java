@@ -1,0 +1,233 @@
+package io.pocketgrid.portal.work;
+
+import io.pocketgrid.portal.project.ProjectStatusChanged;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
+
+/**
+ * PocketGrid's answer to BOINC's feeder: replicas are handed out from memory. The feeder claims a
+ * batch of tasks that want replicas ({@code task.claimed_by}, one conditional UPDATE), counts their
+ * free replicas and past holders once, and then serves leases without reading the database. Only
+ * the claiming instance leases a claimed task, so several portal instances on one database never
+ * over-issue a task; a claim lapses at {@code claimed_until}, and a slot is not used in the last
+ * {@link #MARGIN} of its claim, so clocks a few seconds apart cannot overlap.
+ */
+@Component
+class Feeder {
+
+    static final Duration CLAIM = Duration.ofSeconds(30);
+    static final Duration MARGIN = Duration.ofSeconds(10);
+    private static final int BATCH = 64;
+    private static final int MAX_SLOTS = 512;
+    private static final Duration IDLE_RETRY = Duration.ofSeconds(1);
+
+    private final JdbcTemplate jdbc;
+    private final NamedParameterJdbcTemplate named;
+    private final String instance = UUID.randomUUID().toString();
+    private final AtomicLong claims = new AtomicLong();
+    private final Map<Long, Queue> queues = new ConcurrentHashMap<>();
+    private volatile List<long[]> running = List.of();
+    private volatile long runningReadAt;
+
+    Feeder(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+        this.named = new NamedParameterJdbcTemplate(jdbc);
+    }
+
+    /** A task whose replicas this instance may hand out until {@code usableUntil}. */
+    static final class Slot {
+        final long taskId;
+        final long projectId;
+        final int start;
+        final int end;
+        final String claim;
+        final Instant usableUntil;
+        final Set<Long> holders;
+        int free;
+        boolean fresh;
+
+        Slot(long taskId, long projectId, int start, int end, String claim, Instant usableUntil, Set<Long> holders,
+             int free, boolean fresh) {
+            this.taskId = taskId;
+            this.projectId = projectId;
+            this.start = start;
+            this.end = end;
+            this.claim = claim;
+            this.usableUntil = usableUntil;
+            this.holders = holders;
+            this.free = free;
+            this.fresh = fresh;
+        }
+    }
+
+    /**
+     * One replica taken from memory: {@code single} when a trusted volunteer computes a fresh task
+     * alone; {@code exhausted} when it was the task's last free replica, so the claim ends with it.
+     */
+    record Pick(Slot slot, boolean single, boolean exhausted) {
+    }
+
+    private static final class Queue {
+        final ArrayDeque<Slot> slots = new ArrayDeque<>();
+        Instant idleUntil = Instant.MIN;
+    }
+
+    /** A replica for this volunteer from the running projects, tried in fair-share order. */
+    Optional<Pick> take(long volunteerId, boolean trusted, Instant now) {
+        for (long projectId : projectsByFairShare()) {
+            Queue q = queues.computeIfAbsent(projectId, id -> new Queue());
+            synchronized (q) {
+                Pick pick = pick(q, volunteerId, trusted, now);
+                if (pick == null && now.isAfter(q.idleUntil) && q.slots.size() < MAX_SLOTS) {
+                    if (refill(q, projectId, now) == 0) {
+                        q.idleUntil = now.plus(IDLE_RETRY);
+                    }
+                    pick = pick(q, volunteerId, trusted, now);
+                }
+                if (pick != null) {
+                    return Optional.of(pick);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Forgets a slot the database refused (its task was validated, cancelled or claimed elsewhere). */
+    void drop(Slot slot) {
+        Queue q = queues.get(slot.projectId);
+        if (q != null) {
+            synchronized (q) {
+                q.slots.remove(slot);
+            }
+        }
+    }
+
+    /**
+     * A project was created, paused, resumed or cancelled here: forget its slots (their claims lapse
+     * on their own) and read the running projects again at the next lease. Other instances notice
+     * within a second; until then their inserts refuse replicas of a project that is not running.
+     */
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+    void projectChanged(ProjectStatusChanged event) {
+        queues.remove(event.projectId());
+        runningReadAt = 0;
+    }
+
+    private static Pick pick(Queue q, long volunteerId, boolean trusted, Instant now) {
+        for (Iterator<Slot> it = q.slots.iterator(); it.hasNext(); ) {
+            Slot s = it.next();
+            if (!now.isBefore(s.usableUntil)) {
+                it.remove();
+                continue;
+            }
+            if (s.holders.add(volunteerId)) {
+                boolean single = s.fresh && trusted;
+                s.fresh = false;
+                s.free = single ? 0 : s.free - 1;
+                if (s.free <= 0) {
+                    it.remove();
+                }
+                return new Pick(s, single, s.free <= 0);
+            }
+        }
+        return null;
+    }
+
+    /** Claims up to {@link #BATCH} wanted tasks of a project; returns how many slots it added. */
+    private int refill(Queue q, long projectId, Instant now) {
+        List<Long> candidates = jdbc.queryForList("SELECT id FROM task WHERE project_id = ? AND status = 'OPEN'"
+                + " AND wanted = TRUE AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY id FETCH FIRST "
+                + (4 * BATCH) + " ROWS ONLY", Long.class, projectId, LeaseService.at(now));
+        // another instance may win the first chunk at the same moment: then try the next one
+        for (int from = 0; from < candidates.size(); from += BATCH) {
+            String claim = instance + "/" + claims.incrementAndGet();
+            Instant until = now.plus(CLAIM);
+            int won = named.update("""
+                    UPDATE task SET claimed_by = :claim, claimed_until = :until WHERE id IN (:ids) AND status = 'OPEN'
+                      AND wanted = TRUE AND (claimed_until IS NULL OR claimed_until < :now)""",
+                    new MapSqlParameterSource("claim", claim).addValue("until", LeaseService.at(until))
+                            .addValue("now", LeaseService.at(now))
+                            .addValue("ids", candidates.subList(from, Math.min(candidates.size(), from + BATCH))));
+            if (won > 0) {
+                return load(q, projectId, claim, now, until.minus(MARGIN));
+            }
+        }
+        return 0;
+    }
+
+    /** Counts the free replicas and past holders of the tasks just claimed, and queues them. */
+    private int load(Queue q, long projectId, String claim, Instant now, Instant usableUntil) {
+        Map<Long, int[]> tasks = new HashMap<>();
+        List<Long> order = new ArrayList<>();
+        jdbc.query("SELECT id, start_item, end_item, target_replicas FROM task WHERE claimed_by = ? ORDER BY id", rs -> {
+            tasks.put(rs.getLong(1), new int[] {rs.getInt(2), rs.getInt(3), rs.getInt(4), 0, 0});
+            order.add(rs.getLong(1));
+        }, claim);
+        Map<Long, Set<Long>> holders = new HashMap<>();
+        named.query("SELECT task_id, volunteer_id, status, expires_at FROM assignment WHERE task_id IN (:ids)",
+                new MapSqlParameterSource("ids", order), rs -> {
+                    long task = rs.getLong(1);
+                    holders.computeIfAbsent(task, t -> new HashSet<>()).add(rs.getLong(2));
+                    String status = rs.getString(3);
+                    if (status.equals("RETURNED") || (status.equals("LEASED")
+                            && rs.getObject(4, java.time.OffsetDateTime.class).toInstant().isAfter(now))) {
+                        tasks.get(task)[3]++;
+                    }
+                });
+        List<Long> full = new ArrayList<>();
+        int added = 0;
+        for (long id : order) {
+            int[] t = tasks.get(id);
+            int free = t[2] - t[3];
+            if (free <= 0) {
+                full.add(id);
+                continue;
+            }
+            Set<Long> past = holders.getOrDefault(id, new HashSet<>());
+            q.slots.add(new Slot(id, projectId, t[0], t[1], claim, usableUntil, past, free, past.isEmpty()));
+            added++;
+        }
+        if (!full.isEmpty()) {
+            // every replica is out already: the hint was stale, so the claim ends at once
+            named.update("UPDATE task SET claimed_by = NULL, claimed_until = NULL, wanted = FALSE WHERE id IN (:ids)"
+                    + " AND claimed_by = :claim", new MapSqlParameterSource("ids", full).addValue("claim", claim));
+        }
+        return added;
+    }
+
+    /** Running projects in a random order where a project of priority p comes first p times as often. */
+    private List<Long> projectsByFairShare() {
+        long nowMs = System.currentTimeMillis();
+        if (nowMs - runningReadAt > 1000) {
+            running = jdbc.query("SELECT id, priority FROM project WHERE status = 'RUNNING'",
+                    (rs, i) -> new long[] {rs.getLong(1), Math.max(1, rs.getInt(2))});
+            runningReadAt = nowMs;
+        }
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        // weighted random order (Efraimidis–Spirakis): sort by u^(1/w), largest first
+        return running.stream()
+                .map(p -> new double[] {p[0], Math.pow(random.nextDouble(), 1.0 / p[1])})
+                .sorted((a, b) -> Double.compare(b[1], a[1]))
+                .map(p -> (long) p[0])
+                .toList();
+    }
+}

@@ -1,0 +1,130 @@
+package io.pocketgrid.portal.work;
+
+import io.pocketgrid.portal.api.ApiException;
+import io.pocketgrid.portal.validation.ValidationService;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Writes a batch of checked results: locks their tasks (in id order, before anything else, so two
+ * replicas of one task never deadlock), refuses banned volunteers and leases that ended meanwhile,
+ * marks the leases returned and stores the result rows — one batched statement each — and then
+ * has validation judge them all. A lease can be returned once: the conditional update finds it
+ * LEASED only the first time, and {@code result.assignment_id} is unique besides.
+ */
+@Component
+class ResultWrites {
+
+    /** A result whose every check passed and whose outputs are stored; the outcome is its receipt. */
+    static final class ResultOp extends WorkWriter.Op<ResultService.Receipt> {
+        final long leaseId;
+        final long taskId;
+        final long volunteerId;
+        final String sha;
+        final String dims;
+        final Long elapsedMs;
+        final Instant receivedAt;
+        final float[] outputs;
+        final float[] serverOutputs;
+
+        ResultOp(long leaseId, long taskId, long volunteerId, String sha, String dims, Long elapsedMs, Instant receivedAt,
+                 float[] outputs, float[] serverOutputs) {
+            this.leaseId = leaseId;
+            this.taskId = taskId;
+            this.volunteerId = volunteerId;
+            this.sha = sha;
+            this.dims = dims;
+            this.elapsedMs = elapsedMs;
+            this.receivedAt = receivedAt;
+            this.outputs = outputs;
+            this.serverOutputs = serverOutputs;
+        }
+    }
+
+    private final JdbcTemplate jdbc;
+    private final NamedParameterJdbcTemplate named;
+    private final ValidationService validation;
+
+    ResultWrites(JdbcTemplate jdbc, ValidationService validation) {
+        this.jdbc = jdbc;
+        this.named = new NamedParameterJdbcTemplate(jdbc);
+        this.validation = validation;
+    }
+
+    void write(List<ResultOp> ops) {
+        if (ops.isEmpty()) {
+            return;
+        }
+        List<ResultOp> sorted = ops.stream().sorted(Comparator.comparingLong((ResultOp op) -> op.taskId)
+                .thenComparingLong(op -> op.leaseId)).toList();
+        List<Long> taskIds = sorted.stream().map(op -> op.taskId).distinct().toList();
+        named.queryForList("SELECT id FROM task WHERE id IN (:ids) ORDER BY id FOR UPDATE",
+                new MapSqlParameterSource("ids", taskIds), Long.class);
+        Set<Long> banned = new HashSet<>(named.queryForList("SELECT id FROM volunteer WHERE banned = TRUE AND id IN (:ids)",
+                new MapSqlParameterSource("ids", sorted.stream().map(op -> op.volunteerId).distinct().toList()), Long.class));
+        List<ResultOp> open = new ArrayList<>();
+        for (ResultOp op : sorted) {
+            if (banned.contains(op.volunteerId)) {
+                op.refuse(new ApiException(HttpStatus.FORBIDDEN, "BANNED", "this volunteer may not compute here any more"));
+            } else {
+                open.add(op);
+            }
+        }
+        int[] returned = jdbc.batchUpdate("UPDATE assignment SET status = 'RETURNED' WHERE id = ? AND status = 'LEASED'"
+                + " AND expires_at > ?", open.stream().map(op -> new Object[] {op.leaseId,
+                LeaseService.at(op.receivedAt)}).toList());
+        List<ResultOp> accepted = new ArrayList<>();
+        for (int i = 0; i < open.size(); i++) {
+            if (returned[i] == 1) {
+                accepted.add(open.get(i));
+            } else {
+                open.get(i).refuse(ended(open.get(i).leaseId));
+            }
+        }
+        if (accepted.isEmpty()) {
+            return;
+        }
+        jdbc.batchUpdate("INSERT INTO result (assignment_id, task_id, volunteer_id, output_sha256, output_dims, elapsed_ms,"
+                + " received_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING')", accepted.stream().map(op -> new Object[] {
+                op.leaseId, op.taskId, op.volunteerId, op.sha, op.dims,
+                new org.springframework.jdbc.core.SqlParameterValue(java.sql.Types.BIGINT, op.elapsedMs),
+                LeaseService.at(op.receivedAt)}).toList());
+        Map<Long, Long> resultIds = new HashMap<>();
+        named.query("SELECT id, assignment_id FROM result WHERE assignment_id IN (:ids)",
+                new MapSqlParameterSource("ids", accepted.stream().map(op -> op.leaseId).toList()),
+                rs -> {
+                    resultIds.put(rs.getLong(2), rs.getLong(1));
+                });
+        // judged in arrival order within each task, as if they had come one by one
+        List<ResultOp> arrivalOrder = accepted.stream().sorted(Comparator.comparingLong(op -> resultIds.get(op.leaseId)))
+                .toList();
+        List<ValidationService.Verdict> verdicts = validation.judge(arrivalOrder.stream()
+                .map(op -> new ValidationService.Arrival(resultIds.get(op.leaseId), op.taskId, op.volunteerId, op.outputs,
+                        op.serverOutputs)).toList());
+        for (int i = 0; i < arrivalOrder.size(); i++) {
+            ValidationService.Verdict v = verdicts.get(i);
+            arrivalOrder.get(i).succeed(new ResultService.Receipt(v.status(), v.status().equals("PENDING"), v.microCredits()));
+        }
+    }
+
+    /** Why a lease could not be returned: it expired, or a result was sent for it already. */
+    private ApiException ended(long leaseId) {
+        String status = jdbc.queryForObject("SELECT status FROM assignment WHERE id = ?", String.class, leaseId);
+        if ("EXPIRED".equals(status) || "LEASED".equals(status)) {
+            return new ApiException(HttpStatus.GONE, "LEASE_EXPIRED", "lease " + leaseId + " has expired");
+        }
+        return new ApiException(HttpStatus.CONFLICT, "ALREADY_SUBMITTED", "lease " + leaseId + " is " + status
+                + "; a result can be sent once");
+    }
+}

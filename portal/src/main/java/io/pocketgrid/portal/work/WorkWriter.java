@@ -1,0 +1,152 @@
+package io.pocketgrid.portal.work;
+
+import io.pocketgrid.portal.api.ApiException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Group commit for the worker API's writes: the leases and results that arrive while one
+ * transaction runs are written together in the next, with one batched statement per kind of row.
+ * A request waits for its batch to commit, so an answer never promises what was not stored. If a
+ * batch fails as a whole (a deadlock with another instance, say), each write is retried in a
+ * transaction of its own, so one bad write cannot take others down with it.
+ *
+ * <p>Each write is an {@link Op}: a batch handler records the op's outcome (or its refusal as an
+ * {@link ApiException}) and the futures complete only after the commit.
+ */
+final class WorkWriter {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkWriter.class);
+    private static final int MAX_BATCH = 256;
+
+    /** One write waiting for its batch. */
+    abstract static class Op<R> {
+        final CompletableFuture<R> done = new CompletableFuture<>();
+        R outcome;
+        RuntimeException refusal;
+
+        void refuse(RuntimeException e) {
+            refusal = e;
+        }
+
+        void succeed(R value) {
+            outcome = value;
+        }
+
+        /** Waits for the commit; a refusal is rethrown as it was raised. */
+        R await() {
+            try {
+                return done.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw e;
+            }
+        }
+    }
+
+    private final String name;
+    private final BlockingQueue<Op<?>> queue = new LinkedBlockingQueue<>();
+    private final TransactionTemplate tx;
+    private final Consumer<List<Op<?>>> handler;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    /** {@code handler} writes a batch inside the transaction, recording each op's outcome. */
+    WorkWriter(String name, PlatformTransactionManager transactions, Consumer<List<Op<?>>> handler) {
+        this.name = name;
+        this.tx = new TransactionTemplate(transactions);
+        this.handler = handler;
+        this.thread = Thread.ofPlatform().name("pocketgrid-" + name).daemon().start(this::loop);
+    }
+
+    <R> R write(Op<R> op) {
+        if (!running) {
+            throw new IllegalStateException("the " + name + " writer has stopped");
+        }
+        queue.add(op);
+        return op.await();
+    }
+
+    private void loop() {
+        List<Op<?>> batch = new ArrayList<>();
+        while (running) {
+            try {
+                Op<?> first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                run(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException | Error e) {
+                log.error("{} writer: a batch failed outside its transaction", name, e);
+                batch.forEach(op -> op.done.completeExceptionally(e));
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void run(List<Op<?>> batch) {
+        try {
+            tx.executeWithoutResult(s -> handler.accept(batch));
+            batch.forEach(WorkWriter::complete);
+        } catch (RuntimeException whole) {
+            if (batch.size() == 1) {
+                retryAlone(batch.get(0), whole);
+                return;
+            }
+            log.info("{} writer: a batch of {} failed ({}); writing each on its own", name, batch.size(),
+                    whole.toString());
+            for (Op<?> op : batch) {
+                retryAlone(op, whole);
+            }
+        }
+    }
+
+    /** One op in its own transaction, twice at most (a deadlock victim usually passes the second time). */
+    private void retryAlone(Op<?> op, RuntimeException first) {
+        RuntimeException last = first;
+        for (int attempt = 0; attempt < 2; attempt++) {
+            op.outcome = null;
+            op.refusal = null;
+            try {
+                tx.executeWithoutResult(s -> handler.accept(List.of(op)));
+                complete(op);
+                return;
+            } catch (RuntimeException e) {
+                last = e;
+            }
+        }
+        log.warn("{} writer: a write failed", name, last);
+        op.done.completeExceptionally(last);
+    }
+
+    private static <R> void complete(Op<R> op) {
+        if (op.refusal != null) {
+            op.done.completeExceptionally(op.refusal);
+        } else {
+            op.done.complete(op.outcome);
+        }
+    }
+
+    void stop() {
+        running = false;
+        thread.interrupt();
+    }
+}
