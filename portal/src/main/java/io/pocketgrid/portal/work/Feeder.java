@@ -36,7 +36,8 @@ class Feeder {
 
     static final Duration CLAIM = Duration.ofSeconds(30);
     static final Duration MARGIN = Duration.ofSeconds(10);
-    private static final int BATCH = 64;
+    private static final int MIN_BATCH = 4;
+    private static final int MAX_BATCH = 64;
     private static final int MAX_SLOTS = 512;
     private static final Duration IDLE_RETRY = Duration.ofSeconds(1);
 
@@ -89,6 +90,19 @@ class Feeder {
     private static final class Queue {
         final ArrayDeque<Slot> slots = new ArrayDeque<>();
         Instant idleUntil = Instant.MIN;
+        Instant lastRefill = Instant.MIN;
+        int picksSinceRefill;
+
+        /**
+         * How many tasks to claim: about half a second of this instance's recent demand, so an
+         * instance with few volunteers does not hold tasks that another could hand out.
+         */
+        int batch(Instant now) {
+            double seconds = Math.max(0.05, Duration.between(lastRefill.isBefore(now.minusSeconds(60)) ? now.minusSeconds(60)
+                    : lastRefill, now).toMillis() / 1000.0);
+            int wanted = (int) Math.ceil(picksSinceRefill / seconds * 0.5);
+            return Math.max(MIN_BATCH, Math.min(MAX_BATCH, wanted));
+        }
     }
 
     /** A replica for this volunteer from the running projects, tried in fair-share order. */
@@ -104,6 +118,7 @@ class Feeder {
                     pick = pick(q, volunteerId, trusted, now);
                 }
                 if (pick != null) {
+                    q.picksSinceRefill++;
                     return Optional.of(pick);
                 }
             }
@@ -152,13 +167,16 @@ class Feeder {
         return null;
     }
 
-    /** Claims up to {@link #BATCH} wanted tasks of a project; returns how many slots it added. */
+    /** Claims a batch of wanted tasks of a project; returns how many slots it added. */
     private int refill(Queue q, long projectId, Instant now) {
+        int batch = q.batch(now);
+        q.lastRefill = now;
+        q.picksSinceRefill = 0;
         List<Long> candidates = jdbc.queryForList("SELECT id FROM task WHERE project_id = ? AND status = 'OPEN'"
                 + " AND wanted = TRUE AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY id FETCH FIRST "
-                + (4 * BATCH) + " ROWS ONLY", Long.class, projectId, LeaseService.at(now));
+                + (4 * batch) + " ROWS ONLY", Long.class, projectId, LeaseService.at(now));
         // another instance may win the first chunk at the same moment: then try the next one
-        for (int from = 0; from < candidates.size(); from += BATCH) {
+        for (int from = 0; from < candidates.size(); from += batch) {
             String claim = instance + "/" + claims.incrementAndGet();
             Instant until = now.plus(CLAIM);
             int won = named.update("""
@@ -166,7 +184,7 @@ class Feeder {
                       AND wanted = TRUE AND (claimed_until IS NULL OR claimed_until < :now)""",
                     new MapSqlParameterSource("claim", claim).addValue("until", LeaseService.at(until))
                             .addValue("now", LeaseService.at(now))
-                            .addValue("ids", candidates.subList(from, Math.min(candidates.size(), from + BATCH))));
+                            .addValue("ids", candidates.subList(from, Math.min(candidates.size(), from + batch))));
             if (won > 0) {
                 return load(q, projectId, claim, now, until.minus(MARGIN));
             }
