@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -41,6 +43,15 @@ abstract class WorkApiContract {
 
     @Autowired
     LeaseService leases;
+
+    @Autowired
+    ResultWrites resultWrites;
+
+    @Autowired
+    BlobStore blobs;
+
+    @Autowired
+    PlatformTransactionManager transactions;
 
     ApiClient api;
     StoredResults stored;
@@ -82,6 +93,50 @@ abstract class WorkApiContract {
 
         JsonNode next = lease(token);
         assertThat(next.get("taskId").asLong()).isNotEqualTo(lease.get("taskId").asLong());
+    }
+
+    /**
+     * Both replicas of a task arriving in one writer batch: judged one after the other, so the task
+     * is validated once and each replica credited once (the unique key on credit would otherwise
+     * fail the whole batch).
+     */
+    @Test
+    void bothReplicasOfATaskInOneBatchAreCreditedOnceEach() {
+        long[] task = jdbc.queryForObject("""
+                SELECT id, end_item - start_item FROM task t WHERE status = 'OPEN' AND target_replicas = 2 AND quorum = 2
+                  AND claimed_by IS NULL AND NOT EXISTS (SELECT 1 FROM assignment a WHERE a.task_id = t.id)
+                ORDER BY id DESC FETCH FIRST 1 ROWS ONLY""", (rs, i) -> new long[] {rs.getLong(1), rs.getLong(2)});
+        float[] outputs = new float[(int) task[1] * 10];
+        Arrays.fill(outputs, 0.25f);
+        String sha = blobs.put(ApiClient.floats(outputs));
+        java.time.Instant now = java.time.Instant.now();
+        java.util.List<ResultWrites.ResultOp> ops = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            long volunteer = insertVolunteer();
+            jdbc.update("INSERT INTO assignment (task_id, volunteer_id, status, issued_at, expires_at) VALUES (?, ?, 'LEASED', ?, ?)",
+                    task[0], volunteer, LeaseService.at(now), LeaseService.at(now.plusSeconds(600)));
+            long leaseId = jdbc.queryForObject("SELECT id FROM assignment WHERE task_id = ? AND volunteer_id = ?", Long.class,
+                    task[0], volunteer);
+            ops.add(new ResultWrites.ResultOp(leaseId, task[0], volunteer, sha, task[1] + ",10", 5L, now, outputs, null));
+        }
+
+        new TransactionTemplate(transactions).executeWithoutResult(s -> resultWrites.write(ops));
+
+        // as if they had come one by one: the first waits for a second opinion, the second settles both
+        assertThat(ops.get(0).outcome.status()).isEqualTo("PENDING");
+        assertThat(ops.get(1).outcome.status()).isEqualTo("VALID");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM result WHERE task_id = ? AND status = 'VALID'", Integer.class,
+                task[0])).isEqualTo(2);
+        assertThat(jdbc.queryForObject("SELECT status FROM task WHERE id = ?", String.class, task[0])).isEqualTo("VALIDATED");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM credit c JOIN result r ON r.id = c.result_id WHERE r.task_id = ?",
+                Integer.class, task[0])).isEqualTo(2);
+    }
+
+    private long insertVolunteer() {
+        String publicId = java.util.UUID.randomUUID().toString();
+        jdbc.update("INSERT INTO volunteer (public_id, token_sha256, created_at) VALUES (?, ?, ?)", publicId,
+                BlobStore.sha256Hex(publicId.getBytes(StandardCharsets.UTF_8)), LeaseService.at(java.time.Instant.now()));
+        return jdbc.queryForObject("SELECT id FROM volunteer WHERE public_id = ?", Long.class, publicId);
     }
 
     @Test
