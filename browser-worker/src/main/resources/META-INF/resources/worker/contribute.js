@@ -26,9 +26,33 @@
   }
 
   function report(view, method, value) {
+    if (method === 'stateChanged') {
+      showOffline(/^offline/.test(value) ? value : null);
+    }
     if (view && view.$server && view.$server[method]) {
       view.$server[method](value);
     }
+  }
+
+  // The view's state line is set through the server, which is exactly what cannot be reached when
+  // the worker is offline: show that state in a banner of the page's own.
+  function showOffline(text) {
+    let banner = document.getElementById('worker-offline');
+    if (!text) {
+      if (banner) {
+        banner.remove();
+      }
+      return;
+    }
+    if (!banner) {
+      banner = document.createElement('div');
+      banner.id = 'worker-offline';
+      banner.setAttribute('role', 'status');
+      banner.style.cssText = 'position:fixed;bottom:1rem;left:50%;transform:translateX(-50%);z-index:1000;'
+        + 'padding:.5rem 1rem;border-radius:.5rem;background:#333;color:#fff;font:14px sans-serif';
+      document.body.appendChild(banner);
+    }
+    banner.textContent = 'This device is ' + text;
   }
 
   const SETTINGS_KEY = 'pocketgrid.settings';
@@ -151,6 +175,7 @@
 
   function stop(view) {
     wanted = false;
+    showOffline(null);
     terminateAll(false);
     leases().giveBackParked();
     report(view, 'stateChanged', 'stopped');

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pocketgrid.portal.support.Chromium;
 import io.pocketgrid.portal.support.WireTap;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
@@ -18,6 +19,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -31,13 +33,15 @@ import tools.jackson.databind.json.JsonMapper;
  * The volunteer worker's life in a real headless Chromium against the real portal: the start-up
  * benchmark's figure goes with every lease request and shows on the page, the model is kept in
  * Cache Storage so a second start downloads nothing (with the HTTP cache cleared, only Cache
- * Storage can spare the download), and a lease held when the volunteer presses stop is given back.
+ * Storage can spare the download), a lease held when the volunteer presses stop is given back, and
+ * a device that cannot reach the server says so and carries on when the server is back.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// a port of its own, not RANDOM_PORT: the offline test stops the web server and starts it again on the same port
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
 @Import(WorkerLifecycleBrowserIT.Tap.class)
 class WorkerLifecycleBrowserIT {
 
-    @Value("${local.server.port}")
+    @Value("${server.port}")
     int port;
 
     @Autowired
@@ -45,6 +49,9 @@ class WorkerLifecycleBrowserIT {
 
     @Autowired
     WireTap tap;
+
+    @Autowired
+    WebServerApplicationContext server;
 
     private ChromeDriver browser;
     private WebDriverWait wait;
@@ -69,6 +76,10 @@ class WorkerLifecycleBrowserIT {
         String dataDir = Files.createTempDirectory("pocketgrid-lifecycle-it").toString();
         registry.add("pocketgrid.data-dir", () -> dataDir);
         registry.add("pocketgrid.ledger.enabled", () -> "false");
+        try (ServerSocket free = new ServerSocket(0)) {
+            int port = free.getLocalPort();
+            registry.add("server.port", () -> port);
+        }
     }
 
     @BeforeEach
@@ -132,6 +143,26 @@ class WorkerLifecycleBrowserIT {
         wait.until(d -> statusCount(volunteer, "GIVEN_BACK") == 1);
         assertThat(statusCount(volunteer, "LEASED")).isZero();
         assertThat(browser.executeScript("return window.PocketGrid.leasesHeld()")).isEqualTo(0L);
+    }
+
+    @Test
+    void anUnreachableServerShowsOfflineAndTheWorkGoesOnWhenItIsBack() {
+        startContributing();
+        wait.until(d -> completed() >= 1);
+        server.getWebServer().stop(); // the port is closed: connections are refused, as with a server that is down
+        try {
+            wait.until(d -> d.findElements(By.id("worker-offline")).stream()
+                    .anyMatch(e -> e.getText().matches("This device is offline, retrying in [0-9]+ s")));
+            Chromium.screenshot(browser, "worker-offline");
+        } finally {
+            server.getWebServer().start();
+        }
+        // counted by the page itself: after an outage Vaadin's push may fail to resynchronize the view
+        // ("Invalid JSON from server"), which is not the worker's business
+        long before = (Long) browser.executeScript("return window.PocketGrid.completedSoFar()");
+        wait.until(d -> (Long) browser.executeScript("return window.PocketGrid.completedSoFar()") > before
+                && d.findElements(By.id("worker-offline")).isEmpty());
+        browser.executeScript("window.PocketGrid.stop(null)");
     }
 
     /** Opens the home page in this test's browser with one worker, agrees, and presses start. */
