@@ -1,6 +1,7 @@
 'use strict';
 // Page side of contributing: keeps this browser's anonymous volunteer identity, starts and stops
-// the Web Worker, and reports progress to the Vaadin view through its @ClientCallable methods.
+// the Web Workers, and reports progress and the device's speed to the Vaadin view through its
+// @ClientCallable methods. Leases held by workers it ends are handled by leases.js.
 (function () {
   const IDENTITY_KEY = 'pocketgrid.volunteer';
   const COUNT_KEY = 'pocketgrid.tasksCompleted';
@@ -25,9 +26,33 @@
   }
 
   function report(view, method, value) {
+    if (method === 'stateChanged') {
+      showOffline(/^offline/.test(value) ? value : null);
+    }
     if (view && view.$server && view.$server[method]) {
       view.$server[method](value);
     }
+  }
+
+  // The view's state line is set through the server, which is exactly what cannot be reached when
+  // the worker is offline: show that state in a banner of the page's own.
+  function showOffline(text) {
+    let banner = document.getElementById('worker-offline');
+    if (!text) {
+      if (banner) {
+        banner.remove();
+      }
+      return;
+    }
+    if (!banner) {
+      banner = document.createElement('div');
+      banner.id = 'worker-offline';
+      banner.setAttribute('role', 'status');
+      banner.style.cssText = 'position:fixed;bottom:1rem;left:50%;transform:translateX(-50%);z-index:1000;'
+        + 'padding:.5rem 1rem;border-radius:.5rem;background:#333;color:#fff;font:14px sans-serif';
+      document.body.appendChild(banner);
+    }
+    banner.textContent = 'This device is ' + text;
   }
 
   const SETTINGS_KEY = 'pocketgrid.settings';
@@ -35,6 +60,7 @@
   let currentView = null;
   let wanted = false;
   let pausedFor = null;
+  const speeds = new Map(); // worker → GFLOP/s from its start-up benchmark
 
   function settings() {
     const defaults = {workers: Math.max(1, (navigator.hardwareConcurrency || 2) - 1), cpuPercent: 100,
@@ -50,14 +76,23 @@
   function configure(view, changes) {
     localStorage.setItem(SETTINGS_KEY, JSON.stringify(Object.assign(settings(), changes)));
     if (workers.length > 0) {
-      terminateAll();
+      terminateAll(true);
       launch(view);
     }
   }
 
-  function terminateAll() {
-    workers.forEach((w) => w.terminate());
+  /** Ends every worker at once; their leases are given back, or parked for the next workers (keep). */
+  function terminateAll(keep) {
+    workers.forEach((w) => {
+      w.terminate();
+      leases().ended(w, keep);
+    });
     workers = [];
+    speeds.clear();
+  }
+
+  function leases() {
+    return window.PocketGridLeases;
   }
 
   async function start(view) {
@@ -86,24 +121,36 @@
     if (!wanted || workers.length > 0) {
       return;
     }
+    leases().use(apiBase, me.token);
     const s = settings();
     const backend = new URLSearchParams(location.search).get('backend') || 'auto';
     for (let i = 0; i < s.workers; i++) {
       const worker = new Worker('/worker/worker-boot.js');
-      worker.onmessage = (event) => onWorkerMessage(view, event.data);
+      worker.onmessage = (event) => onWorkerMessage(view, worker, event.data);
       worker.postMessage({type: 'start', config: {
         apiBase: apiBase,
         token: me.token,
         backend: backend,
         cpuPercent: s.cpuPercent,
-        leaseRequest: JSON.stringify({cores: navigator.hardwareConcurrency || 1, workers: s.workers})
+        resumeLease: leases().takeParked()
       }});
       workers.push(worker);
     }
+    leases().giveBackParked();
   }
 
-  function onWorkerMessage(view, msg) {
-    if (msg.type === 'completed') {
+  function reportSpeed(view) {
+    let total = 0;
+    speeds.forEach((g) => (total += g));
+    if (view && view.$server && view.$server.deviceSpeed) {
+      view.$server.deviceSpeed(total, speeds.size);
+    }
+  }
+
+  function onWorkerMessage(view, worker, msg) {
+    if (msg.type === 'lease') {
+      leases().update(worker, msg);
+    } else if (msg.type === 'completed') {
       const count = completedSoFar() + 1;
       localStorage.setItem(COUNT_KEY, String(count));
       report(view, 'tasksCompleted', count);
@@ -111,8 +158,16 @@
     } else if (msg.type === 'ready') {
       running = 'running (' + (msg.backend === 'wasm' ? 'WebAssembly' : 'JavaScript') + ')';
       report(view, 'stateChanged', running);
+      if (Number(msg.gflops) > 0) {
+        speeds.set(worker, Number(msg.gflops));
+        reportSpeed(view);
+      }
     } else if (msg.type === 'idle') {
       report(view, 'stateChanged', 'waiting for work');
+    } else if (msg.type === 'gaveBack') {
+      report(view, 'stateChanged', 'gave back a task it could not finish in time');
+    } else if (msg.type === 'offline') {
+      report(view, 'stateChanged', 'offline, retrying in ' + Math.max(1, Math.round(msg.retryMs / 1000)) + ' s');
     } else if (msg.type === 'error') {
       report(view, 'stateChanged', 'retrying: ' + msg.message);
     }
@@ -120,7 +175,9 @@
 
   function stop(view) {
     wanted = false;
-    terminateAll();
+    showOffline(null);
+    terminateAll(false);
+    leases().giveBackParked();
     report(view, 'stateChanged', 'stopped');
   }
 
@@ -134,12 +191,15 @@
       return;
     }
     if (reason) {
-      terminateAll();
+      terminateAll(true);
       report(currentView, 'stateChanged', 'paused (' + reason + ')');
     } else {
       launch(currentView);
     }
   }
+
+  // leaving the page ends the workers: what they held goes back at once
+  window.addEventListener('pagehide', () => leases().giveBackAll());
 
   document.addEventListener('visibilitychange', () => {
     if (settings().pauseWhenHidden) {
@@ -164,5 +224,5 @@
   }
 
   window.PocketGrid = {start: start, stop: stop, completedSoFar: completedSoFar, settings: settings,
-    configure: configure, workerCount: () => workers.length};
+    configure: configure, workerCount: () => workers.length, leasesHeld: () => leases().count()};
 })();

@@ -9,7 +9,10 @@ public interface WorkServer {
     /** Asks for work; {@code null} when the server has none right now. */
     Lease lease();
 
-    /** The ONNX file with this SHA-256. */
+    /**
+     * The ONNX file with the lease's SHA-256, or {@code null} when the host is still fetching it
+     * asynchronously (the loop then answers {@link StepOutcome#NEEDS_MODEL} and asks again later).
+     */
     byte[] model(Lease lease);
 
     /** The task's inputs, float32, in the lease's input dims. */
@@ -17,4 +20,12 @@ public interface WorkServer {
 
     /** Sends the outputs of a finished lease. */
     void submit(Lease lease, float[] outputs, int[] dims, long elapsedMs);
+
+    /**
+     * Gives an unfinished lease back, so the server offers its task to someone else at once instead
+     * of at expiry ({@code POST /api/v1/work/{leaseId}/release}).
+     */
+    default void release(Lease lease) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot give leases back");
+    }
 }

@@ -9,14 +9,29 @@ import java.util.function.LongSupplier;
 /**
  * lease → model (cached by SHA-256) → input → compute → submit, one task per {@link #step()}.
  * Single-threaded: the host (a Web Worker, or a simulator thread) decides when to call again.
+ *
+ * <p>A lease is held across steps until it is submitted, given back or refused: while the host
+ * fetches the model ({@link StepOutcome#NEEDS_MODEL}) and while the server is unreachable (status
+ * 0), so a retry continues the same task. Before computing, the loop estimates the compute time
+ * from the device's speed and gives the lease back when it cannot finish before the deadline.
  */
 public final class WorkerLoop {
+
+    /** The estimate is multiplied by this before it is compared with the time left. */
+    static final double SAFETY = 1.5;
+    /** Time kept for the input download and the upload of the result. */
+    static final long MARGIN_MS = 2_000;
 
     private final WorkServer server;
     private final LongSupplier clockMillis;
     private final Function<byte[], Model> loader;
+    private double deviceGflops;
+    private LeaseListener listener = LeaseListener.NONE;
+    private Lease held;
+    private long heldEstimate = -1;
     private String modelSha256;
     private Model model;
+    private double observedGflops;
     private int completed;
 
     public WorkerLoop(WorkServer server, LongSupplier clockMillis) {
@@ -33,20 +48,71 @@ public final class WorkerLoop {
         this.loader = loader;
     }
 
+    /** This device's speed from {@link DeviceBenchmark}, in GFLOP/s; 0 (the default) skips the deadline check. */
+    public WorkerLoop deviceGflops(double gflops) {
+        this.deviceGflops = gflops > 0 && Double.isFinite(gflops) ? gflops : 0;
+        return this;
+    }
+
+    public WorkerLoop listener(LeaseListener listener) {
+        this.listener = listener;
+        return this;
+    }
+
+    /** Continues a lease an earlier loop held (e.g. before the host paused); ignored while one is held. */
+    public void resume(Lease lease) {
+        if (held == null) {
+            hold(lease, -1);
+        }
+    }
+
+    /** The lease this loop holds between steps, or null. */
+    public Lease held() {
+        return held;
+    }
+
     /** Runs one task if the server has one. Failures surface as {@link WorkServerException} or engine exceptions. */
     public StepOutcome step() {
-        Lease lease = server.lease();
-        if (lease == null) {
-            return StepOutcome.NO_WORK;
+        if (held == null) {
+            Lease lease = server.lease();
+            if (lease == null) {
+                return StepOutcome.NO_WORK;
+            }
+            hold(lease, -1);
         }
-        Model m = modelFor(lease);
-        float[] input = server.input(lease);
-        long started = clockMillis.getAsLong();
-        Tensor output = compute(m, lease, input);
-        long elapsed = clockMillis.getAsLong() - started;
-        server.submit(lease, output.floats(), output.dims(), elapsed);
-        completed++;
-        return StepOutcome.COMPLETED;
+        Lease lease = held;
+        try {
+            Model m = modelFor(lease);
+            if (m == null) {
+                return StepOutcome.NEEDS_MODEL;
+            }
+            long estimate = estimateMillis(m, lease);
+            if (estimate != heldEstimate) {
+                hold(lease, estimate);
+            }
+            if (estimate >= 0 && clockMillis.getAsLong() + (long) (estimate * SAFETY) + MARGIN_MS > lease.deadlineEpochMs()) {
+                server.release(lease);
+                drop();
+                return StepOutcome.GAVE_BACK;
+            }
+            float[] input = server.input(lease);
+            long started = clockMillis.getAsLong();
+            Tensor output = compute(m, lease, input);
+            long elapsed = clockMillis.getAsLong() - started;
+            server.submit(lease, output.floats(), output.dims(), elapsed);
+            observe(m, lease, elapsed);
+            drop();
+            completed++;
+            return StepOutcome.COMPLETED;
+        } catch (WorkServerException e) {
+            if (e.status() != 0) {
+                drop(); // refused: the lease is dead; unreachable: keep it, a retry continues it
+            }
+            throw e;
+        } catch (RuntimeException e) {
+            giveBackAfterFailure(lease, e);
+            throw e;
+        }
     }
 
     /** Tasks this loop completed since it was created. */
@@ -64,15 +130,63 @@ public final class WorkerLoop {
         return out;
     }
 
+    /** Expected compute time of the lease on this device, or -1 when the speed is unknown. */
+    long estimateMillis(Model m, Lease lease) {
+        double gflops = observedGflops > 0 ? observedGflops : deviceGflops;
+        if (gflops <= 0 || lease.inputDims().length == 0) {
+            return -1;
+        }
+        double flops = (double) m.flopsPerItem() * lease.inputDims()[0];
+        return (long) Math.ceil(flops / (gflops * 1e6));
+    }
+
+    /** The speed the last task of this model showed: the benchmark does not see a model's other ops. */
+    private void observe(Model m, Lease lease, long elapsedMillis) {
+        if (elapsedMillis > 0 && lease.inputDims().length > 0) {
+            observedGflops = (double) m.flopsPerItem() * lease.inputDims()[0] / (elapsedMillis * 1e6);
+        }
+    }
+
+    /** This device cannot run the task (an engine failure): let someone else have it. */
+    private void giveBackAfterFailure(Lease lease, RuntimeException failure) {
+        try {
+            server.release(lease);
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        } finally {
+            drop();
+        }
+    }
+
+    private void hold(Lease lease, long estimate) {
+        held = lease;
+        heldEstimate = estimate;
+        listener.held(lease, estimate);
+    }
+
+    private void drop() {
+        Lease dropped = held;
+        held = null;
+        heldEstimate = -1;
+        if (dropped != null) {
+            listener.dropped(dropped);
+        }
+    }
+
     private Model modelFor(Lease lease) {
         if (!lease.modelSha256().equals(modelSha256)) {
+            byte[] bytes = server.model(lease);
+            if (bytes == null) {
+                return null;
+            }
             if (model != null) {
                 model.close();
                 model = null;
                 modelSha256 = null;
             }
-            model = loader.apply(server.model(lease));
+            model = loader.apply(bytes);
             modelSha256 = lease.modelSha256();
+            observedGflops = 0;
         }
         return model;
     }

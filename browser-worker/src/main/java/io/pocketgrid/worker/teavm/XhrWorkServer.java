@@ -13,30 +13,48 @@ import org.teavm.jso.typedarrays.Int8Array;
 /**
  * The worker API over synchronous XMLHttpRequest. Synchronous requests are allowed in Web Workers
  * (never on a page) and keep the loop free of callbacks and green threads on both TeaVM targets.
+ * Models are not fetched here: {@code worker-boot.js} fetches them asynchronously into its
+ * SHA-256-keyed cache and hands the bytes over ({@link Js#takeModel}) before the next step.
+ *
+ * <p>Lease deadlines are kept in this device's clock: the server's {@code deadlineEpochMs} is
+ * shifted by the difference between the response's {@code Date} header and the local time, so a
+ * device whose clock is off still gives back what it cannot finish.
  */
 final class XhrWorkServer implements WorkServer {
 
     private final String apiBase;
     private final String volunteerToken;
-    private final String benchmarkJson;
+    private final String leaseRequestJson;
+    private JSObject heldJson;
 
-    XhrWorkServer(String apiBase, String volunteerToken, String benchmarkJson) {
+    XhrWorkServer(String apiBase, String volunteerToken, String leaseRequestJson) {
         this.apiBase = apiBase;
         this.volunteerToken = volunteerToken;
-        this.benchmarkJson = benchmarkJson;
+        this.leaseRequestJson = leaseRequestJson;
     }
 
     @Override
     public Lease lease() {
         XMLHttpRequest xhr = open("POST", apiBase + "/work/lease", "text");
         xhr.setRequestHeader("Content-Type", "application/json");
-        xhr.send(benchmarkJson);
+        send(xhr, leaseRequestJson);
         if (xhr.getStatus() == 204) {
             return null;
         }
         check(xhr);
         JSObject json = JSON.parse(xhr.getResponseText());
-        return new Lease(
+        double serverNow = Js.responseDate(xhr);
+        if (serverNow > 0) {
+            // the Date header has whole seconds: assume the server is up to a second ahead
+            double shift = System.currentTimeMillis() - (serverNow + 1000);
+            Js.setNumber(json, "deadlineEpochMs", Js.number(json, "deadlineEpochMs") + shift);
+        }
+        return parse(json);
+    }
+
+    /** A lease from its JSON (as the server sends it, with the deadline in this device's clock). */
+    Lease parse(JSObject json) {
+        Lease lease = new Lease(
                 (long) Js.number(json, "leaseId"),
                 Js.string(json, "leaseToken"),
                 (long) Js.number(json, "taskId"),
@@ -48,20 +66,32 @@ final class XhrWorkServer implements WorkServer {
                 dims(Js.string(json, "inputDims")),
                 dims(Js.string(json, "outputDims")),
                 (long) Js.number(json, "deadlineEpochMs"));
+        if (lease.leaseId() < 0 || lease.leaseToken() == null || lease.modelSha256() == null || lease.inputUrl() == null) {
+            throw new WorkServerException(200, "BAD_LEASE", "the lease misses its id, token, model or input");
+        }
+        heldJson = json;
+        return lease;
+    }
+
+    /** The JSON of the last lease parsed, for the page (which gives it back if it ends this worker). */
+    JSObject json(Lease lease) {
+        return heldJson != null && (long) Js.number(heldJson, "leaseId") == lease.leaseId() ? heldJson : null;
     }
 
     @Override
     public byte[] model(Lease lease) {
-        XMLHttpRequest xhr = open("GET", lease.modelUrl(), "arraybuffer");
-        xhr.send();
-        check(xhr);
-        return new Int8Array((ArrayBuffer) xhr.getResponse()).copyToJavaArray();
+        ArrayBuffer bytes = Js.takeModel(lease.modelSha256());
+        if (bytes == null) {
+            Js.needModel(lease.modelSha256(), lease.modelUrl());
+            return null;
+        }
+        return new Int8Array(bytes).copyToJavaArray();
     }
 
     @Override
     public float[] input(Lease lease) {
         XMLHttpRequest xhr = open("GET", lease.inputUrl(), "arraybuffer");
-        xhr.send();
+        send(xhr, (JSObject) null);
         check(xhr);
         return new Float32Array((ArrayBuffer) xhr.getResponse()).copyToJavaArray();
     }
@@ -73,7 +103,15 @@ final class XhrWorkServer implements WorkServer {
         xhr.setRequestHeader("X-Lease-Token", lease.leaseToken());
         xhr.setRequestHeader("X-Tensor-Dims", join(dims));
         xhr.setRequestHeader("X-Elapsed-Ms", Long.toString(elapsedMs));
-        xhr.send(Float32Array.copyFromJavaArray(outputs).getBuffer());
+        send(xhr, Float32Array.copyFromJavaArray(outputs).getBuffer());
+        check(xhr);
+    }
+
+    @Override
+    public void release(Lease lease) {
+        XMLHttpRequest xhr = open("POST", apiBase + "/work/" + lease.leaseId() + "/release", "text");
+        xhr.setRequestHeader("X-Lease-Token", lease.leaseToken());
+        send(xhr, (JSObject) null);
         check(xhr);
     }
 
@@ -83,6 +121,19 @@ final class XhrWorkServer implements WorkServer {
         xhr.setResponseType(responseType);
         xhr.setRequestHeader("Authorization", "Bearer " + volunteerToken);
         return xhr;
+    }
+
+    /** A synchronous send that fails with status 0 (unreachable) instead of a JavaScript exception. */
+    private static void send(XMLHttpRequest xhr, JSObject body) {
+        if (!Js.send(xhr, body)) {
+            throw new WorkServerException(0, "OFFLINE", "the server cannot be reached");
+        }
+    }
+
+    private static void send(XMLHttpRequest xhr, String body) {
+        if (!Js.send(xhr, body)) {
+            throw new WorkServerException(0, "OFFLINE", "the server cannot be reached");
+        }
     }
 
     private static void check(XMLHttpRequest xhr) {

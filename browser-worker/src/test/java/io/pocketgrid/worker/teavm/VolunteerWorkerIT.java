@@ -38,6 +38,8 @@ class VolunteerWorkerIT {
 
     private final Map<Integer, float[]> results = new ConcurrentHashMap<>();
     private final AtomicInteger leased = new AtomicInteger();
+    private final List<String> leaseBodies = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private String modelSha256;
     private StaticServer server;
     private ChromeDriver browser;
     private float[] inputs;
@@ -46,6 +48,7 @@ class VolunteerWorkerIT {
     void start() throws IOException {
         inputs = Npy.read(Files.readAllBytes(DEMO.resolve("inputs.npy"))).floats();
         byte[] model = Files.readAllBytes(DEMO.resolve("cnn.onnx"));
+        modelSha256 = java.util.HexFormat.of().formatHex(sha256(model));
         server = new StaticServer()
                 .folder("/worker", Path.of("target/classes/META-INF/resources/worker").toAbsolutePath())
                 .document("/page.html", () -> "<!doctype html><meta charset=utf-8><title>worker</title>")
@@ -71,13 +74,21 @@ class VolunteerWorkerIT {
                 + "w.onmessage = (e) => window.messages.push(e.data);"
                 + "w.postMessage({type: 'start', config: {apiBase: location.origin + '/api/v1', token: 't',"
                 + " backend: arguments[0], leaseRequest: '{}'}});", backend);
-        new WebDriverWait(browser, Duration.ofSeconds(60)).until(d -> results.size() >= TASKS);
+        try {
+            new WebDriverWait(browser, Duration.ofSeconds(60)).until(d -> results.size() >= TASKS);
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("the worker said: " + browser.executeScript("return JSON.stringify(window.messages)"), e);
+        }
 
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> messages = (List<Map<String, Object>>) browser.executeScript("return window.messages");
         Map<String, Object> ready = messages.stream().filter(m -> "ready".equals(m.get("type"))).findFirst().orElseThrow();
         assertThat(ready.get("backend")).isEqualTo(backend);
         assertThat((String) ready.get("kernel")).startsWith("wasm-simd");
+        assertThat(((Number) ready.get("gflops")).doubleValue()).as("the start-up benchmark's figure").isPositive();
+        // every lease request carries the device's figures: {"cores": n, "gflops": x}
+        assertThat(leaseBodies).isNotEmpty().allSatisfy(body ->
+                assertThat(body).matches("\\{\"cores\":[1-9][0-9]*,\"gflops\":[0-9.]+\\}"));
         Model reference = Model.load(Files.readAllBytes(DEMO.resolve("cnn.onnx")));
         for (int task = 0; task < TASKS; task++) {
             float[] want = reference.run(Map.of("input", Tensor.ofFloats(slice(task), BATCH, 1, 28, 28)))
@@ -96,7 +107,7 @@ class VolunteerWorkerIT {
         try (ex) {
             String path = ex.getRequestURI().getPath();
             if (path.endsWith("/work/lease")) {
-                ex.getRequestBody().readAllBytes();
+                leaseBodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
                 int task = leased.getAndIncrement();
                 if (task >= TASKS) {
                     ex.sendResponseHeaders(204, -1);
@@ -104,12 +115,13 @@ class VolunteerWorkerIT {
                 }
                 String base = "http://" + ex.getRequestHeaders().getFirst("Host") + "/api/v1";
                 String lease = "{\"leaseId\":" + task + ",\"leaseToken\":\"lt\",\"taskId\":" + task
-                        + ",\"modelSha256\":\"cnn\",\"modelUrl\":\"" + base + "/models/cnn\",\"inputUrl\":\"" + base
+                        + ",\"modelSha256\":\"" + modelSha256 + "\",\"modelUrl\":\"" + base + "/models/" + modelSha256
+                        + "\",\"inputUrl\":\"" + base
                         + "/tasks/" + task + "/input\",\"inputName\":\"input\",\"outputName\":\"logits\","
                         + "\"inputDims\":\"" + BATCH + ",1,28,28\",\"outputDims\":\"" + BATCH + ",10\","
                         + "\"deadlineEpochMs\":" + (System.currentTimeMillis() + 600_000) + "}";
                 StaticServer.send(ex, lease.getBytes(StandardCharsets.UTF_8), "application/json");
-            } else if (path.endsWith("/models/cnn")) {
+            } else if (path.endsWith("/models/" + modelSha256)) {
                 StaticServer.send(ex, model, "application/octet-stream");
             } else if (path.endsWith("/input")) {
                 int task = Integer.parseInt(path.split("/")[4]);
@@ -127,6 +139,14 @@ class VolunteerWorkerIT {
             } else {
                 ex.sendResponseHeaders(404, -1);
             }
+        }
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

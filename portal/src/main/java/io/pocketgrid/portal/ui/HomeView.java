@@ -49,6 +49,7 @@ public class HomeView extends VerticalLayout {
     private final Button stop = new Button("Stop");
     private final Span tasksCompleted = new Span("0");
     private final Span state = new Span("stopped");
+    private final Span deviceSpeed = new Span("measured when you start");
     private final Span credit = new Span("0");
     private final Span online = new Span();
     private final Span rate = new Span();
@@ -91,6 +92,7 @@ public class HomeView extends VerticalLayout {
         stop.setEnabled(false);
         tasksCompleted.setId("tasks-completed");
         state.setId("worker-state");
+        deviceSpeed.setId("device-speed");
         credit.setId("credit-earned");
         start.addClickListener(e -> {
             running(true);
@@ -136,6 +138,7 @@ public class HomeView extends VerticalLayout {
         panel.add(new H2("This device"), controls, settings,
                 line("Tasks completed by this browser: ", tasksCompleted),
                 line("Credit earned: ", credit),
+                line("This device's speed: ", deviceSpeed),
                 line("State: ", state));
         return panel;
     }
@@ -215,6 +218,7 @@ public class HomeView extends VerticalLayout {
 
     @Override
     protected void onAttach(AttachEvent event) {
+        event.getUI().getPage().addJavaScript("context://worker/leases.js");
         event.getUI().getPage().addJavaScript("context://worker/contribute.js");
         getElement().executeJs("return localStorage.getItem($0) === 'yes'", CONSENT_KEY).then(Boolean.class, this::consented);
         getElement().executeJs("return window.PocketGrid ? window.PocketGrid.completedSoFar() : 0")
@@ -249,6 +253,16 @@ public class HomeView extends VerticalLayout {
             readIdentity();
         }
         refreshCredit();
+    }
+
+    /** The start-up benchmark of the running workers: their GFLOP/s summed, and how many there are. */
+    @ClientCallable
+    void deviceSpeed(double gflops, int workerCount) {
+        if (!Double.isFinite(gflops) || gflops <= 0 || workerCount <= 0) {
+            return;
+        }
+        deviceSpeed.setText(String.format(Locale.ROOT, "%.1f GFLOP/s (%d %s)", gflops, workerCount,
+                workerCount == 1 ? "worker" : "workers"));
     }
 
     @ClientCallable

@@ -1,0 +1,192 @@
+package io.pocketgrid.portal.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pocketgrid.portal.support.Chromium;
+import io.pocketgrid.portal.support.WireTap;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The volunteer worker's life in a real headless Chromium against the real portal: the start-up
+ * benchmark's figure goes with every lease request and shows on the page, the model is kept in
+ * Cache Storage so a second start downloads nothing (with the HTTP cache cleared, only Cache
+ * Storage can spare the download), a lease held when the volunteer presses stop is given back, and
+ * a device that cannot reach the server says so and carries on when the server is back.
+ */
+// a port of its own, not RANDOM_PORT: the offline test stops the web server and starts it again on the same port
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
+@Import(WorkerLifecycleBrowserIT.Tap.class)
+class WorkerLifecycleBrowserIT {
+
+    @Value("${server.port}")
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    WireTap tap;
+
+    @Autowired
+    WebServerApplicationContext server;
+
+    private ChromeDriver browser;
+    private WebDriverWait wait;
+
+    @TestConfiguration
+    static class Tap {
+        @Bean
+        WireTap wireTap() {
+            return new WireTap();
+        }
+
+        @Bean
+        FilterRegistrationBean<WireTap> wireTapRegistration(WireTap tap) {
+            FilterRegistrationBean<WireTap> r = new FilterRegistrationBean<>(tap);
+            r.addUrlPatterns("/api/v1/*");
+            return r;
+        }
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) throws IOException {
+        String dataDir = Files.createTempDirectory("pocketgrid-lifecycle-it").toString();
+        registry.add("pocketgrid.data-dir", () -> dataDir);
+        registry.add("pocketgrid.ledger.enabled", () -> "false");
+        try (ServerSocket free = new ServerSocket(0)) {
+            int port = free.getLocalPort();
+            registry.add("server.port", () -> port);
+        }
+    }
+
+    @BeforeEach
+    void openBrowser() {
+        tap.modelDelayMillis(0);
+        browser = Chromium.start(1280, 900);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(90));
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        tap.modelDelayMillis(0);
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void leasesCarryTheBenchmarkAndAReturningVolunteerDownloadsTheModelOnce() {
+        int downloadsBefore = tap.modelDownloads();
+        int leasesBefore = tap.leaseBodies().size();
+        startContributing();
+        wait.until(d -> completed() >= 2);
+
+        java.util.List<String> bodies = java.util.List.copyOf(tap.leaseBodies());
+        assertThat(bodies.subList(leasesBefore, bodies.size())).isNotEmpty().allSatisfy(body -> {
+            JsonNode json = JsonMapper.builder().build().readTree(body);
+            assertThat(json.path("cores").asInt()).as(body).isPositive();
+            assertThat(json.path("gflops").asDouble()).as(body).isPositive();
+        });
+        wait.until(d -> d.findElement(By.id("device-speed")).getText().matches("[0-9]+\\.[0-9] GFLOP/s \\(1 worker\\)"));
+        assertThat(tap.modelDownloads() - downloadsBefore).isEqualTo(1);
+        String sha = jdbc.queryForObject("SELECT model_sha256 FROM project ORDER BY id LIMIT 1", String.class);
+        assertThat(browser.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "caches.open('pocketgrid-models-v1').then(c => c.match(location.origin + '/api/v1/models/' + arguments[0]))"
+                + ".then(r => done(!!r), e => done(String(e)));", sha)).isEqualTo(true);
+        Chromium.screenshot(browser, "worker-lifecycle-running");
+
+        browser.findElement(By.id("stop-contributing")).click();
+        wait.until(d -> d.findElement(By.id("worker-state")).getText().equals("stopped"));
+        browser.executeCdpCommand("Network.clearBrowserCache", Map.of());
+        browser.navigate().refresh();
+        int before = completedWhenShown();
+        wait.until(d -> Chromium.enabled(d.findElement(By.id("start-contributing"))));
+        browser.findElement(By.id("start-contributing")).click();
+        wait.until(d -> completed() >= before + 2);
+        assertThat(tap.modelDownloads() - downloadsBefore).as("model downloads after the second start").isEqualTo(1);
+        browser.findElement(By.id("stop-contributing")).click();
+    }
+
+    @Test
+    void stoppingWhileALeaseIsHeldGivesItBack() {
+        tap.modelDelayMillis(5_000); // a slow network: the worker holds its lease while the model arrives
+        startContributing();
+        wait.until(d -> Long.valueOf(1).equals(browser.executeScript("return window.PocketGrid.leasesHeld()")));
+        String volunteer = (String) browser.executeScript(
+                "return JSON.parse(localStorage.getItem('pocketgrid.volunteer')).volunteerId");
+        assertThat(statusCount(volunteer, "LEASED")).isEqualTo(1);
+
+        browser.findElement(By.id("stop-contributing")).click();
+        wait.until(d -> statusCount(volunteer, "GIVEN_BACK") == 1);
+        assertThat(statusCount(volunteer, "LEASED")).isZero();
+        assertThat(browser.executeScript("return window.PocketGrid.leasesHeld()")).isEqualTo(0L);
+    }
+
+    @Test
+    void anUnreachableServerShowsOfflineAndTheWorkGoesOnWhenItIsBack() {
+        startContributing();
+        wait.until(d -> completed() >= 1);
+        server.getWebServer().stop(); // the port is closed: connections are refused, as with a server that is down
+        try {
+            wait.until(d -> d.findElements(By.id("worker-offline")).stream()
+                    .anyMatch(e -> e.getText().matches("This device is offline, retrying in [0-9]+ s")));
+            Chromium.screenshot(browser, "worker-offline");
+        } finally {
+            server.getWebServer().start();
+        }
+        // counted by the page itself: after an outage Vaadin's push may fail to resynchronize the view
+        // ("Invalid JSON from server"), which is not the worker's business
+        long before = (Long) browser.executeScript("return window.PocketGrid.completedSoFar()");
+        wait.until(d -> (Long) browser.executeScript("return window.PocketGrid.completedSoFar()") > before
+                && d.findElements(By.id("worker-offline")).isEmpty());
+        browser.executeScript("window.PocketGrid.stop(null)");
+    }
+
+    /** Opens the home page in this test's browser with one worker, agrees, and presses start. */
+    private void startContributing() {
+        browser.get("http://localhost:" + port + "/");
+        browser.executeScript("localStorage.setItem('pocketgrid.settings', JSON.stringify({workers: 1}))");
+        wait.until(d -> d.findElement(By.id("consent-accept")).isDisplayed());
+        browser.findElement(By.id("consent-accept")).click();
+        wait.until(d -> Chromium.enabled(d.findElement(By.id("start-contributing"))));
+        browser.findElement(By.id("start-contributing")).click();
+    }
+
+    private int completed() {
+        return Integer.parseInt(browser.findElement(By.id("tasks-completed")).getText().trim());
+    }
+
+    private int completedWhenShown() {
+        wait.until(d -> d.findElement(By.id("tasks-completed")).isDisplayed());
+        wait.until(d -> completed() > 0);
+        return completed();
+    }
+
+    private int statusCount(String volunteerPublicId, String status) {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM assignment a JOIN volunteer v ON v.id = a.volunteer_id"
+                + " WHERE v.public_id = ? AND a.status = ?", Integer.class, volunteerPublicId, status);
+    }
+}
