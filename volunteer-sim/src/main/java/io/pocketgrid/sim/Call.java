@@ -11,7 +11,7 @@ package io.pocketgrid.sim;
 public record Call(Kind kind, long startNanos, long latencyNanos, int status, String outcome) {
 
     /** Which endpoint. */
-    public enum Kind { REGISTER, LEASE, MODEL, INPUT, RESULT }
+    public enum Kind { REGISTER, LEASE, MODEL, INPUT, RESULT, RELEASE }
 
     public boolean ok() {
         return status >= 200 && status < 300;

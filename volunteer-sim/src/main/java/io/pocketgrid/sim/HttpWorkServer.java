@@ -84,6 +84,13 @@ public final class HttpWorkServer implements WorkServer {
         send(Submission.of(lease, outputs, dims, elapsedMs));
     }
 
+    /** Gives the lease back unfinished ({@code 204}); the portal offers its task to someone else. */
+    @Override
+    public void release(Lease lease) {
+        exchange(http, log, Call.Kind.RELEASE, authorized("/api/v1/work/" + lease.leaseId() + "/release")
+                .header("X-Lease-Token", lease.leaseToken()).POST(BodyPublishers.noBody()).build());
+    }
+
     /** Sends a result exactly as given; the receipt when the portal accepts it. */
     public Receipt send(Submission s) {
         HttpRequest.Builder b = authorized("/api/v1/work/" + s.leaseId() + "/result")

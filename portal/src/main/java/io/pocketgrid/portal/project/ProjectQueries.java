@@ -63,7 +63,10 @@ public class ProjectQueries {
                 default -> { }
             }
         }, p.getId());
-        int tasks = (p.getItemCount() + p.getInputsPerTask() - 1) / p.getInputsPerTask();
+        // tasks may be split for slow devices: count them, and measure progress in items
+        int tasks = jdbc.queryForObject("SELECT COUNT(*) FROM task WHERE project_id = ?", Integer.class, p.getId());
+        long itemsValidated = jdbc.queryForObject("SELECT COALESCE(SUM(end_item - start_item), 0) FROM task"
+                + " WHERE project_id = ? AND status = 'VALIDATED'", Long.class, p.getId());
         Integer received = jdbc.queryForObject("SELECT COUNT(*) FROM result r JOIN task t ON t.id = r.task_id"
                 + " WHERE t.project_id = ?", Integer.class, p.getId());
         Long recentItems = jdbc.queryForObject("SELECT COALESCE(SUM(end_item - start_item), 0) FROM task"
@@ -74,7 +77,7 @@ public class ProjectQueries {
         int[] accuracy = accuracy(p);
         return new ProjectProgress(p.getId(), p.getName(), p.getDescription(), p.getStatus(), p.getItemCount(),
                 p.getInputsPerTask(), tasks, counts[0], counts[1], counts[2], received == null ? 0 : received,
-                tasks == 0 ? 0 : (double) counts[0] / tasks, recentItems / (double) THROUGHPUT_WINDOW.toSeconds(),
+                (double) itemsValidated / p.getItemCount(), recentItems / (double) THROUGHPUT_WINDOW.toSeconds(),
                 accuracy == null || accuracy[1] == 0 ? null : (double) accuracy[0] / accuracy[1],
                 accuracy == null ? 0 : accuracy[1], p.getFlopsPerItem(), p.getReplication(), p.getQuorum(),
                 p.getPriority(), p.getCreatedAt(), p.getCompletedAt(), failed);

@@ -16,10 +16,13 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToIntFunction;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
 
@@ -43,13 +46,15 @@ class Feeder {
 
     private final JdbcTemplate jdbc;
     private final NamedParameterJdbcTemplate named;
+    private final TransactionTemplate tx;
     private final String instance = UUID.randomUUID().toString();
     private final AtomicLong claims = new AtomicLong();
     private final Map<Long, Queue> queues = new ConcurrentHashMap<>();
     private volatile List<long[]> running = List.of();
     private volatile long runningReadAt;
 
-    Feeder(JdbcTemplate jdbc) {
+    Feeder(JdbcTemplate jdbc, PlatformTransactionManager transactions) {
+        this.tx = new TransactionTemplate(transactions);
         this.jdbc = jdbc;
         this.named = new NamedParameterJdbcTemplate(jdbc);
     }
@@ -59,7 +64,7 @@ class Feeder {
         final long taskId;
         final long projectId;
         final int start;
-        final int end;
+        int end;
         final String claim;
         final Instant usableUntil;
         final Set<Long> holders;
@@ -82,9 +87,10 @@ class Feeder {
 
     /**
      * One replica taken from memory: {@code single} when a trusted volunteer computes a fresh task
-     * alone; {@code exhausted} when it was the task's last free replica, so the claim ends with it.
+     * alone; {@code exhausted} when it was the task's last free replica, so the claim ends with it;
+     * {@code fresh} when it is the task's first replica ever.
      */
-    record Pick(Slot slot, boolean single, boolean exhausted) {
+    record Pick(Slot slot, boolean single, boolean exhausted, boolean fresh) {
     }
 
     private static final class Queue {
@@ -105,8 +111,12 @@ class Feeder {
         }
     }
 
-    /** A replica for this volunteer from the running projects, tried in fair-share order. */
-    Optional<Pick> take(long volunteerId, boolean trusted, Instant now) {
+    /**
+     * A replica for this volunteer from the running projects, tried in fair-share order. A task no
+     * one has leased yet that is larger than {@code maxItems} (what this device computes in about a
+     * minute, per project) is split first: this device gets the front, the rest becomes a new task.
+     */
+    Optional<Pick> take(long volunteerId, boolean trusted, ToIntFunction<Long> maxItems, Instant now) {
         for (long projectId : projectsByFairShare()) {
             Queue q = queues.computeIfAbsent(projectId, id -> new Queue());
             synchronized (q) {
@@ -119,11 +129,33 @@ class Feeder {
                 }
                 if (pick != null) {
                     q.picksSinceRefill++;
+                    Slot s = pick.slot();
+                    int max = maxItems.applyAsInt(projectId);
+                    if (pick.fresh() && s.end - s.start > max) {
+                        split(s, s.start + max);
+                    }
                     return Optional.of(pick);
                 }
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Cuts a claimed task nobody has leased at {@code at}: it keeps the front, a new open task takes
+     * the rest. Both statements only act while the task is still claimed here and unleased.
+     */
+    private void split(Slot s, int at) {
+        tx.executeWithoutResult(status -> {
+            int cut = jdbc.update("UPDATE task SET end_item = ? WHERE id = ? AND claimed_by = ? AND status = 'OPEN'"
+                    + " AND NOT EXISTS (SELECT 1 FROM assignment a WHERE a.task_id = task.id)", at, s.taskId, s.claim);
+            if (cut == 1) {
+                jdbc.update("INSERT INTO task (project_id, start_item, end_item, status, quorum, target_replicas)"
+                        + " SELECT project_id, ?, ?, 'OPEN', quorum, target_replicas FROM task WHERE id = ?",
+                        at, s.end, s.taskId);
+                s.end = at;
+            }
+        });
     }
 
     /** Forgets a slot the database refused (its task was validated, cancelled or claimed elsewhere). */
@@ -155,13 +187,14 @@ class Feeder {
                 continue;
             }
             if (s.holders.add(volunteerId)) {
-                boolean single = s.fresh && trusted;
+                boolean fresh = s.fresh;
+                boolean single = fresh && trusted;
                 s.fresh = false;
                 s.free = single ? 0 : s.free - 1;
                 if (s.free <= 0) {
                     it.remove();
                 }
-                return new Pick(s, single, s.free <= 0);
+                return new Pick(s, single, s.free <= 0, fresh);
             }
         }
         return null;

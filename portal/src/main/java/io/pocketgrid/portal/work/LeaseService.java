@@ -29,6 +29,12 @@ import org.springframework.stereotype.Service;
 public class LeaseService {
 
     private static final int ATTEMPTS = 8;
+    /** A task should take a device about this long (issue #4: "about a minute or less"). */
+    static final double TASK_SECONDS = 60;
+    /** The share of its benchmark's peak a device is assumed to reach on a real model. */
+    static final double PEAK_SHARE = 0.25;
+    /** A task is cut into at most this many for slow devices. */
+    static final int MAX_SPLIT = 16;
 
     private final JdbcTemplate jdbc;
     private final ProjectService projects;
@@ -68,7 +74,8 @@ public class LeaseService {
         Instant now = clock.instant();
         boolean trusted = checkVolunteer(volunteerId, now);
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            Optional<Feeder.Pick> pick = feeder.take(volunteerId, trusted, now);
+            Optional<Feeder.Pick> pick = feeder.take(volunteerId, trusted,
+                    projectId -> taskItems(request.gflops(), projects.facts(projectId)), now);
             if (pick.isEmpty()) {
                 return Optional.empty();
             }
@@ -92,6 +99,27 @@ public class LeaseService {
                     expires, expires.toEpochMilli()));
         }
         return Optional.empty();
+    }
+
+    /**
+     * The most items a task for this device should hold: about a minute of its work, but never less
+     * than a sixteenth of the project's task size, so a device claiming to be very slow cannot cut a
+     * project into a row per item.
+     */
+    static int taskItems(Double gflops, Project project) {
+        return Math.max(Math.max(1, project.getInputsPerTask() / MAX_SPLIT), itemsInAMinute(gflops, project.getFlopsPerItem()));
+    }
+
+    /**
+     * How many items a device of {@code gflops} (its benchmark's peak) computes in about a minute,
+     * assuming a model runs at a quarter of that peak; no limit without a figure.
+     */
+    static int itemsInAMinute(Double gflops, long flopsPerItem) {
+        if (gflops == null || !(gflops > 0) || flopsPerItem <= 0) {
+            return Integer.MAX_VALUE;
+        }
+        double items = gflops * 1e9 * TASK_SECONDS * PEAK_SHARE / flopsPerItem;
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.floor(items)));
     }
 
     /** Refuses a banned volunteer or one at its cap of open leases; says whether it is trusted. */

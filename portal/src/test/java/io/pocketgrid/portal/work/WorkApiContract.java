@@ -132,6 +132,40 @@ abstract class WorkApiContract {
                 Integer.class, task[0])).isEqualTo(2);
     }
 
+    /**
+     * A device whose benchmark says it computes only four items a minute gets a task of four items:
+     * the fresh task it drew is cut, and the rest becomes a task of its own, so the project's tasks
+     * still cover every item exactly once.
+     */
+    @Test
+    void aSlowDeviceGetsATaskItFinishesInAboutAMinute() {
+        long flopsPerItem = jdbc.queryForObject("SELECT MAX(flops_per_item) FROM project", Long.class);
+        double gflops = 4.5 * flopsPerItem / (LeaseService.TASK_SECONDS * LeaseService.PEAK_SHARE * 1e9);
+        JsonNode small = null;
+        for (int i = 0; i < 6 && small == null; i++) {
+            // a fresh volunteer draws the first task it never held; only a task nobody leased is cut
+            Response r = api.postJson("/api/v1/work/lease", api.registerVolunteer(), "{\"cores\": 1, \"gflops\": " + gflops + "}");
+            assertThat(r.status()).isEqualTo(200);
+            if (ints(r.json().get("inputDims"))[0] == 4) {
+                small = r.json();
+            }
+        }
+        assertThat(small).as("a lease of four items").isNotNull();
+        long taskId = small.get("taskId").asLong();
+        int[] range = jdbc.queryForObject("SELECT start_item, end_item, project_id FROM task WHERE id = ?",
+                (rs, i) -> new int[] {rs.getInt(1), rs.getInt(2), rs.getInt(3)}, taskId);
+        assertThat(range[1] - range[0]).isEqualTo(4);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM task WHERE project_id = ? AND start_item = ? AND status = 'OPEN'",
+                Integer.class, range[2], range[1])).as("the rest of the cut task, on offer").isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT SUM(end_item - start_item) - MAX(p.item_count) FROM task t JOIN project p"
+                + " ON p.id = t.project_id WHERE p.id = ?", Long.class, range[2])).as("items covered twice or not at all")
+                .isZero();
+        assertThat(jdbc.queryForObject("""
+                SELECT COUNT(*) FROM task a JOIN task b ON a.project_id = b.project_id AND a.id < b.id
+                  AND a.start_item < b.end_item AND b.start_item < a.end_item WHERE a.project_id = ?""",
+                Integer.class, range[2])).as("overlapping tasks").isZero();
+    }
+
     private long insertVolunteer() {
         String publicId = java.util.UUID.randomUUID().toString();
         jdbc.update("INSERT INTO volunteer (public_id, token_sha256, created_at) VALUES (?, ?, ?)", publicId,
