@@ -61,7 +61,15 @@ public class BlobStore {
         }
     }
 
+    /**
+     * Stores bytes already in memory: hashed first, so content that is stored already (the second
+     * replica of a result, say) costs one file check instead of a write.
+     */
     public String put(byte[] bytes) {
+        String sha = sha256Hex(bytes);
+        if (Files.isRegularFile(path(sha))) {
+            return sha;
+        }
         return put(new java.io.ByteArrayInputStream(bytes));
     }
 
