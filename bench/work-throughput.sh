@@ -7,8 +7,8 @@
 #   bench/work-throughput.sh            # both databases
 #   bench/work-throughput.sh h2         # or just one: h2 | postgres
 #
-# Knobs (environment): VOLUNTEERS=200 WARMUP=10s MEASURE=20s TASKS=14000 ITEMS_PER_TASK=32 (enough work for
-#   about 600 round trips/s; the report warns when the work runs out)
+# Knobs (environment): VOLUNTEERS=200 WARMUP=10s MEASURE=20s TASKS=19000 ITEMS_PER_TASK=32 (enough work for
+#   about 750 round trips/s, 1.9 GB of inputs; the report warns when the work runs out)
 #   PORTAL_JAR, SIM_JAR (default: the build outputs), PORTAL_JAVA_OPTS (e.g. a JFR recording), KEEP_WORK=1 (keep logs), PG_HOST=127.0.0.1 PG_PORT=5432 PG_USER=postgres
 #   PG_DB=test PG_SCHEMA=pocketgrid_bench. Needs java (JAVA_HOME honoured), curl, unzip; psql for PostgreSQL.
 #
@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 VOLUNTEERS=${VOLUNTEERS:-200}
 WARMUP=${WARMUP:-10s}
 MEASURE=${MEASURE:-20s}
-TASKS=${TASKS:-14000}
+TASKS=${TASKS:-19000}
 ITEMS_PER_TASK=${ITEMS_PER_TASK:-32}
 PORTAL_JAR=${PORTAL_JAR:-portal/target/pocketgrid-portal.jar}
 SIM_JAR=${SIM_JAR:-volunteer-sim/target/pocketgrid-sim.jar}

@@ -1,0 +1,176 @@
+package io.pocketgrid.portal.work;
+
+import io.pocketgrid.portal.api.ApiError;
+import io.pocketgrid.portal.api.ApiException;
+import io.pocketgrid.portal.api.BodyTooLargeException;
+import io.pocketgrid.portal.project.Dims;
+import io.pocketgrid.portal.project.TaskInputs;
+import io.pocketgrid.portal.volunteer.VolunteerService;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The worker protocol's hot calls — lease, input, result, release — as one plain servlet: three
+ * of them make every round trip, and Spring MVC's dispatch, argument resolution and message
+ * conversion were most of the portal's CPU per round trip in the throughput bench. Everything else
+ * is as for the REST controllers: the body-size filter and the security chain still run, and a
+ * refusal is the same {@code {"error", "message"}} with the same codes.
+ */
+class WorkApiServlet extends HttpServlet {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkApiServlet.class);
+    private static final String WORK = "/api/v1/work/";
+    private static final String TASKS = "/api/v1/tasks/";
+
+    private final transient VolunteerService volunteers;
+    private final transient LeaseService leases;
+    private final transient ResultService results;
+    private final transient RateLimiter rateLimiter;
+    private final transient TaskInputs inputs;
+    private final transient JsonMapper json;
+
+    WorkApiServlet(VolunteerService volunteers, LeaseService leases, ResultService results, RateLimiter rateLimiter,
+                   TaskInputs inputs, JsonMapper json) {
+        this.volunteers = volunteers;
+        this.leases = leases;
+        this.results = results;
+        this.rateLimiter = rateLimiter;
+        this.inputs = inputs;
+        this.json = json;
+    }
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse res) throws IOException {
+        try {
+            route(req, res);
+        } catch (ApiException e) {
+            error(res, e.status(), e.code(), e.getMessage());
+        } catch (BodyTooLargeException e) {
+            error(res, HttpStatus.CONTENT_TOO_LARGE, "TOO_LARGE", e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("API call failed", e);
+            error(res, HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL", "the server failed; the call changed nothing");
+        }
+    }
+
+    private void route(HttpServletRequest req, HttpServletResponse res) throws IOException {
+        String path = req.getRequestURI().substring(req.getContextPath().length());
+        if (path.equals(WORK + "lease")) {
+            requireMethod(req, "POST");
+            lease(req, res);
+        } else if (path.startsWith(WORK) && path.endsWith("/result")) {
+            requireMethod(req, "POST");
+            result(id(path, WORK, "/result"), req, res);
+        } else if (path.startsWith(WORK) && path.endsWith("/release")) {
+            requireMethod(req, "POST");
+            long leaseId = id(path, WORK, "/release");
+            long volunteerId = volunteer(req);
+            results.release(volunteerId, leaseId, header(req, "X-Lease-Token"));
+            res.setStatus(HttpServletResponse.SC_NO_CONTENT);
+        } else if (path.startsWith(TASKS) && path.endsWith("/input")) {
+            requireMethod(req, "GET");
+            input(id(path, TASKS, "/input"), req, res);
+        } else {
+            throw new ApiException(HttpStatus.NOT_FOUND, "NOT_FOUND", "no such resource");
+        }
+    }
+
+    private void lease(HttpServletRequest req, HttpServletResponse res) throws IOException {
+        long volunteerId = volunteer(req);
+        byte[] body = req.getInputStream().readAllBytes();
+        LeaseRequest request = new LeaseRequest(null, null);
+        if (body.length > 0) {
+            try {
+                request = json.readValue(body, LeaseRequest.class);
+            } catch (JacksonException e) {
+                throw ApiException.badRequest("INVALID_JSON", "the request body is not valid JSON for this call");
+            }
+        }
+        var lease = leases.lease(volunteerId, request == null ? new LeaseRequest(null, null) : request);
+        if (lease.isEmpty()) {
+            res.setStatus(HttpServletResponse.SC_NO_CONTENT);
+            return;
+        }
+        writeJson(res, HttpServletResponse.SC_OK, lease.get());
+    }
+
+    private void result(long leaseId, HttpServletRequest req, HttpServletResponse res) throws IOException {
+        long volunteerId = volunteer(req);
+        String token = header(req, "X-Lease-Token");
+        String dims = header(req, "X-Tensor-Dims");
+        String elapsed = req.getHeader("X-Elapsed-Ms");
+        Long elapsedMs;
+        try {
+            elapsedMs = elapsed == null ? null : Long.valueOf(elapsed.trim());
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("BAD_PARAMETER", "parameter X-Elapsed-Ms is malformed");
+        }
+        writeJson(res, HttpServletResponse.SC_OK, results.submit(volunteerId, leaseId, token, dims, elapsedMs,
+                req.getInputStream()));
+    }
+
+    private void input(long taskId, HttpServletRequest req, HttpServletResponse res) throws IOException {
+        volunteers.authenticate(req.getHeader("Authorization"));
+        TaskInputs.Slice slice = inputs.read(taskId).orElseThrow(() ->
+                new ApiException(HttpStatus.NOT_FOUND, "UNKNOWN_TASK", "there is no task " + taskId));
+        res.setStatus(HttpServletResponse.SC_OK);
+        res.setHeader("X-Tensor-Dims", Dims.format(slice.dims()));
+        res.setContentType("application/octet-stream");
+        res.setContentLength(slice.bytes().length);
+        res.getOutputStream().write(slice.bytes());
+    }
+
+    private long volunteer(HttpServletRequest req) {
+        long volunteerId = volunteers.authenticate(req.getHeader("Authorization"));
+        rateLimiter.acquire(volunteerId);
+        return volunteerId;
+    }
+
+    private static long id(String path, String prefix, String suffix) {
+        String id = path.substring(prefix.length(), path.length() - suffix.length());
+        try {
+            return Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("BAD_PARAMETER", "parameter " + (prefix.equals(WORK) ? "leaseId" : "taskId")
+                    + " is malformed");
+        }
+    }
+
+    private static String header(HttpServletRequest req, String name) {
+        String value = req.getHeader(name);
+        if (value == null) {
+            throw ApiException.badRequest("MISSING_HEADER", "header " + name + " is required");
+        }
+        return value;
+    }
+
+    private static void requireMethod(HttpServletRequest req, String method) {
+        if (!req.getMethod().equals(method)) {
+            throw new ApiException(HttpStatus.METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED", "Request method '"
+                    + req.getMethod() + "' is not supported");
+        }
+    }
+
+    private void error(HttpServletResponse res, HttpStatus status, String code, String message) throws IOException {
+        if (res.isCommitted()) {
+            return;
+        }
+        res.resetBuffer();
+        writeJson(res, status.value(), new ApiError(code, message));
+    }
+
+    private void writeJson(HttpServletResponse res, int status, Object body) throws IOException {
+        byte[] bytes = json.writeValueAsBytes(body);
+        res.setStatus(status);
+        res.setContentType("application/json");
+        res.setContentLength(bytes.length);
+        res.getOutputStream().write(bytes);
+    }
+}
