@@ -205,8 +205,10 @@ class Feeder {
         int batch = q.batch(now);
         q.lastRefill = now;
         q.picksSinceRefill = 0;
-        List<Long> candidates = jdbc.queryForList("SELECT id FROM task WHERE project_id = ? AND status = 'OPEN'"
-                + " AND wanted = TRUE AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY id FETCH FIRST "
+        // no ORDER BY: the rows come in the order of task_wanted_ix (id last) and the scan stops early;
+        // with one, H2 reads and sorts every wanted task of the project on each refill
+        List<Long> candidates = jdbc.queryForList("SELECT id FROM task WHERE project_id = ? AND wanted = TRUE"
+                + " AND status = 'OPEN' AND (claimed_until IS NULL OR claimed_until < ?) FETCH FIRST "
                 + (4 * batch) + " ROWS ONLY", Long.class, projectId, LeaseService.at(now));
         // another instance may win the first chunk at the same moment: then try the next one
         for (int from = 0; from < candidates.size(); from += batch) {
@@ -219,20 +221,22 @@ class Feeder {
                             .addValue("now", LeaseService.at(now))
                             .addValue("ids", candidates.subList(from, Math.min(candidates.size(), from + batch))));
             if (won > 0) {
-                return load(q, projectId, claim, now, until.minus(MARGIN));
+                return load(q, projectId, candidates.subList(from, Math.min(candidates.size(), from + batch)), claim, now,
+                        until.minus(MARGIN));
             }
         }
         return 0;
     }
 
     /** Counts the free replicas and past holders of the tasks just claimed, and queues them. */
-    private int load(Queue q, long projectId, String claim, Instant now, Instant usableUntil) {
+    private int load(Queue q, long projectId, List<Long> tried, String claim, Instant now, Instant usableUntil) {
         Map<Long, int[]> tasks = new HashMap<>();
         List<Long> order = new ArrayList<>();
-        jdbc.query("SELECT id, start_item, end_item, target_replicas FROM task WHERE claimed_by = ? ORDER BY id", rs -> {
-            tasks.put(rs.getLong(1), new int[] {rs.getInt(2), rs.getInt(3), rs.getInt(4), 0, 0});
-            order.add(rs.getLong(1));
-        }, claim);
+        named.query("SELECT id, start_item, end_item, target_replicas FROM task WHERE id IN (:ids) AND claimed_by = :claim"
+                + " ORDER BY id", new MapSqlParameterSource("ids", tried).addValue("claim", claim), rs -> {
+                    tasks.put(rs.getLong(1), new int[] {rs.getInt(2), rs.getInt(3), rs.getInt(4), 0, 0});
+                    order.add(rs.getLong(1));
+                });
         Map<Long, Set<Long>> holders = new HashMap<>();
         named.query("SELECT task_id, volunteer_id, status, expires_at FROM assignment WHERE task_id IN (:ids)",
                 new MapSqlParameterSource("ids", order), rs -> {
