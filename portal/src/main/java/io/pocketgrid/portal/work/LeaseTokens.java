@@ -24,6 +24,7 @@ import org.springframework.stereotype.Component;
 class LeaseTokens {
 
     private final byte[] key;
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
 
     LeaseTokens(PocketGridProperties properties) {
         this.key = properties.leaseHmacKey().isEmpty()
@@ -55,10 +56,16 @@ class LeaseTokens {
     }
 
     private String mac(String claims) {
+        Mac mac = macs.get();
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(claims.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    /** One keyed HMAC per thread: looking the algorithm up and keying it on every call was a cost per request. */
+    private Mac newMac() {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(claims.getBytes(StandardCharsets.US_ASCII)));
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
