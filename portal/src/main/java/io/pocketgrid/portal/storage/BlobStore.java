@@ -94,13 +94,17 @@ public class BlobStore {
     /** A stored blob of raw little-endian float32 values (outputs), as floats. */
     public float[] readFloats(String sha256) {
         try {
-            byte[] bytes = Files.readAllBytes(require(sha256));
-            float[] f = new float[bytes.length / 4];
-            java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
-            return f;
+            return floats(Files.readAllBytes(require(sha256)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Raw little-endian float32 bytes (the wire and storage format of tensors) as floats. */
+    public static float[] floats(byte[] bytes) {
+        float[] f = new float[bytes.length / 4];
+        java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
+        return f;
     }
 
     public static String sha256Hex(byte[] bytes) {

@@ -9,8 +9,6 @@ import io.pocketgrid.worker.engine.Tensor;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -42,8 +40,7 @@ class ServerCheck {
     float[] recompute(long taskId) {
         TaskInputs.Slice slice = inputs.read(taskId).orElseThrow();
         Project p = slice.project();
-        float[] in = new float[slice.bytes().length / 4];
-        ByteBuffer.wrap(slice.bytes()).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(in);
+        float[] in = BlobStore.floats(slice.bytes());
         OrtReference model = models.computeIfAbsent(p.getModelSha256(), this::load);
         Tensor out = model.run(List.of(Map.entry(p.getInputName(), Tensor.ofFloats(in, slice.dims()))),
                 List.of(p.getOutputName())).get(p.getOutputName());

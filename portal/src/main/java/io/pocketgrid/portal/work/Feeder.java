@@ -104,8 +104,8 @@ class Feeder {
          * instance with few volunteers does not hold tasks that another could hand out.
          */
         int batch(Instant now) {
-            double seconds = Math.max(0.05, Duration.between(lastRefill.isBefore(now.minusSeconds(60)) ? now.minusSeconds(60)
-                    : lastRefill, now).toMillis() / 1000.0);
+            Instant since = lastRefill.isAfter(now.minusSeconds(60)) ? lastRefill : now.minusSeconds(60);
+            double seconds = Math.max(0.05, Duration.between(since, now).toMillis() / 1000.0);
             int wanted = (int) Math.ceil(picksSinceRefill / seconds * 0.5);
             return Math.max(MIN_BATCH, Math.min(MAX_BATCH, wanted));
         }

@@ -9,8 +9,6 @@ import io.pocketgrid.portal.storage.BlobStore;
 import io.pocketgrid.portal.validation.ValidationService;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -126,17 +124,17 @@ public class ResultService {
         if (known.isPresent()) {
             return known.get();
         }
-        List<Object[]> rows = jdbc.query("""
+        List<Stored> rows = jdbc.query("""
                 SELECT a.volunteer_id, a.status, a.expires_at, t.project_id, t.start_item, t.end_item, t.id, t.quorum
                 FROM assignment a JOIN task t ON t.id = a.task_id WHERE a.id = ?""",
-                (rs, i) -> new Object[] {new LeaseRegistry.Issued(leaseId, rs.getLong(1), rs.getLong(7), rs.getLong(4),
+                (rs, i) -> new Stored(new LeaseRegistry.Issued(leaseId, rs.getLong(1), rs.getLong(7), rs.getLong(4),
                         rs.getInt(5), rs.getInt(6), rs.getObject(3, OffsetDateTime.class).toInstant(), rs.getInt(8) == 1),
-                        rs.getString(2)}, leaseId);
+                        rs.getString(2)), leaseId);
         if (rows.isEmpty()) {
             throw new ApiException(HttpStatus.NOT_FOUND, "UNKNOWN_LEASE", "there is no lease " + leaseId);
         }
-        LeaseRegistry.Issued lease = (LeaseRegistry.Issued) rows.get(0)[0];
-        String status = (String) rows.get(0)[1];
+        LeaseRegistry.Issued lease = rows.get(0).lease();
+        String status = rows.get(0).status();
         if ("EXPIRED".equals(status)) {
             throw new ApiException(HttpStatus.GONE, "LEASE_EXPIRED", "lease " + leaseId + " expired at " + lease.expiresAt());
         }
@@ -174,8 +172,7 @@ public class ResultService {
 
     /** The outputs as floats, refusing NaN and infinities. */
     private static float[] finite(byte[] bytes) {
-        float[] floats = new float[bytes.length / 4];
-        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(floats);
+        float[] floats = BlobStore.floats(bytes);
         for (int i = 0; i < floats.length; i++) {
             if (!Float.isFinite(floats[i])) {
                 throw ApiException.badRequest("NON_FINITE", "output " + i + " is " + floats[i] + "; results must be finite");
@@ -186,5 +183,9 @@ public class ResultService {
 
     private static ApiException shape(String message) {
         return ApiException.badRequest("SHAPE_MISMATCH", message);
+    }
+
+    /** A lease as read back from the database, with its state. */
+    private record Stored(LeaseRegistry.Issued lease, String status) {
     }
 }

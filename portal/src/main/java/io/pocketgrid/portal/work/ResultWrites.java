@@ -2,6 +2,7 @@ package io.pocketgrid.portal.work;
 
 import io.pocketgrid.portal.api.ApiException;
 import io.pocketgrid.portal.validation.ValidationService;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -98,7 +100,7 @@ class ResultWrites {
         jdbc.batchUpdate("INSERT INTO result (assignment_id, task_id, volunteer_id, output_sha256, output_dims, elapsed_ms,"
                 + " received_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING')", accepted.stream().map(op -> new Object[] {
                 op.leaseId, op.taskId, op.volunteerId, op.sha, op.dims,
-                new org.springframework.jdbc.core.SqlParameterValue(java.sql.Types.BIGINT, op.elapsedMs),
+                new SqlParameterValue(Types.BIGINT, op.elapsedMs),
                 LeaseService.at(op.receivedAt)}).toList());
         Map<Long, Long> resultIds = new HashMap<>();
         named.query("SELECT id, assignment_id FROM result WHERE assignment_id IN (:ids)",

@@ -107,10 +107,6 @@ final class WorkWriter {
             tx.executeWithoutResult(s -> handler.accept(batch));
             batch.forEach(WorkWriter::complete);
         } catch (RuntimeException whole) {
-            if (batch.size() == 1) {
-                retryAlone(batch.get(0), whole);
-                return;
-            }
             log.info("{} writer: a batch of {} failed ({}); writing each on its own", name, batch.size(),
                     whole.toString());
             for (Op<?> op : batch) {
