@@ -5,19 +5,15 @@ import io.pocketgrid.worker.loop.WorkServer;
 import io.pocketgrid.worker.loop.WorkServerException;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The worker protocol over {@code java.net.http}, for one volunteer: what the browser's
+ * The worker protocol over {@link PortalHttp}, for one volunteer: what the browser's
  * {@code XhrWorkServer} does, plus raw submissions for the malicious behaviours. Every request is
  * recorded in the volunteer's log; refusals surface as {@link WorkServerException} with the
  * portal's error code.
@@ -25,30 +21,29 @@ import tools.jackson.databind.json.JsonMapper;
 public final class HttpWorkServer implements WorkServer {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private final HttpClient http;
+    private final PortalHttp http;
     private final URI base;
-    private final String token;
+    private final Map<String, String> auth;
     private final VolunteerLog log;
-    private final String deviceJson;
+    private final byte[] deviceJson;
 
     /** What {@code POST /api/v1/volunteers} hands a new volunteer. */
     public record Registration(String volunteerId, String token) {
     }
 
-    public HttpWorkServer(HttpClient http, URI base, String volunteerToken, VolunteerLog log) {
+    public HttpWorkServer(PortalHttp http, URI base, String volunteerToken, VolunteerLog log) {
         this.http = http;
         this.base = base;
-        this.token = volunteerToken;
+        this.auth = Map.of("Authorization", "Bearer " + volunteerToken);
         this.log = log;
-        this.deviceJson = "{\"cores\": " + Runtime.getRuntime().availableProcessors() + "}";
+        this.deviceJson = ("{\"cores\": " + Runtime.getRuntime().availableProcessors() + "}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /** Registers an anonymous volunteer. */
-    public static Registration register(HttpClient http, URI base, VolunteerLog log) {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve("/api/v1/volunteers")).timeout(TIMEOUT)
-                .POST(BodyPublishers.noBody()).build();
+    public static Registration register(PortalHttp http, URI base, VolunteerLog log) {
+        Request request = new Request(base.resolve("/api/v1/volunteers"), Map.of(), new byte[0]);
         JsonNode json = json(exchange(http, log, Call.Kind.REGISTER, request).body());
         Registration r = new Registration(json.path("volunteerId").asString(), json.path("token").asString());
         log.registered(r.volunteerId());
@@ -57,20 +52,19 @@ public final class HttpWorkServer implements WorkServer {
 
     @Override
     public Lease lease() {
-        HttpRequest request = authorized("/api/v1/work/lease").header("Content-Type", "application/json")
-                .POST(BodyPublishers.ofString(deviceJson)).build();
-        HttpResponse<byte[]> r = exchange(http, log, Call.Kind.LEASE, request);
-        return r.statusCode() == 204 ? null : lease(json(r.body()));
+        PortalHttp.Response r = exchange(http, log, Call.Kind.LEASE,
+                post("/api/v1/work/lease", headers("Content-Type", "application/json"), deviceJson));
+        return r.status() == 204 ? null : lease(json(r.body()));
     }
 
     @Override
     public byte[] model(Lease lease) {
-        return exchange(http, log, Call.Kind.MODEL, authorized(lease.modelUrl()).GET().build()).body();
+        return exchange(http, log, Call.Kind.MODEL, get(lease.modelUrl())).body();
     }
 
     @Override
     public float[] input(Lease lease) {
-        byte[] body = exchange(http, log, Call.Kind.INPUT, authorized(lease.inputUrl()).GET().build()).body();
+        byte[] body = exchange(http, log, Call.Kind.INPUT, get(lease.inputUrl())).body();
         float[] input = Floats.fromBytes(body);
         if (input.length != Floats.size(lease.inputDims()) || body.length % 4 != 0) {
             throw new WorkServerException(200, "BAD_INPUT", "the input has " + body.length + " bytes for dims "
@@ -87,23 +81,22 @@ public final class HttpWorkServer implements WorkServer {
     /** Gives the lease back unfinished ({@code 204}); the portal offers its task to someone else. */
     @Override
     public void release(Lease lease) {
-        exchange(http, log, Call.Kind.RELEASE, authorized("/api/v1/work/" + lease.leaseId() + "/release")
-                .header("X-Lease-Token", lease.leaseToken()).POST(BodyPublishers.noBody()).build());
+        exchange(http, log, Call.Kind.RELEASE, post("/api/v1/work/" + lease.leaseId() + "/release",
+                headers("X-Lease-Token", lease.leaseToken()), new byte[0]));
     }
 
     /** Sends a result exactly as given; the receipt when the portal accepts it. */
     public Receipt send(Submission s) {
-        HttpRequest.Builder b = authorized("/api/v1/work/" + s.leaseId() + "/result")
-                .header("Content-Type", "application/octet-stream")
-                .header("X-Tensor-Dims", s.dims())
-                .header("X-Elapsed-Ms", Long.toString(s.elapsedMs()))
-                .POST(BodyPublishers.ofByteArray(s.body()));
+        Map<String, String> h = headers("Content-Type", "application/octet-stream");
+        h.put("X-Tensor-Dims", s.dims());
+        h.put("X-Elapsed-Ms", Long.toString(s.elapsedMs()));
         if (s.leaseToken() != null) {
-            b.header("X-Lease-Token", s.leaseToken());
+            h.put("X-Lease-Token", s.leaseToken());
         }
         long start = System.nanoTime();
-        HttpResponse<byte[]> r = send(http, log, Call.Kind.RESULT, b.build(), start);
-        if (r.statusCode() != 200) {
+        PortalHttp.Response r = send(http, log, Call.Kind.RESULT,
+                post("/api/v1/work/" + s.leaseId() + "/result", h, s.body()), start);
+        if (r.status() != 200) {
             throw refused(log, Call.Kind.RESULT, start, r);
         }
         JsonNode json = json(r.body());
@@ -113,8 +106,23 @@ public final class HttpWorkServer implements WorkServer {
         return receipt;
     }
 
-    private HttpRequest.Builder authorized(String path) {
-        return HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).header("Authorization", "Bearer " + token);
+    /** A call to make: GET when {@code body} is null, else POST. */
+    private record Request(URI uri, Map<String, String> headers, byte[] body) {
+    }
+
+    private Request get(String path) {
+        return new Request(base.resolve(path), auth, null);
+    }
+
+    private Request post(String path, Map<String, String> headers, byte[] body) {
+        return new Request(base.resolve(path), headers, body);
+    }
+
+    /** The volunteer's authorization plus one more header; callers may add further ones. */
+    private Map<String, String> headers(String name, String value) {
+        Map<String, String> h = new LinkedHashMap<>(auth);
+        h.put(name, value);
+        return h;
     }
 
     private static Lease lease(JsonNode j) {
@@ -133,31 +141,32 @@ public final class HttpWorkServer implements WorkServer {
     }
 
     /** Sends, records, and throws unless the answer is 2xx. */
-    private static HttpResponse<byte[]> exchange(HttpClient http, VolunteerLog log, Call.Kind kind, HttpRequest request) {
+    private static PortalHttp.Response exchange(PortalHttp http, VolunteerLog log, Call.Kind kind, Request request) {
         long start = System.nanoTime();
-        HttpResponse<byte[]> r = send(http, log, kind, request, start);
-        if (r.statusCode() < 200 || r.statusCode() >= 300) {
+        PortalHttp.Response r = send(http, log, kind, request, start);
+        if (r.status() < 200 || r.status() >= 300) {
             throw refused(log, kind, start, r);
         }
-        log.record(new Call(kind, start, System.nanoTime() - start, r.statusCode(), null));
+        log.record(new Call(kind, start, System.nanoTime() - start, r.status(), null));
         return r;
     }
 
-    private static HttpResponse<byte[]> send(HttpClient http, VolunteerLog log, Call.Kind kind, HttpRequest request,
-                                             long start) {
+    private static PortalHttp.Response send(PortalHttp http, VolunteerLog log, Call.Kind kind, Request request,
+                                            long start) {
         try {
-            return http.send(request, BodyHandlers.ofByteArray());
+            return request.body() == null ? http.get(request.uri(), request.headers())
+                    : http.post(request.uri(), request.headers(), request.body());
         } catch (IOException e) {
             log.record(new Call(kind, start, System.nanoTime() - start, 0, "UNREACHABLE"));
+            if (Thread.currentThread().isInterrupted()) {
+                throw new WorkServerException(0, "INTERRUPTED", "interrupted while calling " + request.uri());
+            }
             throw new WorkServerException(0, "UNREACHABLE", request.uri() + ": " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new WorkServerException(0, "INTERRUPTED", "interrupted while calling " + request.uri());
         }
     }
 
-    private static WorkServerException refused(VolunteerLog log, Call.Kind kind, long start, HttpResponse<byte[]> r) {
-        String code = "HTTP_" + r.statusCode();
+    private static WorkServerException refused(VolunteerLog log, Call.Kind kind, long start, PortalHttp.Response r) {
+        String code = "HTTP_" + r.status();
         String message = new String(r.body(), StandardCharsets.UTF_8);
         try {
             JsonNode error = JSON.readTree(r.body());
@@ -168,8 +177,8 @@ public final class HttpWorkServer implements WorkServer {
         } catch (JacksonException notJson) {
             // an error page from something in front of the portal; keep the raw text
         }
-        log.record(new Call(kind, start, System.nanoTime() - start, r.statusCode(), code));
-        return new WorkServerException(r.statusCode(), code, message);
+        log.record(new Call(kind, start, System.nanoTime() - start, r.status(), code));
+        return new WorkServerException(r.status(), code, message);
     }
 
     private static JsonNode json(byte[] body) {

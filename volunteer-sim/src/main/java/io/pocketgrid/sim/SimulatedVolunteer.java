@@ -2,7 +2,6 @@ package io.pocketgrid.sim;
 
 import io.pocketgrid.worker.loop.Lease;
 import io.pocketgrid.worker.loop.WorkServerException;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Random;
 
@@ -16,13 +15,13 @@ final class SimulatedVolunteer implements Runnable {
 
     private final VolunteerLog log;
     private final SimulationSettings settings;
-    private final HttpClient http;
+    private final PortalHttp http;
     private final RunState run;
     private final OutputSource engine;
     private final CopyPool pool;
     private final Random random;
 
-    SimulatedVolunteer(VolunteerLog log, SimulationSettings settings, HttpClient http, RunState run,
+    SimulatedVolunteer(VolunteerLog log, SimulationSettings settings, PortalHttp http, RunState run,
                        OutputSource engine, CopyPool pool) {
         this.log = log;
         this.settings = settings;

@@ -1,11 +1,8 @@
 package io.pocketgrid.sim;
 
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Runs simulated volunteers against a portal over HTTP, each on its own virtual thread, until a
@@ -28,23 +25,20 @@ public final class VolunteerSimulator {
         OutputSource shared = settings.precomputed() ? new PrecomputedOutputs() : null;
         List<VolunteerLog> logs = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
-        try (ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
-             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(io)
-                     .connectTimeout(Duration.ofSeconds(5)).build()) {
-            long started = System.nanoTime();
-            for (int i = 0; i < settings.volunteers().size(); i++) {
-                VolunteerLog log = new VolunteerLog(i, settings.volunteers().get(i));
-                logs.add(log);
-                OutputSource engine = shared != null ? shared : OutputSource.ownEngine();
-                threads.add(Thread.ofVirtual().name("volunteer-" + i)
-                        .start(new SimulatedVolunteer(log, settings, http, state, engine, pool)));
-            }
-            String reason = waitForStop(state, logs, threads, started);
-            long stopped = System.nanoTime();
-            state.stop();
-            drain(threads);
-            return new SimulationResult(settings, logs, started, started + settings.warmup().toNanos(), stopped, reason);
+        PortalHttp http = new PortalHttp();
+        long started = System.nanoTime();
+        for (int i = 0; i < settings.volunteers().size(); i++) {
+            VolunteerLog log = new VolunteerLog(i, settings.volunteers().get(i));
+            logs.add(log);
+            OutputSource engine = shared != null ? shared : OutputSource.ownEngine();
+            threads.add(Thread.ofVirtual().name("volunteer-" + i)
+                    .start(new SimulatedVolunteer(log, settings, http, state, engine, pool)));
         }
+        String reason = waitForStop(state, logs, threads, started);
+        long stopped = System.nanoTime();
+        state.stop();
+        drain(threads);
+        return new SimulationResult(settings, logs, started, started + settings.warmup().toNanos(), stopped, reason);
     }
 
     private String waitForStop(RunState state, List<VolunteerLog> logs, List<Thread> threads, long started) {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.pocketgrid.worker.loop.Lease;
 import io.pocketgrid.worker.loop.WorkServerException;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -15,7 +14,8 @@ class HttpWorkServerTest {
 
     @Test
     void speaksTheWorkerProtocolAndRecordsEveryCall() throws Exception {
-        try (FakePortal portal = new FakePortal(1); HttpClient http = HttpClient.newHttpClient()) {
+        try (FakePortal portal = new FakePortal(1)) {
+            PortalHttp http = new PortalHttp();
             VolunteerLog log = new VolunteerLog(0, Behaviour.HONEST);
             HttpWorkServer.Registration reg = HttpWorkServer.register(http, portal.uri(), log);
             assertThat(reg.volunteerId()).isEqualTo("v1");
@@ -49,7 +49,8 @@ class HttpWorkServerTest {
 
     @Test
     void anErrorPageThatIsNotJsonBecomesItsStatus() throws Exception {
-        try (FakePortal portal = new FakePortal(1); HttpClient http = HttpClient.newHttpClient()) {
+        try (FakePortal portal = new FakePortal(1)) {
+            PortalHttp http = new PortalHttp();
             portal.failLeaseWith = 502;
             VolunteerLog log = new VolunteerLog(0, Behaviour.HONEST);
             HttpWorkServer server = new HttpWorkServer(http, portal.uri(), "t", log);

@@ -17,6 +17,7 @@ import io.pocketgrid.portal.project.ProjectSettings;
 import io.pocketgrid.sim.Behaviour;
 import io.pocketgrid.sim.Call;
 import io.pocketgrid.sim.HttpWorkServer;
+import io.pocketgrid.sim.PortalHttp;
 import io.pocketgrid.sim.SimulationReport;
 import io.pocketgrid.sim.SimulationResult;
 import io.pocketgrid.sim.SimulationSettings;
@@ -31,7 +32,6 @@ import io.pocketgrid.worker.loop.WorkerLoop;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -190,7 +190,8 @@ abstract class SimulationContract {
     @Test
     void everyBadSubmissionGetsItsErrorAndChangesNothing() throws InterruptedException {
         URI base = URI.create("http://localhost:" + port);
-        try (HttpClient http = HttpClient.newHttpClient()) {
+        {
+            PortalHttp http = new PortalHttp();
             HttpWorkServer server = volunteer(http, base);
             Lease lease = server.lease();
             Model model = Model.load(server.model(lease));
@@ -220,7 +221,7 @@ abstract class SimulationContract {
         }
     }
 
-    private static HttpWorkServer volunteer(HttpClient http, URI base) {
+    private static HttpWorkServer volunteer(PortalHttp http, URI base) {
         VolunteerLog log = new VolunteerLog(0, HONEST);
         return new HttpWorkServer(http, base, HttpWorkServer.register(http, base, log).token(), log);
     }
