@@ -10,14 +10,18 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Bounds every API request body: a declared length over the limit is refused before it is read,
- * and a body without a declared length is cut off at the limit while it is read.
+ * and a body without a declared length is cut off at the limit while it is read. Early in the
+ * chain, because the worker protocol's filter ends the chain right behind it.
  */
 @Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 10)
 class BodyLimitFilter extends OncePerRequestFilter {
 
     private final long maxJsonBytes;

@@ -17,6 +17,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -147,19 +148,19 @@ class TaskBook {
     Batch open(List<ValidationService.Arrival> arrivals, BlobStore blobs) {
         List<Long> ids = arrivals.stream().map(ValidationService.Arrival::taskId).distinct().sorted().toList();
         Map<Long, Task> tasks = new LinkedHashMap<>();
-        MapSqlParameterSource params = new MapSqlParameterSource("ids", ids);
+        MapSqlParameterSource params = new MapSqlParameterSource("ids", new SqlArrayValue("BIGINT", ids.toArray()));
         named.query("""
                 SELECT t.id, t.project_id, t.status, t.quorum, t.target_replicas, t.error_count, t.canonical_result_id,
                        t.end_item - t.start_item, p.atol, p.rtol, p.output_item_dims, p.flops_per_item, p.max_errors,
                        p.quorum, p.replication
-                FROM task t JOIN project p ON p.id = t.project_id WHERE t.id IN (:ids) ORDER BY t.id""", params,
+                FROM task t JOIN project p ON p.id = t.project_id WHERE t.id = ANY(:ids) ORDER BY t.id""", params,
                 rs -> {
                     tasks.put(rs.getLong(1), new Task(rs));
                 });
         Map<Long, float[]> fresh = new HashMap<>();
         arrivals.forEach(a -> fresh.put(a.resultId(), a.outputs()));
         // an invalid result is listed (its slot counts) but never read: it takes no part in agreement
-        named.query("SELECT id, task_id, volunteer_id, status, output_sha256 FROM result WHERE task_id IN (:ids)"
+        named.query("SELECT id, task_id, volunteer_id, status, output_sha256 FROM result WHERE task_id = ANY(:ids)"
                 + " AND status IN ('PENDING', 'VALID', 'INVALID') ORDER BY id", params, rs -> {
                     // a result of this batch stays out of sight until its own turn comes
                     long id = rs.getLong(1);

@@ -20,6 +20,7 @@ import java.util.function.ToIntFunction;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -208,18 +209,19 @@ class Feeder {
         // no ORDER BY: the rows come in the order of task_wanted_ix (id last) and the scan stops early;
         // with one, H2 reads and sorts every wanted task of the project on each refill
         List<Long> candidates = jdbc.queryForList("SELECT id FROM task WHERE project_id = ? AND wanted = TRUE"
-                + " AND status = 'OPEN' AND (claimed_until IS NULL OR claimed_until < ?) FETCH FIRST "
-                + (4 * batch) + " ROWS ONLY", Long.class, projectId, LeaseService.at(now));
+                + " AND status = 'OPEN' AND (claimed_until IS NULL OR claimed_until < ?) FETCH FIRST ? ROWS ONLY", Long.class,
+                projectId, LeaseService.at(now), 4 * batch);
         // another instance may win the first chunk at the same moment: then try the next one
         for (int from = 0; from < candidates.size(); from += batch) {
             String claim = instance + "/" + claims.incrementAndGet();
             Instant until = now.plus(CLAIM);
             int won = named.update("""
-                    UPDATE task SET claimed_by = :claim, claimed_until = :until WHERE id IN (:ids) AND status = 'OPEN'
+                    UPDATE task SET claimed_by = :claim, claimed_until = :until WHERE id = ANY(:ids) AND status = 'OPEN'
                       AND wanted = TRUE AND (claimed_until IS NULL OR claimed_until < :now)""",
                     new MapSqlParameterSource("claim", claim).addValue("until", LeaseService.at(until))
                             .addValue("now", LeaseService.at(now))
-                            .addValue("ids", candidates.subList(from, Math.min(candidates.size(), from + batch))));
+                            .addValue("ids", new SqlArrayValue("BIGINT",
+                                    candidates.subList(from, Math.min(candidates.size(), from + batch)).toArray())));
             if (won > 0) {
                 return load(q, projectId, candidates.subList(from, Math.min(candidates.size(), from + batch)), claim, now,
                         until.minus(MARGIN));
@@ -232,14 +234,14 @@ class Feeder {
     private int load(Queue q, long projectId, List<Long> tried, String claim, Instant now, Instant usableUntil) {
         Map<Long, int[]> tasks = new HashMap<>();
         List<Long> order = new ArrayList<>();
-        named.query("SELECT id, start_item, end_item, target_replicas FROM task WHERE id IN (:ids) AND claimed_by = :claim"
-                + " ORDER BY id", new MapSqlParameterSource("ids", tried).addValue("claim", claim), rs -> {
+        named.query("SELECT id, start_item, end_item, target_replicas FROM task WHERE id = ANY(:ids) AND claimed_by = :claim"
+                + " ORDER BY id", new MapSqlParameterSource("ids", new SqlArrayValue("BIGINT", tried.toArray())).addValue("claim", claim), rs -> {
                     tasks.put(rs.getLong(1), new int[] {rs.getInt(2), rs.getInt(3), rs.getInt(4), 0, 0});
                     order.add(rs.getLong(1));
                 });
         Map<Long, Set<Long>> holders = new HashMap<>();
-        named.query("SELECT task_id, volunteer_id, status, expires_at FROM assignment WHERE task_id IN (:ids)",
-                new MapSqlParameterSource("ids", order), rs -> {
+        named.query("SELECT task_id, volunteer_id, status, expires_at FROM assignment WHERE task_id = ANY(:ids)",
+                new MapSqlParameterSource("ids", new SqlArrayValue("BIGINT", order.toArray())), rs -> {
                     long task = rs.getLong(1);
                     holders.computeIfAbsent(task, t -> new HashSet<>()).add(rs.getLong(2));
                     String status = rs.getString(3);
@@ -263,8 +265,8 @@ class Feeder {
         }
         if (!full.isEmpty()) {
             // every replica is out already: the hint was stale, so the claim ends at once
-            named.update("UPDATE task SET claimed_by = NULL, claimed_until = NULL, wanted = FALSE WHERE id IN (:ids)"
-                    + " AND claimed_by = :claim", new MapSqlParameterSource("ids", full).addValue("claim", claim));
+            named.update("UPDATE task SET claimed_by = NULL, claimed_until = NULL, wanted = FALSE WHERE id = ANY(:ids)"
+                    + " AND claimed_by = :claim", new MapSqlParameterSource("ids", new SqlArrayValue("BIGINT", full.toArray())).addValue("claim", claim));
         }
         return added;
     }

@@ -7,8 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
-import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Component;
 
 /**
@@ -39,11 +38,9 @@ class LeaseWrites {
     }
 
     private final JdbcTemplate jdbc;
-    private final NamedParameterJdbcTemplate named;
 
     LeaseWrites(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
-        this.named = new NamedParameterJdbcTemplate(jdbc);
     }
 
     void write(List<LeaseOp> ops) {
@@ -59,31 +56,27 @@ class LeaseWrites {
                 sorted.stream().map(op -> new Object[] {op.volunteerId, LeaseService.at(op.issuedAt),
                         LeaseService.at(op.expiresAt), op.taskId(), op.pick.slot().claim}).toList());
         Map<String, Long> ids = new HashMap<>();
-        named.query("SELECT id, task_id, volunteer_id FROM assignment WHERE task_id IN (:tasks) AND status = 'LEASED'",
-                new MapSqlParameterSource("tasks", sorted.stream().map(LeaseOp::taskId).distinct().toList()),
-                rs -> {
-                    ids.put(rs.getLong(2) + "/" + rs.getLong(3), rs.getLong(1));
-                });
-        List<Object[]> single = new ArrayList<>();
-        List<Object[]> exhausted = new ArrayList<>();
+        jdbc.query("SELECT id, task_id, volunteer_id FROM assignment WHERE task_id = ANY(?) AND status = 'LEASED'", rs -> {
+            ids.put(rs.getLong(2) + "/" + rs.getLong(3), rs.getLong(1));
+        }, new SqlArrayValue("BIGINT", sorted.stream().map(LeaseOp::taskId).distinct().toArray()));
+        List<Object[]> tasks = new ArrayList<>();
         for (LeaseOp op : sorted) {
             Long id = ids.get(op.taskId() + "/" + op.volunteerId);
             op.succeed(id);
-            if (id != null && op.pick.single()) {
-                // adaptive replication: a trusted volunteer computes this fresh task alone
-                single.add(new Object[] {op.taskId()});
-            }
-            if (id != null && op.pick.exhausted()) {
-                exhausted.add(new Object[] {op.taskId(), op.pick.slot().claim});
+            if (id != null && (op.pick.single() || op.pick.exhausted())) {
+                tasks.add(new Object[] {op.pick.single(), op.pick.single(), op.pick.exhausted(), op.pick.exhausted(),
+                        op.pick.exhausted(), op.taskId(), op.pick.slot().claim});
             }
         }
-        if (!single.isEmpty()) {
-            jdbc.batchUpdate("UPDATE task SET quorum = 1, target_replicas = 1 WHERE id = ? AND status = 'OPEN'", single);
-        }
-        if (!exhausted.isEmpty()) {
-            // every replica is out: the claim ends; the sweep offers the task again if one comes back
-            jdbc.batchUpdate("UPDATE task SET claimed_by = NULL, claimed_until = NULL, wanted = FALSE"
-                    + " WHERE id = ? AND claimed_by = ?", exhausted);
-        }
+        // one row update per task: adaptive replication (a trusted volunteer computes this fresh task
+        // alone) and, once every replica is out, the end of the claim (the sweep offers the task again
+        // if one comes back); the insert above saw the claim in this transaction
+        jdbc.batchUpdate("""
+                UPDATE task SET quorum = CASE WHEN ? AND status = 'OPEN' THEN 1 ELSE quorum END,
+                       target_replicas = CASE WHEN ? AND status = 'OPEN' THEN 1 ELSE target_replicas END,
+                       claimed_by = CASE WHEN ? THEN NULL ELSE claimed_by END,
+                       claimed_until = CASE WHEN ? THEN NULL ELSE claimed_until END,
+                       wanted = CASE WHEN ? THEN FALSE ELSE wanted END
+                WHERE id = ? AND claimed_by = ?""", tasks);
     }
 }

@@ -14,7 +14,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Model files, named by their hash (task inputs are served by {@link WorkApiServlet}). */
+/** Model files, named by their hash (task inputs are served by {@link WorkApiFilter}). */
 @RestController
 class PayloadController {
 

@@ -16,6 +16,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Component;
 
 /**
@@ -71,10 +72,12 @@ class ResultWrites {
         List<ResultOp> sorted = ops.stream().sorted(Comparator.comparingLong((ResultOp op) -> op.taskId)
                 .thenComparingLong(op -> op.leaseId)).toList();
         List<Long> taskIds = sorted.stream().map(op -> op.taskId).distinct().toList();
-        named.queryForList("SELECT id FROM task WHERE id IN (:ids) ORDER BY id FOR UPDATE",
-                new MapSqlParameterSource("ids", taskIds), Long.class);
-        Set<Long> banned = new HashSet<>(named.queryForList("SELECT id FROM volunteer WHERE banned = TRUE AND id IN (:ids)",
-                new MapSqlParameterSource("ids", sorted.stream().map(op -> op.volunteerId).distinct().toList()), Long.class));
+        // one array parameter, not an IN list: the same statement text for every batch size, so both
+        // databases parse and plan it once
+        jdbc.queryForList("SELECT id FROM task WHERE id = ANY(?) ORDER BY id FOR UPDATE", Long.class,
+                new SqlArrayValue("BIGINT", taskIds.toArray()));
+        Set<Long> banned = new HashSet<>(jdbc.queryForList("SELECT id FROM volunteer WHERE banned = TRUE AND id = ANY(?)",
+                Long.class, new SqlArrayValue("BIGINT", sorted.stream().map(op -> op.volunteerId).distinct().toArray())));
         List<ResultOp> open = new ArrayList<>();
         for (ResultOp op : sorted) {
             if (banned.contains(op.volunteerId)) {
@@ -103,11 +106,9 @@ class ResultWrites {
                 new SqlParameterValue(Types.BIGINT, op.elapsedMs),
                 LeaseService.at(op.receivedAt)}).toList());
         Map<Long, Long> resultIds = new HashMap<>();
-        named.query("SELECT id, assignment_id FROM result WHERE assignment_id IN (:ids)",
-                new MapSqlParameterSource("ids", accepted.stream().map(op -> op.leaseId).toList()),
-                rs -> {
-                    resultIds.put(rs.getLong(2), rs.getLong(1));
-                });
+        jdbc.query("SELECT id, assignment_id FROM result WHERE assignment_id = ANY(?)", rs -> {
+            resultIds.put(rs.getLong(2), rs.getLong(1));
+        }, new SqlArrayValue("BIGINT", accepted.stream().map(op -> op.leaseId).toArray()));
         // judged in arrival order within each task, as if they had come one by one
         List<ResultOp> arrivalOrder = accepted.stream().sorted(Comparator.comparingLong(op -> resultIds.get(op.leaseId)))
                 .toList();
