@@ -9,7 +9,8 @@
 #
 # Knobs (environment): VOLUNTEERS=200 WARMUP=10s MEASURE=20s TASKS=19000 ITEMS_PER_TASK=32 (enough work for
 #   about 750 round trips/s, 1.9 GB of inputs; the report warns when the work runs out)
-#   PORTAL_JAR, SIM_JAR (default: the build outputs), PORTAL_JAVA_OPTS (e.g. a JFR recording), KEEP_WORK=1 (keep logs), PG_HOST=127.0.0.1 PG_PORT=5432 PG_USER=postgres
+#   PORTAL_JAR, SIM_JAR (default: the build outputs), PORTAL_JAVA_OPTS and SIM_JAVA_OPTS (e.g. a JFR recording),
+#   KEEP_WORK=1 (keep logs), PG_HOST=127.0.0.1 PG_PORT=5432 PG_USER=postgres
 #   PG_DB=test PG_SCHEMA=pocketgrid_bench. Needs java (JAVA_HOME honoured), curl, unzip; psql for PostgreSQL.
 #
 # The work: the bundled demo project, plus one "bench" project posted through the owner API with
@@ -141,7 +142,7 @@ replicas_line() {
 simulate() {
     local name=$1
     log "$name: $VOLUNTEERS volunteers, ${WARMUP} warm-up, ${MEASURE} measured"
-    "$JAVA" -jar "$SIM_JAR" --url "$URL" --volunteers "$VOLUNTEERS" --precomputed --warmup "$WARMUP" \
+    "$JAVA" ${SIM_JAVA_OPTS:-} -jar "$SIM_JAR" --url "$URL" --volunteers "$VOLUNTEERS" --precomputed --warmup "$WARMUP" \
         --duration "$MEASURE" --until-idle 10s --poll 500ms | tee "$WORK/$name.report"
     if grep -q "stopped: no work" "$WORK/$name.report"; then
         echo "warning: the work ran out before the end; raise TASKS for a full measured phase"

@@ -70,7 +70,13 @@ public final class PortalHttp {
         int status = c.getResponseCode();
         // read to the end and close, so the connection goes back to the keep-alive cache
         try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
-            return new Response(status, in == null ? new byte[0] : in.readAllBytes());
+            if (in == null) {
+                return new Response(status, new byte[0]);
+            }
+            long length = c.getContentLengthLong();
+            // a declared length is read into one array of that size, not grown chunk by chunk
+            return new Response(status, length >= 0 && length <= Integer.MAX_VALUE - 8
+                    ? in.readNBytes((int) length) : in.readAllBytes());
         }
     }
 }
