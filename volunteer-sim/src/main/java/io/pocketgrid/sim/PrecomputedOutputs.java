@@ -44,19 +44,33 @@ final class PrecomputedOutputs implements OutputSource {
     }
 
     /**
-     * 128 bits from two multiply-add hashes over the raw float bits. Not SHA-256: without the CPU's
-     * SHA instructions the JDK hashes in plain Java, and 100 KB per round trip was a quarter of the
-     * simulator's CPU in the throughput bench, taken from the portal it measures. Only the inputs
-     * of one run meet here (hundreds to thousands), far from where 128 bits collide.
+     * 128 bits from four independent xor-multiply lanes over the raw float bits (independent, so
+     * the CPU runs them side by side). Not SHA-256: without the CPU's SHA instructions the JDK
+     * hashes in plain Java, and 100 KB per round trip was a quarter of the simulator's CPU in the
+     * throughput bench, taken from the portal it measures. Only the inputs of one run meet here
+     * (hundreds to thousands), far from where 128 bits collide.
      */
     static String fingerprint(float[] values) {
-        long a = values.length;
-        long b = ~a;
-        for (float v : values) {
-            int bits = Float.floatToRawIntBits(v);
-            a = (a + bits) * 0x9E3779B97F4A7C15L;
-            b = (b ^ bits) * 0xC2B2AE3D27D4EB4FL + 0x165667B19E3779F9L;
+        long h0 = values.length;
+        long h1 = ~h0;
+        long h2 = h0 * 31;
+        long h3 = h0 * 37;
+        int i = 0;
+        for (; i + 4 <= values.length; i += 4) {
+            h0 = (h0 ^ Float.floatToRawIntBits(values[i])) * 0x9E3779B97F4A7C15L;
+            h1 = (h1 ^ Float.floatToRawIntBits(values[i + 1])) * 0xC2B2AE3D27D4EB4FL;
+            h2 = (h2 ^ Float.floatToRawIntBits(values[i + 2])) * 0x165667B19E3779F9L;
+            h3 = (h3 ^ Float.floatToRawIntBits(values[i + 3])) * 0xD6E8FEB86659FD93L;
         }
-        return Long.toHexString(a ^ (a >>> 29)) + "-" + Long.toHexString(b ^ (b >>> 32));
+        for (; i < values.length; i++) {
+            h0 = (h0 ^ Float.floatToRawIntBits(values[i])) * 0xC2B2AE3D27D4EB4FL;
+        }
+        return Long.toHexString(mix(h0) ^ Long.rotateLeft(mix(h2), 17)) + "-"
+                + Long.toHexString(mix(h1) ^ Long.rotateLeft(mix(h3), 29));
+    }
+
+    private static long mix(long h) {
+        h = (h ^ (h >>> 33)) * 0xFF51AFD7ED558CCDL;
+        return h ^ (h >>> 33);
     }
 }

@@ -16,13 +16,14 @@ import java.util.TreeMap;
  * @param receipts          accepted results by receipt status
  * @param refusals          4xx answers by {@code "call status CODE"}, e.g. {@code "result 403 BAD_LEASE_TOKEN"}
  * @param failures          5xx answers and unreachable calls, the same way
+ * @param noWork            lease requests answered 204 (no work: the volunteer waits a poll interval)
  * @param roundTripsPerSecond result submissions (the end of a lease → result round trip) per second
  * @param otherFailures     failures that were not HTTP answers (registration, engine), first few
  */
 public record SimulationReport(String portal, Map<Behaviour, Integer> mix, boolean precomputed, double seconds,
                                double warmupSeconds, String stopReason, int tasksCompleted,
                                Map<String, Integer> receipts, Map<String, Integer> refusals,
-                               Map<String, Integer> failures, double roundTripsPerSecond,
+                               Map<String, Integer> failures, int noWork, double roundTripsPerSecond,
                                Map<Call.Kind, Latency> latency, List<String> otherFailures) {
 
     /** Latency of one kind of request, in milliseconds (nearest-rank percentiles). */
@@ -51,7 +52,11 @@ public record SimulationReport(String portal, Map<Behaviour, Integer> mix, boole
         Map<String, Integer> failures = new TreeMap<>();
         int completed = 0;
         int results = 0;
+        int noWork = 0;
         for (Call c : window) {
+            if (c.kind() == Call.Kind.LEASE && c.status() == 204) {
+                noWork++;
+            }
             if (c.kind() == Call.Kind.RESULT) {
                 results++;
                 if (c.status() == 200) {
@@ -77,7 +82,7 @@ public record SimulationReport(String portal, Map<Behaviour, Integer> mix, boole
         List<String> other = r.volunteers().stream().flatMap(v -> v.failures().stream()).toList();
         return new SimulationReport(r.settings().portal().toString(), mix, r.settings().precomputed(), seconds,
                 r.settings().warmup().toMillis() / 1000.0, r.stopReason(), completed, receipts, refusals, failures,
-                results / seconds, latency, other);
+                noWork, results / seconds, latency, other);
     }
 
     /** How many results got this receipt status. */
@@ -98,6 +103,7 @@ public record SimulationReport(String portal, Map<Behaviour, Integer> mix, boole
                 + receipts("INVALID") + ", DISCARDED " + receipts("DISCARDED"));
         line(sb, "refused (4xx)", counts(refusals));
         line(sb, "failed (5xx, network)", counts(failures));
+        line(sb, "no work (lease 204)", Integer.toString(noWork));
         if (!otherFailures.isEmpty()) {
             line(sb, "other failures", otherFailures.size() + ", first: " + otherFailures.getFirst());
         }
