@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # Work-API throughput: 200 simulated volunteers (precomputed outputs, so the portal is the
 # bottleneck) against a real portal, first on the embedded H2 database, then on PostgreSQL.
-# Prints round trips/s, lease and result latency (p50/p99) and replicas per validated task.
-# Timings are printed, never asserted.
+# Two phases on each: "saturated", every volunteer starting its next round trip as soon as the
+# last one ends (the most round trips/s the portal gives; latency there is mostly queueing, since
+# 200 requests are always waiting), then "paced", the same volunteers keeping a steady RATE of
+# round trips/s together, like volunteers who compute between calls: the latency the portal
+# answers with at that load. Prints round trips/s, lease and result latency (p50/p99) and
+# replicas per validated task. Timings are printed, never asserted.
 #
 #   bench/work-throughput.sh            # both databases
 #   bench/work-throughput.sh h2         # or just one: h2 | postgres
 #
-# Knobs (environment): VOLUNTEERS=200 WARMUP=10s MEASURE=20s TASKS=45000 ITEMS_PER_TASK=32 (enough work for
-#   about 1,400 round trips/s, 4.5 GB of inputs; the report warns when volunteers were told there is no work)
+# Knobs (environment): VOLUNTEERS=200 WARMUP=10s MEASURE=20s RATE=1000 TASKS=75000 ITEMS_PER_TASK=32
+#   (enough work for both phases up to ~1,500 round trips/s saturated, 7.5 GB of inputs; the report
+#   warns when volunteers were told there is no work)
 #   PORTAL_JAR, SIM_JAR (default: the build outputs), PORTAL_JAVA_OPTS and SIM_JAVA_OPTS (e.g. a JFR recording),
 #   KEEP_WORK=1 (keep logs), PG_HOST=127.0.0.1 PG_PORT=5432 PG_USER=postgres
 #   PG_DB=test PG_SCHEMA=pocketgrid_bench. Needs java (JAVA_HOME honoured), curl, unzip; psql for PostgreSQL.
@@ -21,7 +26,8 @@ cd "$(dirname "$0")/.."
 VOLUNTEERS=${VOLUNTEERS:-200}
 WARMUP=${WARMUP:-10s}
 MEASURE=${MEASURE:-20s}
-TASKS=${TASKS:-45000}
+TASKS=${TASKS:-75000}
+RATE=${RATE:-1000}
 ITEMS_PER_TASK=${ITEMS_PER_TASK:-32}
 PORTAL_JAR=${PORTAL_JAR:-portal/target/pocketgrid-portal.jar}
 SIM_JAR=${SIM_JAR:-volunteer-sim/target/pocketgrid-sim.jar}
@@ -141,32 +147,43 @@ replicas_line() {
     awk '{ printf "%d validated tasks, %d results: %.2f replicas per validated task", $1, $2, $1 ? $2 / $1 : 0 }'
 }
 
-# simulate NAME — runs the simulator against $URL, keeps its report in $WORK/NAME.report
+# simulate NAME [ARGS…] — runs the simulator against $URL, keeps its report in $WORK/NAME.report
 simulate() {
     local name=$1
-    log "$name: $VOLUNTEERS volunteers, ${WARMUP} warm-up, ${MEASURE} measured"
-    "$JAVA" ${SIM_JAVA_OPTS:-} -jar "$SIM_JAR" --url "$URL" --volunteers "$VOLUNTEERS" --precomputed --warmup "$WARMUP" \
-        --duration "$MEASURE" --until-idle 10s --poll 500ms | tee "$WORK/$name.report"
+    shift
+    log "$name: $VOLUNTEERS volunteers $*"
+    "$JAVA" ${SIM_JAVA_OPTS:-} -jar "$SIM_JAR" --url "$URL" --volunteers "$VOLUNTEERS" --precomputed \
+        --duration "$MEASURE" --until-idle 10s --poll 500ms "$@" | tee "$WORK/$name.report"
     # a volunteer told "no work" waits a poll interval: the figure then understates the portal
     if grep -q "stopped: no work" "$WORK/$name.report" || ! grep -q "no work (lease 204) *0$" "$WORK/$name.report"; then
         echo "warning: the work ran out during the measured phase; raise TASKS for a full one"
     fi
 }
 
-# summarize NAME REPLICAS-LINE — one line of the final table from the report
+# both phases against $URL: saturated (with the JIT warm-up), then paced at $RATE
+simulate_phases() {
+    simulate "$1" --warmup "$WARMUP"
+    simulate "$1-paced" --warmup 5s --rate "$RATE"
+}
+
+# summarize NAME REPLICAS-LINE — the final table's lines for both phases
 summarize() {
-    local r=$WORK/$1.report
-    local rts lease result
-    rts=$(awk '/round trips\/s/ {print $3}' "$r")
-    lease=$(awk '$1 == "lease" {printf "%s / %s", $3, $5}' "$r")
-    result=$(awk '$1 == "result" {printf "%s / %s", $3, $5}' "$r")
-    SUMMARY+=("$(printf '%-10s %14s %20s %20s   %s' "$1" "$rts" "$lease" "$result" "$2")")
+    local name rts lease result
+    for name in "$1" "$1-paced"; do
+        local r=$WORK/$name.report
+        rts=$(awk '/round trips\/s/ {print $3}' "$r")
+        lease=$(awk '$1 == "lease" {printf "%s / %s", $3, $5}' "$r")
+        result=$(awk '$1 == "result" {printf "%s / %s", $3, $5}' "$r")
+        local input
+        input=$(awk '$1 == "input" {printf "%s / %s", $3, $5}' "$r")
+        SUMMARY+=("$(printf '%-16s %12s %16s %16s %16s   %s' "$name" "$rts" "$lease" "$input" "$result" "$2")")
+    done
 }
 
 run_h2() {
     start_portal h2
     post_bench_project
-    simulate h2
+    simulate_phases h2
     stop_portal
     unzip -q -o -j "$PORTAL_JAR" 'BOOT-INF/lib/h2-*.jar' -d "$WORK/h2lib"
     local replicas
@@ -185,7 +202,7 @@ run_postgres() {
         POCKETGRID_DB_USER=$PG_USER start_portal postgres --spring.profiles.active=postgres \
         --spring.flyway.schemas="$PG_SCHEMA"
     post_bench_project
-    simulate postgres
+    simulate_phases postgres
     stop_portal
     local replicas
     replicas=$(PGOPTIONS="-c search_path=$PG_SCHEMA" psql_run "$REPLICAS_SQL" | replicas_line)
@@ -208,6 +225,6 @@ for db in "${DATABASES[@]}"; do
     esac
 done
 
-log "summary ($VOLUNTEERS volunteers, precomputed outputs, $MEASURE measured after $WARMUP warm-up, $(nproc) cores)"
-printf '%-10s %14s %20s %20s   %s\n' database "round trips/s" "lease p50/p99 ms" "result p50/p99 ms" "replicas"
+log "summary ($VOLUNTEERS volunteers, precomputed outputs, $(nproc) cores; each phase $MEASURE measured, saturated after a $WARMUP warm-up, paced at $RATE round trips/s after 5s)"
+printf '%-16s %12s %16s %16s %16s   %s\n' phase "round trips/s" "lease p50/p99" "input p50/p99" "result p50/p99" "replicas (both phases)"
 printf '%s\n' "${SUMMARY[@]}"

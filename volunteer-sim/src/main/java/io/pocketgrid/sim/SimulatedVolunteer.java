@@ -44,7 +44,18 @@ final class SimulatedVolunteer implements Runnable {
         } finally {
             run.registered();
         }
+        // a paced volunteer starts a round trip every `interval`, from a random phase; one that falls
+        // behind starts the next at once and does not try to catch up
+        long interval = settings.rate() > 0 ? (long) (settings.volunteers().size() * 1e9 / settings.rate()) : 0;
+        long next = System.nanoTime() + (interval > 0 ? (long) (random.nextDouble() * interval) : 0);
         while (!run.stopped()) {
+            if (interval > 0) {
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    run.pause(Duration.ofNanos(wait));
+                }
+                next = Math.max(next + interval, System.nanoTime());
+            }
             try {
                 Lease lease = server.lease();
                 if (lease == null) {

@@ -31,6 +31,8 @@ public final class SimulatorCli {
               --slow-delay D       how long slow volunteers wait before submitting (default 1s)
               --crash-pause D      how long crashing volunteers stay away after abandoning a lease (default 1s)
               --poll D             wait after "no work" before asking again (default 500ms)
+              --rate N             round trips per second for all volunteers together, each volunteer
+                                   keeping a steady pace (default: each as fast as the portal answers)
               --seed N             seed for the mix and the malicious outputs (default 1)
             """.formatted(Behaviour.names());
 
@@ -86,6 +88,7 @@ public final class SimulatorCli {
                 case "--slow-delay" -> s = s.withSlowDelay(duration(value(args, ++i, arg)));
                 case "--crash-pause" -> s = s.withCrashPause(duration(value(args, ++i, arg)));
                 case "--poll" -> s = s.withIdlePoll(duration(value(args, ++i, arg)));
+                case "--rate" -> s = s.withRate(positive(value(args, ++i, arg), arg));
                 case "--seed" -> seed = Long.parseLong(value(args, ++i, arg));
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
@@ -94,7 +97,7 @@ public final class SimulatorCli {
             throw new IllegalArgumentException("--url needs an absolute URL such as http://localhost:8080");
         }
         return new SimulationSettings(url, mix.assign(volunteers, seed), s.warmup(), s.duration(), s.untilIdle(),
-                s.maxTasks(), s.precomputed(), s.slowDelay(), s.crashPause(), s.idlePoll(), seed, null);
+                s.maxTasks(), s.precomputed(), s.slowDelay(), s.crashPause(), s.idlePoll(), s.rate(), seed, null);
     }
 
     /** {@code 60s}, {@code 500ms}, {@code 2m}, {@code 1h}, or plain seconds. */
