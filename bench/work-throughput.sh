@@ -15,6 +15,7 @@
 #   (enough work for both phases up to ~1,500 round trips/s saturated, 7.5 GB of inputs; the report
 #   warns when volunteers were told there is no work)
 #   PORTAL_JAR, SIM_JAR (default: the build outputs), PORTAL_JAVA_OPTS and SIM_JAVA_OPTS (e.g. a JFR recording),
+#   PORTAL_ARGS (more portal settings, e.g. --pocketgrid.validation.server-check-rate=0),
 #   KEEP_WORK=1 (keep logs), PG_HOST=127.0.0.1 PG_PORT=5432 PG_USER=postgres
 #   PG_DB=test PG_SCHEMA=pocketgrid_bench. Needs java (JAVA_HOME honoured), curl, unzip; psql for PostgreSQL.
 #
@@ -93,7 +94,7 @@ start_portal() {
     # the bench's inputs are larger than the default 2 GB upload limit
     "$JAVA" ${PORTAL_JAVA_OPTS:-} -Dai.djl.offline=true -jar "$PORTAL_JAR" --server.port=0 --pocketgrid.data-dir="$DATA" \
         --pocketgrid.upload.max-input-bytes=8000000000 --spring.servlet.multipart.max-file-size=8000MB \
-        --spring.servlet.multipart.max-request-size=8100MB "$@" \
+        --spring.servlet.multipart.max-request-size=8100MB ${PORTAL_ARGS:-} "$@" \
         >"$DATA/portal.log" 2>&1 &
     PORTAL_PID=$!
     for _ in $(seq 1 240); do
