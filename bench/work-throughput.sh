@@ -162,9 +162,10 @@ simulate() {
 }
 
 # both phases against $URL: saturated (with the JIT warm-up), then paced at $RATE
+# (the paced phase goes on as the same, by then trusted, volunteers)
 simulate_phases() {
-    simulate "$1" --warmup "$WARMUP"
-    simulate "$1-paced" --warmup 5s --rate "$RATE"
+    simulate "$1" --warmup "$WARMUP" --volunteers-file "$WORK/$1.volunteers"
+    simulate "$1-paced" --warmup 5s --rate "$RATE" --volunteers-file "$WORK/$1.volunteers"
 }
 
 # summarize NAME REPLICAS-LINE — the final table's lines for both phases

@@ -46,7 +46,7 @@ public final class HttpWorkServer implements WorkServer {
         Request request = new Request(base.resolve("/api/v1/volunteers"), Map.of(), new byte[0]);
         JsonNode json = json(exchange(http, log, Call.Kind.REGISTER, request).body());
         Registration r = new Registration(json.path("volunteerId").asString(), json.path("token").asString());
-        log.registered(r.volunteerId());
+        log.registered(r);
         return r;
     }
 

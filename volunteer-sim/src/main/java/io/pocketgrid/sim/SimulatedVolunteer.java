@@ -20,9 +20,11 @@ final class SimulatedVolunteer implements Runnable {
     private final OutputSource engine;
     private final CopyPool pool;
     private final Random random;
+    private final HttpWorkServer.Registration known;
 
     SimulatedVolunteer(VolunteerLog log, SimulationSettings settings, PortalHttp http, RunState run,
-                       OutputSource engine, CopyPool pool) {
+                       OutputSource engine, CopyPool pool, HttpWorkServer.Registration known) {
+        this.known = known;
         this.log = log;
         this.settings = settings;
         this.http = http;
@@ -36,7 +38,13 @@ final class SimulatedVolunteer implements Runnable {
     public void run() {
         HttpWorkServer server;
         try {
-            String token = HttpWorkServer.register(http, settings.portal(), log).token();
+            String token;
+            if (known != null) {
+                log.registered(known);
+                token = known.token();
+            } else {
+                token = HttpWorkServer.register(http, settings.portal(), log).token();
+            }
             server = new HttpWorkServer(http, settings.portal(), token, log);
         } catch (WorkServerException e) {
             log.failed("registration: " + e.getMessage());

@@ -1,8 +1,12 @@
 package io.pocketgrid.sim;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -31,6 +35,8 @@ public final class SimulatorCli {
               --slow-delay D       how long slow volunteers wait before submitting (default 1s)
               --crash-pause D      how long crashing volunteers stay away after abandoning a lease (default 1s)
               --poll D             wait after "no work" before asking again (default 500ms)
+              --volunteers-file F  reuse the volunteers (ids and tokens) listed in F; when F does not
+                                   exist, register new ones and list them there after the run
               --rate N             round trips per second for all volunteers together, each volunteer
                                    keeping a steady pace (default: each as fast as the portal answers)
               --seed N             seed for the mix and the malicious outputs (default 1)
@@ -39,10 +45,17 @@ public final class SimulatorCli {
     private SimulatorCli() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         SimulationSettings settings;
+        Path volunteersFile = null;
+        List<String> rest = new ArrayList<>(List.of(args));
+        int at = rest.indexOf("--volunteers-file");
+        if (at >= 0 && at + 1 < rest.size()) {
+            volunteersFile = Path.of(rest.remove(at + 1));
+            rest.remove(at);
+        }
         try {
-            settings = parse(args);
+            settings = parse(rest.toArray(String[]::new));
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.err.print(USAGE);
@@ -55,13 +68,37 @@ public final class SimulatorCli {
         }
         PrintStream out = System.out;
         out.printf(Locale.ROOT, "Simulating %d volunteers against %s ...%n", settings.volunteers().size(), settings.portal());
-        SimulationResult result = new VolunteerSimulator(settings).run();
+        List<HttpWorkServer.Registration> known = volunteersFile != null && Files.exists(volunteersFile)
+                ? readVolunteers(volunteersFile) : List.of();
+        SimulationResult result = new VolunteerSimulator(settings, known).run();
         out.print(result.report().format());
+        if (volunteersFile != null && !Files.exists(volunteersFile)) {
+            writeVolunteers(volunteersFile, result);
+        }
         boolean registered = result.volunteers().stream().anyMatch(v -> v.volunteerId() != null);
         if (!registered) {
             System.err.println("no volunteer could register at " + settings.portal());
             System.exit(1);
         }
+    }
+
+    /** One "volunteerId token" per line, as {@link #writeVolunteers} writes them. */
+    static List<HttpWorkServer.Registration> readVolunteers(Path file) throws IOException {
+        List<HttpWorkServer.Registration> known = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            String[] parts = line.trim().split("\\s+");
+            if (parts.length == 2) {
+                known.add(new HttpWorkServer.Registration(parts[0], parts[1]));
+            }
+        }
+        return known;
+    }
+
+    /** The volunteers of a run, so a later run can go on as the same (by now trusted) volunteers. */
+    static void writeVolunteers(Path file, SimulationResult result) throws IOException {
+        List<String> lines = result.volunteers().stream().map(VolunteerLog::registration).filter(r -> r != null)
+                .map(r -> r.volunteerId() + " " + r.token()).toList();
+        Files.write(file, lines);
     }
 
     /** The settings the arguments ask for; null when they ask for help. */

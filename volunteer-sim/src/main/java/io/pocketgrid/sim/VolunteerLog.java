@@ -17,7 +17,7 @@ public final class VolunteerLog {
     private final Queue<Call> calls = new ConcurrentLinkedQueue<>();
     private final Queue<String> failures = new ConcurrentLinkedQueue<>();
     private final AtomicInteger tasksCompleted = new AtomicInteger();
-    private volatile String volunteerId;
+    private volatile HttpWorkServer.Registration registration;
 
     public VolunteerLog(int index, Behaviour behaviour) {
         this.index = index;
@@ -36,8 +36,13 @@ public final class VolunteerLog {
         tasksCompleted.incrementAndGet();
     }
 
-    void registered(String id) {
-        this.volunteerId = id;
+    void registered(HttpWorkServer.Registration r) {
+        this.registration = r;
+    }
+
+    /** The portal's answer to this volunteer's registration (its id and token); null until registered. */
+    public HttpWorkServer.Registration registration() {
+        return registration;
     }
 
     public int index() {
@@ -50,7 +55,8 @@ public final class VolunteerLog {
 
     /** The public id the portal gave this volunteer ({@code volunteer.public_id}); null until registered. */
     public String volunteerId() {
-        return volunteerId;
+        HttpWorkServer.Registration r = registration;
+        return r == null ? null : r.volunteerId();
     }
 
     /** Results the portal accepted (HTTP 200, whatever the verdict). */

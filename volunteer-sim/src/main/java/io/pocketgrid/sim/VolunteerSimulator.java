@@ -14,9 +14,16 @@ public final class VolunteerSimulator {
     private static final Duration DRAIN = Duration.ofSeconds(40);
 
     private final SimulationSettings settings;
+    private final List<HttpWorkServer.Registration> known;
 
     public VolunteerSimulator(SimulationSettings settings) {
+        this(settings, List.of());
+    }
+
+    /** Volunteer {@code i} reuses {@code known.get(i)} where there is one instead of registering. */
+    public VolunteerSimulator(SimulationSettings settings, List<HttpWorkServer.Registration> known) {
         this.settings = settings;
+        this.known = List.copyOf(known);
     }
 
     public SimulationResult run() {
@@ -32,7 +39,8 @@ public final class VolunteerSimulator {
             logs.add(log);
             OutputSource engine = shared != null ? shared : OutputSource.ownEngine();
             threads.add(Thread.ofVirtual().name("volunteer-" + i)
-                    .start(new SimulatedVolunteer(log, settings, http, state, engine, pool)));
+                    .start(new SimulatedVolunteer(log, settings, http, state, engine, pool,
+                            i < known.size() ? known.get(i) : null)));
         }
         String reason = waitForStop(state, logs, threads, started);
         long stopped = System.nanoTime();

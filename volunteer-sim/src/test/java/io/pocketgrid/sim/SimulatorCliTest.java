@@ -3,8 +3,12 @@ package io.pocketgrid.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SimulatorCliTest {
 
@@ -20,6 +24,27 @@ class SimulatorCliTest {
         assertThat(s.untilIdle()).isEqualTo(Duration.ofSeconds(10));
         assertThat(s.precomputed()).isTrue();
         assertThat(s.maxTasks()).isEqualTo(500);
+    }
+
+    @Test
+    void readsARateAndRefusesAZeroOne() {
+        assertThat(SimulatorCli.parse(new String[] {"--rate", "1000"}).rate()).isEqualTo(1000);
+        assertThatThrownBy(() -> SimulatorCli.parse(new String[] {"--rate", "0"}))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theVolunteersOfARunAreWrittenAndReadBackForTheNext(@TempDir Path dir) throws Exception {
+        VolunteerLog registered = new VolunteerLog(0, Behaviour.HONEST);
+        registered.registered(new HttpWorkServer.Registration("v-1", "token-1"));
+        VolunteerLog failed = new VolunteerLog(1, Behaviour.HONEST);
+        SimulationResult run = new SimulationResult(SimulationSettings.of(URI.create("http://localhost:1"),
+                List.of(Behaviour.HONEST, Behaviour.HONEST)), List.of(registered, failed), 0, 0, 1, "duration");
+        Path file = dir.resolve("volunteers");
+
+        SimulatorCli.writeVolunteers(file, run);
+
+        assertThat(SimulatorCli.readVolunteers(file)).containsExactly(new HttpWorkServer.Registration("v-1", "token-1"));
     }
 
     @Test

@@ -23,6 +23,7 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.Ordered;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -67,6 +68,8 @@ class WorkerLifecycleBrowserIT {
         FilterRegistrationBean<WireTap> wireTapRegistration(WireTap tap) {
             FilterRegistrationBean<WireTap> r = new FilterRegistrationBean<>(tap);
             r.addUrlPatterns("/api/v1/*");
+            // ahead of WorkApiFilter, which answers the worker calls and ends the chain
+            r.setOrder(Ordered.HIGHEST_PRECEDENCE);
             return r;
         }
     }
