@@ -14,8 +14,6 @@ import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.SqlParameterValue;
-import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
-import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Component;
 
@@ -56,12 +54,10 @@ class ResultWrites {
     }
 
     private final JdbcTemplate jdbc;
-    private final NamedParameterJdbcTemplate named;
     private final ValidationService validation;
 
     ResultWrites(JdbcTemplate jdbc, ValidationService validation) {
         this.jdbc = jdbc;
-        this.named = new NamedParameterJdbcTemplate(jdbc);
         this.validation = validation;
     }
 
