@@ -38,6 +38,10 @@ public final class OrtReference implements AutoCloseable {
                     .optModelPath(onnxFile)
                     .optEngine("OnnxRuntime")
                     .optTranslator(new NoopTranslator())
+                    // one thread per run: a reference check must not spin a second core's worth of
+                    // OnnxRuntime workers beside the server it runs in (the portal's spot checks)
+                    .optOption("intraOpNumThreads", "1")
+                    .optOption("interOpNumThreads", "1")
                     .build();
             this.model = criteria.loadModel();
         } catch (Exception e) {
