@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -71,8 +72,8 @@ public final class PortalHttp {
             try {
                 return exchange(c, request);
             } catch (StaleConnection e) {
-                // the portal closed the idle connection before it read anything: send again on a new one
-                c.close();
+                // the portal closed the idle connection before it read anything (exchange has dropped
+                // it): send again on a new one
             }
         }
         c = new Connection(uri, connectTimeoutMs, readTimeoutMs);
@@ -237,7 +238,7 @@ public final class PortalHttp {
                 int b;
                 try {
                     b = in.read();
-                } catch (java.net.SocketException e) {
+                } catch (SocketException e) {
                     if (firstOfReused && s.isEmpty()) {
                         throw new StaleConnection();
                     }

@@ -213,6 +213,7 @@ class Feeder {
                 projectId, LeaseService.at(now), 4 * batch);
         // another instance may win the first chunk at the same moment: then try the next one
         for (int from = 0; from < candidates.size(); from += batch) {
+            List<Long> chunk = candidates.subList(from, Math.min(candidates.size(), from + batch));
             String claim = instance + "/" + claims.incrementAndGet();
             Instant until = now.plus(CLAIM);
             int won = named.update("""
@@ -220,11 +221,9 @@ class Feeder {
                       AND wanted = TRUE AND (claimed_until IS NULL OR claimed_until < :now)""",
                     new MapSqlParameterSource("claim", claim).addValue("until", LeaseService.at(until))
                             .addValue("now", LeaseService.at(now))
-                            .addValue("ids", new SqlArrayValue("BIGINT",
-                                    candidates.subList(from, Math.min(candidates.size(), from + batch)).toArray())));
+                            .addValue("ids", ids(chunk)));
             if (won > 0) {
-                return load(q, projectId, candidates.subList(from, Math.min(candidates.size(), from + batch)), claim, now,
-                        until.minus(MARGIN));
+                return load(q, projectId, chunk, claim, now, until.minus(MARGIN));
             }
         }
         return 0;
@@ -235,13 +234,13 @@ class Feeder {
         Map<Long, int[]> tasks = new HashMap<>();
         List<Long> order = new ArrayList<>();
         named.query("SELECT id, start_item, end_item, target_replicas FROM task WHERE id = ANY(:ids) AND claimed_by = :claim"
-                + " ORDER BY id", new MapSqlParameterSource("ids", new SqlArrayValue("BIGINT", tried.toArray())).addValue("claim", claim), rs -> {
+                + " ORDER BY id", new MapSqlParameterSource("ids", ids(tried)).addValue("claim", claim), rs -> {
                     tasks.put(rs.getLong(1), new int[] {rs.getInt(2), rs.getInt(3), rs.getInt(4), 0, 0});
                     order.add(rs.getLong(1));
                 });
         Map<Long, Set<Long>> holders = new HashMap<>();
         named.query("SELECT task_id, volunteer_id, status, expires_at FROM assignment WHERE task_id = ANY(:ids)",
-                new MapSqlParameterSource("ids", new SqlArrayValue("BIGINT", order.toArray())), rs -> {
+                new MapSqlParameterSource("ids", ids(order)), rs -> {
                     long task = rs.getLong(1);
                     holders.computeIfAbsent(task, t -> new HashSet<>()).add(rs.getLong(2));
                     String status = rs.getString(3);
@@ -266,9 +265,14 @@ class Feeder {
         if (!full.isEmpty()) {
             // every replica is out already: the hint was stale, so the claim ends at once
             named.update("UPDATE task SET claimed_by = NULL, claimed_until = NULL, wanted = FALSE WHERE id = ANY(:ids)"
-                    + " AND claimed_by = :claim", new MapSqlParameterSource("ids", new SqlArrayValue("BIGINT", full.toArray())).addValue("claim", claim));
+                    + " AND claimed_by = :claim", new MapSqlParameterSource("ids", ids(full)).addValue("claim", claim));
         }
         return added;
+    }
+
+    /** Task ids as one array parameter ({@code = ANY(:ids)}): one statement text whatever their number. */
+    private static SqlArrayValue ids(List<Long> ids) {
+        return new SqlArrayValue("BIGINT", ids.toArray());
     }
 
     /** Running projects in a random order where a project of priority p comes first p times as often. */
