@@ -12,7 +12,7 @@
 #   bench/work-throughput.sh h2         # or just one: h2 | postgres
 #
 # Knobs (environment): VOLUNTEERS=200 WARMUP=10s MEASURE=20s RATE=1000 TASKS=75000 ITEMS_PER_TASK=32
-#   (enough work for both phases up to ~1,500 round trips/s saturated, 7.5 GB of inputs; the report
+#   (enough work for both phases up to ~2,000 round trips/s saturated, 7.5 GB of inputs; the report
 #   warns when volunteers were told there is no work)
 #   PORTAL_JAR, SIM_JAR (default: the build outputs), PORTAL_JAVA_OPTS and SIM_JAVA_OPTS (e.g. a JFR recording),
 #   PORTAL_ARGS (more portal settings, e.g. --pocketgrid.validation.server-check-rate=0),

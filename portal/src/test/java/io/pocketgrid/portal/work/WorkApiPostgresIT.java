@@ -1,9 +1,17 @@
 package io.pocketgrid.portal.work;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pocketgrid.portal.storage.PlannerStatistics;
+import io.pocketgrid.portal.support.PostgresSchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import io.pocketgrid.portal.support.PostgresSchema;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ActiveProfiles;
@@ -34,5 +42,57 @@ class WorkApiPostgresIT extends WorkApiContract {
         }
         registry.add("pocketgrid.data-dir", () -> dataDir);
         registry.add("pocketgrid.ledger.enabled", () -> "false");
+        // the test calls the statistics refresh itself
+        registry.add("pocketgrid.statistics-interval", () -> "1h");
+    }
+
+    @Autowired
+    PlannerStatistics statistics;
+
+    @Test
+    void validationReadsResultsThroughTheIndexOnceTheirTableGrew() {
+        // 3,000 rows per work table in a cancelled project of their own, so the other tests' work is
+        // untouched: volunteers who each gave a lease back, and results nobody judges
+        jdbc.execute((ConnectionCallback<Object>) c -> {
+            try (var s = c.createStatement()) {
+                s.execute("""
+                        INSERT INTO project (name, description, status, model_sha256, input_sha256, input_offset, input_name,
+                               item_dims, output_name, output_item_dims, item_count, inputs_per_task, replication, quorum,
+                               atol, rtol, deadline_seconds, flops_per_item, created_at)
+                        SELECT 'statistics', '', 'CANCELLED', model_sha256, input_sha256, input_offset, input_name, item_dims,
+                               output_name, output_item_dims, 3000, 1, 1, 1, atol, rtol, deadline_seconds, flops_per_item, created_at
+                        FROM project ORDER BY id FETCH FIRST 1 ROWS ONLY""");
+                s.execute("""
+                        INSERT INTO task (project_id, start_item, end_item, status, quorum, target_replicas, wanted)
+                        SELECT p.id, g, g + 1, 'CANCELLED', 1, 1, FALSE FROM project p, generate_series(0, 2999) g
+                        WHERE p.name = 'statistics'""");
+                s.execute("""
+                        INSERT INTO volunteer (public_id, token_sha256, created_at)
+                        SELECT 'statistics-' || g, md5('statistics-' || g) || md5(g::text), now() FROM generate_series(0, 2999) g""");
+                s.execute("""
+                        INSERT INTO assignment (task_id, volunteer_id, status, issued_at, expires_at)
+                        SELECT t.id, v.id, 'GIVEN_BACK', now(), now() FROM task t JOIN project p ON p.id = t.project_id
+                          JOIN volunteer v ON v.public_id = 'statistics-' || t.start_item WHERE p.name = 'statistics'""");
+                s.execute("""
+                        INSERT INTO result (assignment_id, task_id, volunteer_id, output_sha256, output_dims, received_at, status)
+                        SELECT a.id, a.task_id, a.volunteer_id, md5(a.id::text) || md5(a.task_id::text), '1', now(), 'DISCARDED'
+                        FROM assignment a JOIN task t ON t.id = a.task_id JOIN project p ON p.id = t.project_id
+                        WHERE p.name = 'statistics'""");
+                // the table counters reach the statistics views within seconds; at once, here
+                s.execute("SELECT pg_stat_force_next_flush()");
+            }
+            return null;
+        });
+        List<Long> tasks = jdbc.queryForList("SELECT t.id FROM task t JOIN project p ON p.id = t.project_id"
+                + " WHERE p.name = 'statistics' ORDER BY t.id FETCH FIRST 50 ROWS ONLY", Long.class);
+
+        assertThat(statistics.refresh()).contains("result", "assignment");
+        // the read of validation's batch (TaskBook), planned as the portal's statement is
+        String plan = String.join("\n", jdbc.queryForList("""
+                EXPLAIN SELECT id, task_id, volunteer_id, status, output_sha256 FROM result WHERE task_id = ANY(?)
+                  AND status IN ('PENDING', 'VALID', 'INVALID') ORDER BY id""", String.class,
+                new SqlArrayValue("BIGINT", tasks.toArray())));
+        assertThat(plan).contains("result_task_ix").doesNotContain("Seq Scan on result");
+        assertThat(statistics.refresh()).doesNotContain("result", "assignment");
     }
 }
