@@ -17,7 +17,8 @@ import org.springframework.stereotype.Component;
  * result. Autovacuum fixes that only after its one-minute nap and once 10 % of a table changed, so
  * a fresh portal crawls through its first minutes. This analyzes a work table whose changes since
  * its last analysis outnumber the rows the planner knows of (at most once per doubling); a grown
- * table is left to autovacuum, which then acts sooner. No-op on H2, which keeps its own statistics.
+ * table is left to autovacuum, which then acts sooner. Only tables the portal's role owns (only an
+ * owner may analyze). No-op on H2, which keeps its own statistics.
  */
 @Component
 public class PlannerStatistics {
@@ -48,7 +49,8 @@ public class PlannerStatistics {
         List<String> stale = jdbc.queryForList("""
                 SELECT s.relname FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
                 WHERE s.schemaname = current_schema() AND s.relname = ANY(?)
-                  AND s.n_mod_since_analyze > GREATEST(?, c.reltuples)""", String.class,
+                  AND s.n_mod_since_analyze > GREATEST(?, c.reltuples)
+                  AND pg_has_role(c.relowner, 'USAGE')""", String.class,
                 new SqlArrayValue("varchar", WORK_TABLES.toArray()), MIN_CHANGES).stream().filter(WORK_TABLES::contains).toList();
         for (String table : stale) {
             long started = System.nanoTime();
