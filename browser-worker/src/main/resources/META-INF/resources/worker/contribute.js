@@ -5,6 +5,9 @@
 (function () {
   const IDENTITY_KEY = 'pocketgrid.volunteer';
   const COUNT_KEY = 'pocketgrid.tasksCompleted';
+  // set while this tab contributes, so a reload (Vaadin reloads by itself when a restarted server
+  // lost its session) goes on where it was; per tab, so a new tab starts stopped
+  const RUNNING_KEY = 'pocketgrid.running';
   let running = 'running';
 
   async function identity(apiBase) {
@@ -98,6 +101,7 @@
   async function start(view) {
     currentView = view;
     wanted = true;
+    sessionStorage.setItem(RUNNING_KEY, 'yes');
     await launch(view);
   }
 
@@ -175,6 +179,7 @@
 
   function stop(view) {
     wanted = false;
+    sessionStorage.removeItem(RUNNING_KEY);
     showOffline(null);
     terminateAll(false);
     leases().giveBackParked();
@@ -224,5 +229,6 @@
   }
 
   window.PocketGrid = {start: start, stop: stop, completedSoFar: completedSoFar, settings: settings,
-    configure: configure, workerCount: () => workers.length, leasesHeld: () => leases().count()};
+    configure: configure, workerCount: () => workers.length, leasesHeld: () => leases().count(),
+    wasRunning: () => sessionStorage.getItem(RUNNING_KEY) === 'yes'};
 })();

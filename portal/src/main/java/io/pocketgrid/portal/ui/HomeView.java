@@ -94,10 +94,7 @@ public class HomeView extends VerticalLayout {
         state.setId("worker-state");
         deviceSpeed.setId("device-speed");
         credit.setId("credit-earned");
-        start.addClickListener(e -> {
-            running(true);
-            getElement().executeJs("window.PocketGrid.start($0)", getElement());
-        });
+        start.addClickListener(e -> startContributing());
         stop.addClickListener(e -> {
             running(false);
             getElement().executeJs("window.PocketGrid.stop($0)", getElement());
@@ -195,6 +192,11 @@ public class HomeView extends VerticalLayout {
         start.setEnabled(yes && !stop.isEnabled());
     }
 
+    private void startContributing() {
+        running(true);
+        getElement().executeJs("window.PocketGrid.start($0)", getElement());
+    }
+
     private void running(boolean yes) {
         start.setEnabled(!yes);
         stop.setEnabled(yes);
@@ -220,7 +222,15 @@ public class HomeView extends VerticalLayout {
     protected void onAttach(AttachEvent event) {
         event.getUI().getPage().addJavaScript("context://worker/leases.js");
         event.getUI().getPage().addJavaScript("context://worker/contribute.js");
-        getElement().executeJs("return localStorage.getItem($0) === 'yes'", CONSENT_KEY).then(Boolean.class, this::consented);
+        // a page reloaded while it contributed (by hand, or by Vaadin after a server restart) goes on
+        getElement().executeJs("return localStorage.getItem($0) !== 'yes' ? 'no'"
+                + " : window.PocketGrid && window.PocketGrid.wasRunning() ? 'running' : 'yes'", CONSENT_KEY)
+                .then(String.class, consent -> {
+                    consented(!consent.equals("no"));
+                    if (consent.equals("running")) {
+                        startContributing();
+                    }
+                });
         getElement().executeJs("return window.PocketGrid ? window.PocketGrid.completedSoFar() : 0")
                 .then(Integer.class, this::tasksCompleted);
         readIdentity();

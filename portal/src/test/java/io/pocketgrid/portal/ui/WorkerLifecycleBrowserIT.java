@@ -9,6 +9,10 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
+import org.apache.catalina.Container;
+import org.apache.catalina.Context;
+import org.apache.catalina.Session;
+import org.apache.catalina.startup.Tomcat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,6 +23,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -168,10 +173,48 @@ class WorkerLifecycleBrowserIT {
         browser.executeScript("window.PocketGrid.stop(null)");
     }
 
+    @Test
+    void aPageWhoseSessionTheServerLostGoesOnContributingAndAStoppedOneStaysStopped() throws InterruptedException {
+        startContributing(10); // slowly: the demo's few tasks are shared by every test of this class
+        wait.until(d -> completed() >= 1);
+        browser.executeScript("window.beforeTheRestart = true");
+        // as after a server restart: Vaadin finds the page's session gone and reloads the page
+        expireAllSessions();
+        wait.until(d -> browser.executeScript("return window.beforeTheRestart") == null);
+        int before = completedWhenShown();
+        wait.until(d -> completed() >= before + 1);
+        assertThat(Chromium.enabled(browser.findElement(By.id("start-contributing")))).isFalse();
+        assertThat(Chromium.enabled(browser.findElement(By.id("stop-contributing")))).isTrue();
+
+        browser.findElement(By.id("stop-contributing")).click();
+        wait.until(d -> d.findElement(By.id("worker-state")).getText().equals("stopped"));
+        browser.navigate().refresh();
+        wait.until(d -> Chromium.enabled(d.findElement(By.id("start-contributing"))));
+        Thread.sleep(1500); // time enough for a resume that should not happen
+        assertThat(browser.executeScript("return window.PocketGrid.workerCount()")).isEqualTo(0L);
+        assertThat(Chromium.enabled(browser.findElement(By.id("start-contributing")))).isTrue();
+    }
+
+    private void expireAllSessions() {
+        Tomcat tomcat = ((TomcatWebServer) server.getWebServer()).getTomcat();
+        for (Container host : tomcat.getEngine().findChildren()) {
+            for (Container context : host.findChildren()) {
+                for (Session session : ((Context) context).getManager().findSessions()) {
+                    session.expire();
+                }
+            }
+        }
+    }
+
     /** Opens the home page in this test's browser with one worker, agrees, and presses start. */
     private void startContributing() {
+        startContributing(100);
+    }
+
+    private void startContributing(int cpuPercent) {
         browser.get("http://localhost:" + port + "/");
-        browser.executeScript("localStorage.setItem('pocketgrid.settings', JSON.stringify({workers: 1}))");
+        browser.executeScript("localStorage.setItem('pocketgrid.settings', JSON.stringify({workers: 1, cpuPercent: arguments[0]}))",
+                cpuPercent);
         wait.until(d -> d.findElement(By.id("consent-accept")).isDisplayed());
         browser.findElement(By.id("consent-accept")).click();
         wait.until(d -> Chromium.enabled(d.findElement(By.id("start-contributing"))));
