@@ -8,6 +8,7 @@
   // set while this tab contributes, so a reload (Vaadin reloads by itself when a restarted server
   // lost its session) goes on where it was; per tab, so a new tab starts stopped
   const RUNNING_KEY = 'pocketgrid.running';
+  const RELOADED_KEY = 'pocketgrid.reloadedAt';
   let running = 'running';
 
   async function identity(apiBase) {
@@ -227,6 +228,31 @@
       check();
     });
   }
+
+  // After an outage Vaadin's resynchronization with the server fails ("connection-lost") and the
+  // view stays frozen while the workers go on. Once the server answers again, reload: Vaadin's own
+  // remedy, and a contributing tab resumes by itself (RUNNING_KEY). At most once in five minutes,
+  // so a view that cannot connect for another reason does not reload again and again.
+  let checkingServer = false;
+  function reloadWhenServerAnswers() {
+    fetch('/worker/contribute.js', {method: 'HEAD', cache: 'no-store'}).then((response) => {
+      if (response.ok) {
+        sessionStorage.setItem(RELOADED_KEY, String(Date.now()));
+        location.reload();
+      } else {
+        setTimeout(reloadWhenServerAnswers, 5000);
+      }
+    }, () => setTimeout(reloadWhenServerAnswers, 5000));
+  }
+
+  setInterval(() => {
+    const connection = window.Vaadin && window.Vaadin.connectionState;
+    const last = Number(sessionStorage.getItem(RELOADED_KEY) || '0');
+    if (!checkingServer && connection && connection.state === 'connection-lost' && Date.now() - last > 300000) {
+      checkingServer = true;
+      reloadWhenServerAnswers();
+    }
+  }, 5000);
 
   window.PocketGrid = {start: start, stop: stop, completedSoFar: completedSoFar, settings: settings,
     configure: configure, workerCount: () => workers.length, leasesHeld: () => leases().count(),
