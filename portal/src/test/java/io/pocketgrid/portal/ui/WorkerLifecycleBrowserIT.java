@@ -2,9 +2,11 @@ package io.pocketgrid.portal.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pocketgrid.portal.support.ApiClient;
 import io.pocketgrid.portal.support.Chromium;
 import io.pocketgrid.portal.support.WireTap;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -92,7 +94,8 @@ class WorkerLifecycleBrowserIT {
     }
 
     @BeforeEach
-    void openBrowser() {
+    void openBrowser() throws IOException {
+        postWork();
         tap.modelDelayMillis(0);
         browser = Chromium.start(1280, 900);
         wait = new WebDriverWait(browser, Duration.ofSeconds(90));
@@ -178,7 +181,7 @@ class WorkerLifecycleBrowserIT {
 
     @Test
     void aPageWhoseSessionTheServerLostGoesOnContributingAndAStoppedOneStaysStopped() throws InterruptedException {
-        startContributing(10); // slowly: the demo's few tasks are shared by every test of this class
+        startContributing();
         wait.until(d -> completed() >= 1);
         browser.executeScript("window.beforeTheRestart = true");
         // as after a server restart: Vaadin finds the page's session gone and reloads the page
@@ -209,15 +212,30 @@ class WorkerLifecycleBrowserIT {
         }
     }
 
-    /** Opens the home page in this test's browser with one worker, agrees, and presses start. */
-    private void startContributing() {
-        startContributing(100);
+    /**
+     * A project of 1,000 small tasks with the demo's model and images: a worker does ~20 demo tasks
+     * a second, and the demo's 63 would run out over this class's tests (each a new volunteer).
+     */
+    private void postWork() throws IOException {
+        ApiClient api = new ApiClient(port);
+        String owner = api.ownerToken("lifecycle" + System.nanoTime() % 1_000_000);
+        ApiClient.Response created = api.multipart("/api/v1/projects", owner, List.of(
+                new ApiClient.Part("model", "model.onnx", null, demo("cnn.onnx")),
+                new ApiClient.Part("inputs", "inputs.npy", null, demo("inputs.npy")),
+                new ApiClient.Part("settings", null, "application/json", "{\"inputsPerTask\":2}".getBytes())));
+        assertThat(created.status()).as("posting work").isEqualTo(201);
     }
 
-    private void startContributing(int cpuPercent) {
+    private static byte[] demo(String name) throws IOException {
+        try (InputStream in = WorkerLifecycleBrowserIT.class.getResourceAsStream("/demo/" + name)) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** Opens the home page in this test's browser with one worker, agrees, and presses start. */
+    private void startContributing() {
         browser.get("http://localhost:" + port + "/");
-        browser.executeScript("localStorage.setItem('pocketgrid.settings', JSON.stringify({workers: 1, cpuPercent: arguments[0]}))",
-                cpuPercent);
+        browser.executeScript("localStorage.setItem('pocketgrid.settings', JSON.stringify({workers: 1}))");
         wait.until(d -> d.findElement(By.id("consent-accept")).isDisplayed());
         browser.findElement(By.id("consent-accept")).click();
         wait.until(d -> Chromium.enabled(d.findElement(By.id("start-contributing"))));
