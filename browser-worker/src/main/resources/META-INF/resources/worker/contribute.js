@@ -131,7 +131,8 @@
     const backend = new URLSearchParams(location.search).get('backend') || 'auto';
     for (let i = 0; i < s.workers; i++) {
       const worker = new Worker('/worker/worker-boot.js');
-      worker.onmessage = (event) => onWorkerMessage(view, worker, event.data);
+      // to the view shown now: coming back to the home page from another view makes a new one
+      worker.onmessage = (event) => onWorkerMessage(currentView, worker, event.data);
       worker.postMessage({type: 'start', config: {
         apiBase: apiBase,
         token: me.token,

@@ -192,6 +192,14 @@ class WorkerLifecycleBrowserIT {
         assertThat(Chromium.enabled(browser.findElement(By.id("start-contributing")))).isFalse();
         assertThat(Chromium.enabled(browser.findElement(By.id("stop-contributing")))).isTrue();
 
+        // to another view and back, without a reload: the new home view shows the work going on
+        browser.findElement(By.cssSelector("vaadin-side-nav-item[path='leaderboard']")).click();
+        wait.until(d -> d.findElements(By.id("tasks-completed")).isEmpty());
+        browser.findElement(By.cssSelector("vaadin-side-nav-item[path='']")).click();
+        int back = completedWhenShown();
+        wait.until(d -> completed() > back);
+        assertThat(Chromium.enabled(browser.findElement(By.id("stop-contributing")))).isTrue();
+
         browser.findElement(By.id("stop-contributing")).click();
         wait.until(d -> d.findElement(By.id("worker-state")).getText().equals("stopped"));
         browser.navigate().refresh();
