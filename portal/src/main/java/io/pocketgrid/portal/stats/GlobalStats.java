@@ -23,7 +23,7 @@ public class GlobalStats {
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
-    private volatile Computed last;
+    private Computed last;
 
     GlobalStats(JdbcTemplate jdbc, Clock clock) {
         this.jdbc = jdbc;
@@ -43,19 +43,12 @@ public class GlobalStats {
     }
 
     /** The figures, at most {@link #FRESH} old. */
-    public Figures now() {
+    public synchronized Figures now() {
         Instant now = clock.instant();
-        Computed c = last;
-        if (c == null || !c.at().plus(FRESH).isAfter(now)) {
-            synchronized (this) {
-                c = last;
-                if (c == null || !c.at().plus(FRESH).isAfter(now)) {
-                    c = new Computed(now, compute(now));
-                    last = c;
-                }
-            }
+        if (last == null || !last.at().plus(FRESH).isAfter(now)) {
+            last = new Computed(now, compute(now));
         }
-        return c.figures();
+        return last.figures();
     }
 
     private Figures compute(Instant now) {
