@@ -154,6 +154,10 @@ public class Project {
         return completedAt;
     }
 
+    void setCompletedAt(Instant completedAt) {
+        this.completedAt = completedAt;
+    }
+
     public double getAtol() {
         return atol;
     }

@@ -74,13 +74,16 @@ public class ProjectQueries {
                 clock.instant().minus(THROUGHPUT_WINDOW).atOffset(ZoneOffset.UTC));
         List<Long> failed = jdbc.queryForList("SELECT id FROM task WHERE project_id = ? AND status = 'FAILED'"
                 + " ORDER BY id FETCH FIRST 100 ROWS ONLY", Long.class, p.getId());
+        long itemsFailed = jdbc.queryForObject("SELECT COALESCE(SUM(end_item - start_item), 0) FROM task"
+                + " WHERE project_id = ? AND status = 'FAILED'", Long.class, p.getId());
         int[] accuracy = accuracy(p);
         return new ProjectProgress(p.getId(), p.getName(), p.getDescription(), p.getStatus(), p.getItemCount(),
                 p.getInputsPerTask(), tasks, counts[0], counts[1], counts[2], received == null ? 0 : received,
                 (double) itemsValidated / p.getItemCount(), recentItems / (double) THROUGHPUT_WINDOW.toSeconds(),
                 accuracy == null || accuracy[1] == 0 ? null : (double) accuracy[0] / accuracy[1],
                 accuracy == null ? 0 : accuracy[1], p.getFlopsPerItem(), p.getReplication(), p.getQuorum(),
-                p.getPriority(), p.getCreatedAt(), p.getCompletedAt(), failed);
+                p.getPriority(), p.getCreatedAt(), p.getCompletedAt(), failed, (int) itemsFailed,
+                ProjectProgress.note(p.getStatus(), p.getItemCount(), (int) itemsFailed, counts[1]));
     }
 
     /** Items validated in each of the last {@code minutes} minutes, oldest first: progress over time. */

@@ -91,7 +91,7 @@ public class ProjectService {
         ProjectStatus from = p.getStatus();
         boolean allowed = switch (target) {
             case PAUSED -> from == ProjectStatus.RUNNING;
-            case RUNNING -> from == ProjectStatus.PAUSED;
+            case RUNNING -> from == ProjectStatus.PAUSED || from == ProjectStatus.INCOMPLETE;
             case CANCELLED -> from == ProjectStatus.RUNNING || from == ProjectStatus.PAUSED || from == ProjectStatus.DRAFT;
             default -> false;
         };
@@ -99,11 +99,27 @@ public class ProjectService {
             throw new ApiException(HttpStatus.CONFLICT, "BAD_STATE", "a " + from + " project cannot become " + target);
         }
         p.setStatus(target);
+        if (from == ProjectStatus.INCOMPLETE) {
+            retryFailedTasks(p);
+        }
         if (target == ProjectStatus.CANCELLED) {
             jdbc.update("UPDATE task SET status = 'CANCELLED' WHERE project_id = ? AND status = 'OPEN'", projectId);
         }
         events.publishEvent(new ProjectStatusChanged(projectId));
         return p;
+    }
+
+    /**
+     * Opens the FAILED tasks of an INCOMPLETE project again, each wanting a full replication more than
+     * the replicas it had (its earlier volunteers never get it again, and their results stay invalid).
+     */
+    private void retryFailedTasks(Project p) {
+        p.setCompletedAt(null);
+        jdbc.update("""
+                UPDATE task SET status = 'OPEN', error_count = 0, wanted = TRUE, quorum = ?, claimed_by = NULL,
+                       claimed_until = NULL, target_replicas = ? + (SELECT COUNT(*) FROM assignment a
+                         WHERE a.task_id = task.id AND a.status = 'RETURNED')
+                WHERE project_id = ? AND status = 'FAILED'""", p.getQuorum(), p.getReplication(), p.getId());
     }
 
     /** 404 for an unknown project, 403 unless the account owns it or is an admin. */
@@ -224,6 +240,11 @@ public class ProjectService {
             if (Files.size(file) != expected) {
                 throw ApiException.badRequest("BAD_NPY", "the inputs file should have " + expected
                         + " bytes for its shape but has " + Files.size(file));
+            }
+            long bad = NonFinite.firstItem(in, Dims.size(itemDims), header.shape()[0]);
+            if (bad >= 0) {
+                throw ApiException.badRequest("NON_FINITE", "input item " + bad + " holds NaN or an infinity;"
+                        + " every input must be a finite number (no result for such an item could be accepted)");
             }
             return new InputFacts(sha, header.dataOffset(), header.shape()[0], itemDims);
         } catch (IOException e) {

@@ -1,5 +1,5 @@
 package io.pocketgrid.portal.project;
 
 public enum ProjectStatus {
-    DRAFT, RUNNING, PAUSED, COMPLETED, CANCELLED
+    DRAFT, RUNNING, PAUSED, COMPLETED, INCOMPLETE, CANCELLED
 }

@@ -135,6 +135,9 @@ public class MyProjectsView extends VerticalLayout {
         if (p.status() == ProjectStatus.PAUSED) {
             row.add(new Button("Resume", e -> change(p, ProjectStatus.RUNNING)));
         }
+        if (p.status() == ProjectStatus.INCOMPLETE) {
+            row.add(new Button("Run failed tasks again", e -> change(p, ProjectStatus.RUNNING)));
+        }
         if (p.status() == ProjectStatus.RUNNING || p.status() == ProjectStatus.PAUSED) {
             row.add(new Button("Cancel", e -> change(p, ProjectStatus.CANCELLED)));
         }

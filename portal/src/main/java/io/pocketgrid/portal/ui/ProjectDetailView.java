@@ -59,7 +59,7 @@ public class ProjectDetailView extends VerticalLayout implements HasUrlParameter
                     p.status(), p.tasksValidated(), p.tasks(), p.tasksFailed(), p.items(), p.itemsPerSecond(),
                     p.accuracy() == null ? "no labels" : String.format(Locale.ROOT, "accuracy %.1f %% over %d items",
                             100 * p.accuracy(), p.accuracyItems()),
-                    p.flopsPerItem(), p.replication(), p.quorum()));
+                    p.flopsPerItem(), p.replication(), p.quorum()) + (p.statusNote().isEmpty() ? "" : " · " + p.statusNote()));
             chart.removeAll();
             chart.add(BarChart.of(queries.itemsValidatedPerMinute(projectId, 60), "items validated per minute"));
         } catch (ApiException e) {

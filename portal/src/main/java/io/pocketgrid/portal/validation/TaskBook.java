@@ -37,9 +37,11 @@ class TaskBook {
     private final NamedParameterJdbcTemplate named;
     private final CreditService credit;
     private final VolunteerStanding standing;
+    private final ValidationProperties properties;
 
-    TaskBook(JdbcTemplate jdbc, CreditService credit, VolunteerStanding standing) {
+    TaskBook(JdbcTemplate jdbc, CreditService credit, VolunteerStanding standing, ValidationProperties properties) {
         this.standing = standing;
+        this.properties = properties;
         this.jdbc = jdbc;
         this.named = new NamedParameterJdbcTemplate(jdbc);
         this.credit = credit;
@@ -55,6 +57,12 @@ class TaskBook {
         final int maxErrors;
         final int projectQuorum;
         final int projectReplication;
+        /**
+         * Results a task may collect without a quorum before it fails: a full replication plus twice the
+         * errors allowed, so a few volunteers sending garbage (each holds one replica of a task at most)
+         * cannot use it up, while a model no two engines agree on is still given up in the end.
+         */
+        final int maxResults;
         final List<Result> results = new ArrayList<>();
         String status;
         int quorum;
@@ -84,6 +92,7 @@ class TaskBook {
             maxErrors = rs.getInt(13);
             projectQuorum = rs.getInt(14);
             projectReplication = rs.getInt(15);
+            maxResults = projectReplication + 2 * maxErrors;
         }
 
         Result result(long resultId) {
@@ -101,9 +110,14 @@ class TaskBook {
             changed = true;
         }
 
-        void fail(int errors) {
+        void fail() {
             status = "FAILED";
-            errorCount += errors;
+            changed = true;
+        }
+
+        /** How many of the task's results are outside the largest agreeing group so far. */
+        void disagreements(int errors) {
+            errorCount = errors;
             changed = true;
         }
 
@@ -119,18 +133,23 @@ class TaskBook {
         }
     }
 
-    /** A result of a task; its outputs are read from the blob store only when validation needs them. */
+    /**
+     * A result of a task; its outputs are read from the blob store only when validation needs them.
+     * {@code reliable} when its volunteer had a good record as the batch began.
+     */
     static final class Result {
         final long id;
         final long volunteerId;
+        final boolean reliable;
         final String sha;
         String status;
         private float[] outputs;
         private final BlobStore blobs;
 
-        Result(long id, long volunteerId, String status, String sha, float[] outputs, BlobStore blobs) {
+        Result(long id, long volunteerId, boolean reliable, String status, String sha, float[] outputs, BlobStore blobs) {
             this.id = id;
             this.volunteerId = volunteerId;
+            this.reliable = reliable;
             this.status = status;
             this.sha = sha;
             this.outputs = outputs;
@@ -160,11 +179,15 @@ class TaskBook {
         Map<Long, float[]> fresh = new HashMap<>();
         arrivals.forEach(a -> fresh.put(a.resultId(), a.outputs()));
         // an invalid result is listed (its slot counts) but never read: it takes no part in agreement
-        named.query("SELECT id, task_id, volunteer_id, status, output_sha256 FROM result WHERE task_id = ANY(:ids)"
-                + " AND status IN ('PENDING', 'VALID', 'INVALID') ORDER BY id", params, rs -> {
+        named.query("""
+                SELECT r.id, r.task_id, r.volunteer_id, r.status, r.output_sha256, v.valid_results, v.invalid_results
+                FROM result r JOIN volunteer v ON v.id = r.volunteer_id
+                WHERE r.task_id = ANY(:ids) AND r.status IN ('PENDING', 'VALID', 'INVALID') ORDER BY r.id""", params,
+                rs -> {
                     // a result of this batch stays out of sight until its own turn comes
                     long id = rs.getLong(1);
                     tasks.get(rs.getLong(2)).results.add(new Result(id, rs.getLong(3),
+                            properties.reliable(rs.getInt(6), rs.getInt(7)),
                             fresh.containsKey(id) ? UNSEEN : rs.getString(4), rs.getString(5), fresh.get(id), blobs));
                 });
         return new Batch(tasks);
@@ -175,7 +198,8 @@ class TaskBook {
         private final Map<Long, Task> tasks;
         private final Map<Long, String> marks = new TreeMap<>();
         private final List<CreditService.Grant> grants = new ArrayList<>();
-        // per volunteer: {1 if trust was reset, valid results since (or in all), micro-credits}
+        // per volunteer: {1 if trust was reset, valid results since (or in all), micro-credits,
+        //                valid results, invalid results}
         private final Map<Long, long[]> volunteers = new TreeMap<>();
 
         Batch(Map<Long, Task> tasks) {
@@ -192,16 +216,23 @@ class TaskBook {
         }
 
         void resetTrust(long volunteerId) {
-            long[] v = volunteers.computeIfAbsent(volunteerId, id -> new long[3]);
+            long[] v = volunteers.computeIfAbsent(volunteerId, id -> new long[5]);
             v[0] = 1;
             v[1] = 0;
         }
 
+        /** A quorum or a spot check proved this volunteer's result wrong: it loses its trust and it counts. */
+        void charge(long volunteerId) {
+            resetTrust(volunteerId);
+            volunteers.get(volunteerId)[4]++;
+        }
+
         void credit(Result r, Task task, long micro) {
             grants.add(new CreditService.Grant(r.id, r.volunteerId, task.projectId, micro));
-            long[] v = volunteers.computeIfAbsent(r.volunteerId, id -> new long[3]);
+            long[] v = volunteers.computeIfAbsent(r.volunteerId, id -> new long[5]);
             v[1]++;
             v[2] += micro;
+            v[3]++;
         }
 
         void write(Instant now) {
@@ -220,13 +251,16 @@ class TaskBook {
             credit.record(grants, now);
             jdbc.batchUpdate("""
                     UPDATE volunteer SET consecutive_valid = CASE WHEN ? = 1 THEN 0 ELSE consecutive_valid END + ?,
-                           total_micro_credits = total_micro_credits + ? WHERE id = ?""",
+                           total_micro_credits = total_micro_credits + ?, valid_results = valid_results + ?,
+                           invalid_results = invalid_results + ? WHERE id = ?""",
                     volunteers.entrySet().stream().map(e -> new Object[] {e.getValue()[0], e.getValue()[1],
-                            e.getValue()[2], e.getKey()}).toList());
+                            e.getValue()[2], e.getValue()[3], e.getValue()[4], e.getKey()}).toList());
             TreeSet<Long> finished = new TreeSet<>();
             changed.stream().filter(t -> !t.status.equals("OPEN")).forEach(t -> finished.add(t.projectId));
             jdbc.batchUpdate("""
-                    UPDATE project SET status = 'COMPLETED', completed_at = ? WHERE id = ? AND status = 'RUNNING'
+                    UPDATE project SET completed_at = ?, status = CASE WHEN EXISTS (SELECT 1 FROM task
+                             WHERE task.project_id = project.id AND task.status = 'FAILED') THEN 'INCOMPLETE' ELSE 'COMPLETED' END
+                    WHERE id = ? AND status = 'RUNNING'
                       AND NOT EXISTS (SELECT 1 FROM task WHERE task.project_id = project.id AND task.status = 'OPEN')""",
                     finished.stream().map(p -> new Object[] {now.atOffset(ZoneOffset.UTC), p}).toList());
             List<Long> distrusted = volunteers.entrySet().stream().filter(e -> e.getValue()[0] == 1).map(Map.Entry::getKey)

@@ -16,8 +16,12 @@ import org.springframework.transaction.annotation.Transactional;
  * Decides, as results arrive, whether their tasks now have a quorum of agreeing results. The
  * caller has locked the tasks' rows, so the results of one task are judged one after the other
  * even on several portal instances. The first result of the agreeing group is canonical; results
- * that disagree are invalid and count as errors; without a quorum the task asks for one more
- * replica, until {@code maxErrors} make it FAILED. Every valid replica earns credit once.
+ * that disagree with it are invalid and are charged to their volunteers (whose record decides
+ * whether they are throttled or ignored, see {@link ValidationProperties}). Without a quorum the
+ * task asks for one more replica. Disagreement is charged to the task only among volunteers with
+ * a good record: it fails when {@code maxErrors} of theirs disagree, or when it has collected
+ * {@code replication + 2 × maxErrors} results with no quorum, never because a few volunteers sent
+ * garbage. Every valid replica earns credit once.
  *
  * <p>Results are judged in batches: everything is read once, decided in memory in arrival order
  * (exactly as if they had come one by one), and written with one batched statement per kind of
@@ -94,7 +98,7 @@ public class ValidationService {
             // and the task goes back to full replication; the invalid replica keeps its slot, so
             // the target grows by a full replication
             batch.mark(fresh, "INVALID");
-            batch.resetTrust(fresh.volunteerId);
+            batch.charge(fresh.volunteerId);
             task.addError();
             task.quorum = task.projectQuorum;
             task.targetReplicas += task.projectReplication;
@@ -117,10 +121,14 @@ public class ValidationService {
         // returned replicas include any a spot check already judged invalid: they used up their slot
         int returned = pending.size() + task.results("INVALID").size();
         if (returned >= task.targetReplicas) {
-            // every replica in flight came back and they do not agree: one more opinion is needed
-            int errors = pending.size() - group.size();
-            if (task.errorCount + errors >= task.maxErrors) {
-                task.fail(errors);
+            // every replica in flight came back and they do not agree: one more opinion is needed.
+            // Who is wrong is not known yet, so nobody is charged; only volunteers with a good record
+            // who disagree among themselves tell that the task itself is at fault.
+            task.disagreements(returned - group.size());
+            List<TaskBook.Result> reliable = pending.stream().filter(r -> r.reliable).toList();
+            int reliableErrors = reliable.size() - largestAgreeingGroup(reliable, task.agreement).size();
+            if (reliableErrors >= task.maxErrors || returned >= task.maxResults) {
+                task.fail();
                 for (TaskBook.Result r : pending) {
                     batch.mark(r, "INVALID");
                     batch.resetTrust(r.volunteerId);
@@ -143,7 +151,7 @@ public class ValidationService {
         }
         batch.mark(r, "INVALID");
         task.addError();
-        batch.resetTrust(r.volunteerId);
+        batch.charge(r.volunteerId);
         return new Verdict("INVALID", 0);
     }
 

@@ -8,7 +8,7 @@ import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
- * Whether a volunteer is banned and how many valid results in a row it has, as the lease path
+ * Whether a volunteer is banned, how many valid results in a row it has and its record, as the lease path
  * needs them on every request: read at most once per {@link #MAX_AGE_MS} per volunteer. A ban or a
  * lost trust on this instance is forgotten at once (after its commit); one on another instance is
  * seen within the max age — until then, a banned volunteer's results are still refused at storage.
@@ -19,8 +19,8 @@ public class VolunteerStanding {
     static final long MAX_AGE_MS = 2000;
     private static final int MAX_ENTRIES = 200_000;
 
-    /** The two facts the lease path needs. */
-    public record Standing(boolean banned, int consecutiveValid) {
+    /** What the lease path needs: a ban, the run of valid results (trust) and the record of judged results. */
+    public record Standing(boolean banned, int consecutiveValid, int validResults, int invalidResults) {
     }
 
     private record Entry(Standing standing, long readAtMs) {
@@ -39,8 +39,9 @@ public class VolunteerStanding {
         if (e != null && now - e.readAtMs() < MAX_AGE_MS) {
             return e.standing();
         }
-        Standing s = jdbc.queryForObject("SELECT banned, consecutive_valid FROM volunteer WHERE id = ?",
-                (rs, i) -> new Standing(rs.getBoolean(1), rs.getInt(2)), volunteerId);
+        Standing s = jdbc.queryForObject("SELECT banned, consecutive_valid, valid_results, invalid_results"
+                + " FROM volunteer WHERE id = ?",
+                (rs, i) -> new Standing(rs.getBoolean(1), rs.getInt(2), rs.getInt(3), rs.getInt(4)), volunteerId);
         if (cache.size() >= MAX_ENTRIES) {
             cache.clear();
         }

@@ -47,6 +47,7 @@ public class LeaseService {
     private final VolunteerStanding standing;
     private final TaskInputs inputs;
     private final Clock clock;
+    private final Throttle throttle;
 
     LeaseService(JdbcTemplate jdbc, ProjectService projects, LeaseTokens tokens, PocketGridProperties properties,
                  ValidationProperties validation, Feeder feeder, WorkWrites writes, LeaseRegistry registry, VolunteerStanding standing,
@@ -62,6 +63,7 @@ public class LeaseService {
         this.writes = writes;
         this.registry = registry;
         this.clock = clock;
+        this.throttle = new Throttle(validation.throttleInterval());
     }
 
     /**
@@ -122,11 +124,22 @@ public class LeaseService {
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.floor(items)));
     }
 
-    /** Refuses a banned volunteer or one at its cap of open leases; says whether it is trusted. */
+    /**
+     * Refuses a banned volunteer, one whose results mostly disagreed with quorums, one that is throttled
+     * for its disagreements and leased lately, or one at its cap of open leases; says whether it is trusted.
+     */
     private boolean checkVolunteer(long volunteerId, Instant now) {
         VolunteerStanding.Standing v = standing.of(volunteerId);
         if (v.banned()) {
             throw new ApiException(HttpStatus.FORBIDDEN, "BANNED", "this volunteer may not compute here any more");
+        }
+        if (validation.ignores(v.validResults(), v.invalidResults())) {
+            throw new ApiException(HttpStatus.FORBIDDEN, "IGNORED", v.invalidResults() + " of this volunteer's "
+                    + (v.validResults() + v.invalidResults()) + " checked results disagreed with other volunteers';"
+                    + " it gets no more work (a broken or tampered engine?)");
+        }
+        if (validation.throttles(v.validResults(), v.invalidResults())) {
+            throttle.acquire(volunteerId, now, v.invalidResults());
         }
         int open = registry.openLeases(volunteerId, now);
         if (open >= properties.maxOpenLeases()) {

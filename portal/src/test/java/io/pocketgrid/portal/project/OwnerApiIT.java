@@ -196,6 +196,60 @@ class OwnerApiIT {
                         lease.get("leaseId").asLong()));
     }
 
+    /**
+     * A project is COMPLETED only when every item is done: a task no quorum formed on leaves it INCOMPLETE,
+     * saying what is missing, until its owner runs the failed tasks again (issue 17, defect 2).
+     */
+    @Test
+    void aTaskWithoutAQuorumLeavesTheProjectIncompleteUntilItsOwnerRunsItAgain() throws InterruptedException {
+        String owner = api.ownerToken("noether" + System.nanoTime() % 100000);
+        long id = upload(owner, model, Npy.write(inputs), null,
+                "{\"inputsPerTask\":100,\"replication\":2,\"quorum\":2,\"maxErrors\":1}").json().get("id").asLong();
+        int chargedBefore = jdbc.queryForObject("SELECT COUNT(*) FROM volunteer WHERE invalid_results > 0", Integer.class);
+        // replication + 2 × maxErrors = 4 results that all disagree, each from a volunteer with no record
+        for (int i = 1; i <= 4; i++) {
+            String garbage = api.registerVolunteer();
+            JsonNode lease = leaseWithin(garbage);
+            float[] wrong = new float[ITEMS * 10];
+            Arrays.fill(wrong, 0.1f * i);
+            Response sent = api.send("POST", "/api/v1/work/" + lease.get("leaseId").asLong() + "/result", Map.of(
+                    "Authorization", "Bearer " + garbage, "X-Lease-Token", lease.get("leaseToken").asString(),
+                    "X-Tensor-Dims", ITEMS + ",10", "Content-Type", "application/octet-stream"), ApiClient.floats(wrong));
+            assertThat(sent.status()).isEqualTo(200);
+            assertThat(sent.json().get("status").asString()).as("result " + i).isEqualTo(i < 4 ? "PENDING" : "INVALID");
+        }
+        JsonNode incomplete = api.get("/api/v1/projects/" + id, null).json();
+        assertThat(incomplete.get("status").asString()).isEqualTo("INCOMPLETE");
+        assertThat(incomplete.get("tasksFailed").asInt()).isEqualTo(1);
+        assertThat(incomplete.get("itemsFailed").asInt()).isEqualTo(ITEMS);
+        assertThat(incomplete.get("statusNote").asString()).contains(ITEMS + " of " + ITEMS + " items are missing");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM volunteer WHERE invalid_results > 0", Integer.class))
+                .as("nobody is charged for a disagreement no quorum settled").isEqualTo(chargedBefore);
+
+        assertThat(api.postJson("/api/v1/projects/" + id + "/resume", owner, null).json().get("status").asString())
+                .isEqualTo("RUNNING");
+        JvmVolunteer first = new JvmVolunteer(api);
+        JvmVolunteer second = new JvmVolunteer(api);
+        assertThat(first.computeOne().get("status").asString()).isEqualTo("PENDING");
+        assertThat(second.computeOne().get("status").asString()).isEqualTo("VALID");
+        JsonNode done = api.get("/api/v1/projects/" + id, null).json();
+        assertThat(done.get("status").asString()).isEqualTo("COMPLETED");
+        assertThat(done.get("statusNote").asString()).isEmpty();
+        assertThat(done.get("progress").asDouble()).isEqualTo(1.0);
+    }
+
+    /** A lease for this volunteer; a task that wants another replica is offered again within a second or so. */
+    private JsonNode leaseWithin(String volunteer) throws InterruptedException {
+        for (int i = 0; i < 50; i++) {
+            Response r = api.postJson("/api/v1/work/lease", volunteer, "{}");
+            if (r.status() == 200) {
+                return r.json();
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no lease within 5 s");
+    }
+
     @Test
     void anAdminBansAVolunteerWhosePendingResultsAreDiscardedAndWhoGetsNoMoreWork() {
         String owner = api.ownerToken("knuth" + System.nanoTime() % 100000);
@@ -239,6 +293,13 @@ class OwnerApiIT {
         assertThat(upload(owner, model, Arrays.copyOf(goodInputs, goodInputs.length - 100), null, null).error())
                 .isEqualTo("BAD_NPY");
         assertThat(upload(owner, model, "garbage".getBytes(), null, null).error()).isEqualTo("BAD_NPY");
+        float[] withNaN = inputs.floats().clone();
+        int itemSize = withNaN.length / ITEMS;
+        withNaN[7 * itemSize + 100] = Float.NaN;
+        withNaN[9 * itemSize] = Float.POSITIVE_INFINITY;
+        Response nonFinite = upload(owner, model, Npy.write(Tensor.ofFloats(withNaN, inputs.dims())), null, null);
+        assertThat(nonFinite.error()).isEqualTo("NON_FINITE");
+        assertThat(nonFinite.json().get("message").asString()).as("names the first bad item").contains("item 7 ");
         assertThat(upload(owner, model, goodInputs, Npy.write(Tensor.ofLongs(new long[7], 7)), null).error())
                 .isEqualTo("INPUT_MISMATCH");
         assertThat(upload(owner, model, goodInputs, null, "{\"quorum\":3,\"replication\":2}").error())

@@ -168,6 +168,37 @@ abstract class SimulationContract {
         }
     }
 
+    /**
+     * Issue 17, defect 2: four volunteers that send random outputs without computing (so they are much
+     * faster than the honest ones) used to fail 57 of the 63 tasks at the default maxErrors of 4.
+     * Disagreements are now charged to the volunteers a quorum proves wrong, not to the task.
+     */
+    @Test
+    void fastGarbageVolunteersFailNoTaskAndEarnNothing() {
+        List<Behaviour> volunteers = new ArrayList<>(Collections.nCopies(16, HONEST));
+        volunteers.addAll(Collections.nCopies(4, RANDOM_OUTPUTS));
+        SimulationResult run = simulate(volunteers, s -> s.withPrecomputed(true));
+
+        assertThat(grid.tasksByStatus()).as("tasks by status").containsOnlyKeys("VALIDATED");
+        assertCompletedWithEngineOutputs(false);
+        assertCreditConsistent();
+        int charged = 0;
+        for (VolunteerLog attacker : run.volunteers(RANDOM_OUTPUTS)) {
+            long id = grid.volunteerId(attacker.volunteerId());
+            assertThat(grid.results(id)).as("an attacker's results").allSatisfy(r -> {
+                assertThat(r.status()).isIn("INVALID", "DISCARDED", "PENDING");
+                assertThat(r.microCredits()).isZero();
+            });
+            charged += jdbc.queryForObject("SELECT invalid_results FROM volunteer WHERE id = ?", Integer.class, id);
+        }
+        assertThat(charged).as("invalid results charged to the attackers").isPositive();
+        for (VolunteerLog honest : run.volunteers(HONEST)) {
+            long id = grid.volunteerId(honest.volunteerId());
+            assertThat(jdbc.queryForObject("SELECT invalid_results FROM volunteer WHERE id = ?", Integer.class, id))
+                    .as("invalid results charged to an honest volunteer").isZero();
+        }
+    }
+
     @Test
     void crashingAndSlowVolunteersDoNotKeepTasksFromCompleting() {
         List<Behaviour> volunteers = new ArrayList<>(Collections.nCopies(6, HONEST));
