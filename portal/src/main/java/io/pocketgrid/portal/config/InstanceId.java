@@ -24,6 +24,7 @@ public class InstanceId {
     private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._-]{1,36}");
 
     private final String id;
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
 
     InstanceId(@Value("${pocketgrid.instance-id:}") String configured, PocketGridProperties properties) {
         this.id = configured.isBlank() ? readOrCreate(properties.dataDir().resolve("instance-id")) : check(configured);
@@ -32,6 +33,14 @@ public class InstanceId {
     /** The id, at most 36 characters of {@code [A-Za-z0-9._-]}. */
     public String get() {
         return id;
+    }
+
+    /**
+     * The id and a random word for this run of the process ({@code id/run}, at most 45 characters): what
+     * this run marks as its own, told apart from what an earlier run of the same instance left behind.
+     */
+    public String run() {
+        return id + "/" + run;
     }
 
     @Override

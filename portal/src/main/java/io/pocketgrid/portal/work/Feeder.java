@@ -1,5 +1,6 @@
 package io.pocketgrid.portal.work;
 
+import io.pocketgrid.portal.config.InstanceId;
 import io.pocketgrid.portal.project.ProjectStatusChanged;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -48,13 +48,14 @@ class Feeder {
     private final JdbcTemplate jdbc;
     private final NamedParameterJdbcTemplate named;
     private final TransactionTemplate tx;
-    private final String instance = UUID.randomUUID().toString();
+    private final String instance;
     private final AtomicLong claims = new AtomicLong();
     private final Map<Long, Queue> queues = new ConcurrentHashMap<>();
     private volatile List<long[]> running = List.of();
     private volatile long runningReadAt;
 
-    Feeder(JdbcTemplate jdbc, PlatformTransactionManager transactions) {
+    Feeder(JdbcTemplate jdbc, PlatformTransactionManager transactions, InstanceId instanceId) {
+        this.instance = instanceId.run();
         this.tx = new TransactionTemplate(transactions);
         this.jdbc = jdbc;
         this.named = new NamedParameterJdbcTemplate(jdbc);

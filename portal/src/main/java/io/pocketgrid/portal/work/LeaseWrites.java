@@ -1,5 +1,6 @@
 package io.pocketgrid.portal.work;
 
+import io.pocketgrid.portal.config.InstanceId;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -38,9 +39,11 @@ class LeaseWrites {
     }
 
     private final JdbcTemplate jdbc;
+    private final String instance;
 
-    LeaseWrites(JdbcTemplate jdbc) {
+    LeaseWrites(JdbcTemplate jdbc, InstanceId instanceId) {
         this.jdbc = jdbc;
+        this.instance = instanceId.get();
     }
 
     void write(List<LeaseOp> ops) {
@@ -50,11 +53,11 @@ class LeaseWrites {
         // task order everywhere, so two batches never wait on each other's task rows in a cycle
         List<LeaseOp> sorted = ops.stream().sorted(Comparator.comparingLong(LeaseOp::taskId)).toList();
         jdbc.batchUpdate("""
-                INSERT INTO assignment (task_id, volunteer_id, status, issued_at, expires_at)
-                SELECT t.id, ?, 'LEASED', ?, ? FROM task t JOIN project p ON p.id = t.project_id
+                INSERT INTO assignment (task_id, volunteer_id, status, issued_at, expires_at, issued_by)
+                SELECT t.id, ?, 'LEASED', ?, ?, ? FROM task t JOIN project p ON p.id = t.project_id
                 WHERE t.id = ? AND t.status = 'OPEN' AND t.claimed_by = ? AND p.status = 'RUNNING'""",
                 sorted.stream().map(op -> new Object[] {op.volunteerId, LeaseService.at(op.issuedAt),
-                        LeaseService.at(op.expiresAt), op.taskId(), op.pick.slot().claim}).toList());
+                        LeaseService.at(op.expiresAt), instance, op.taskId(), op.pick.slot().claim}).toList());
         Map<String, Long> ids = new HashMap<>();
         jdbc.query("SELECT id, task_id, volunteer_id FROM assignment WHERE task_id = ANY(?) AND status = 'LEASED'", rs -> {
             ids.put(rs.getLong(2) + "/" + rs.getLong(3), rs.getLong(1));

@@ -71,7 +71,9 @@ class TwoPortalsPostgresIT {
                 "--spring.datasource.username=" + System.getProperty("pocketgrid.pg.user", "postgres"),
                 "--spring.flyway.schemas=" + SCHEMA, "--pocketgrid.data-dir=" + DATA_DIR,
                 "--pocketgrid.lease-duration=" + SimulationContract.LEASE_DURATION,
-                "--pocketgrid.ledger.enabled=false", "--pocketgrid.demo-project=false");
+                "--pocketgrid.ledger.enabled=false", "--pocketgrid.demo-project=false",
+                // the data directory is shared (the lease key), so the instance id must be set apart
+                "--pocketgrid.instance-id=second-portal");
     }
 
     @AfterEach
