@@ -22,7 +22,9 @@ import java.util.regex.Pattern;
  * <p>The binary is found by {@link #locateBinary()}. The node logs to a file (its log holds binary
  * bytes, so it is read as Latin-1) from which the port is taken when {@code --port 0} lets anvil
  * choose one. {@link #close()} stops the process and its descendants; a shutdown hook does the same
- * if the JVM exits first.
+ * if the JVM exits first, and a {@link ParentWatchdog} stops anvil when the JVM dies without running its
+ * hooks (SIGKILL, a crash). With a state file, one live node at a time may use it ({@link StateFileGuard}):
+ * a start refuses a file a live JVM's node holds and takes it over from an orphaned anvil.
  */
 public final class AnvilNode implements AutoCloseable {
 
@@ -48,18 +50,23 @@ public final class AnvilNode implements AutoCloseable {
 
     private static final Pattern LISTENING = Pattern.compile("Listening on ([0-9.]+):(\\d+)");
 
+    /** The process started: the watchdog's shell, or anvil itself where there is no watchdog. */
     private final Process process;
+    private final ProcessHandle anvil;
+    private final StateFileGuard guard;
     private final String host;
     private final int port;
     private final Path logFile;
     private final Thread shutdownHook;
 
-    private AnvilNode(Process process, String host, int port, Path logFile) {
+    private AnvilNode(Process process, ProcessHandle anvil, StateFileGuard guard, String host, int port, Path logFile) {
         this.process = process;
+        this.anvil = anvil;
+        this.guard = guard;
         this.host = host;
         this.port = port;
         this.logFile = logFile;
-        this.shutdownHook = new Thread(this::stopProcessTree, "anvil-shutdown-" + process.pid());
+        this.shutdownHook = new Thread(this::stop, "anvil-shutdown-" + anvil.pid());
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
@@ -129,18 +136,19 @@ public final class AnvilNode implements AutoCloseable {
         return logFile;
     }
 
+    /** The anvil process's pid. */
     public long pid() {
-        return process.pid();
+        return anvil.pid();
     }
 
     public boolean isAlive() {
-        return process.isAlive();
+        return anvil.isAlive();
     }
 
     /** Stops the node and every process it started; waits until they have exited. */
     @Override
     public void close() {
-        stopProcessTree();
+        stop();
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException shuttingDown) {
@@ -148,9 +156,23 @@ public final class AnvilNode implements AutoCloseable {
         }
     }
 
+    private synchronized void stop() {
+        if (process.isAlive() || anvil.isAlive()) {
+            stopProcessTree();
+        }
+        if (guard != null) {
+            guard.close();
+        }
+    }
+
     private void stopProcessTree() {
         List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-        tree.add(process.toHandle());
+        if (!tree.contains(anvil)) {
+            tree.add(anvil); // no longer the shell's child when something killed the shell
+        }
+        if (!tree.contains(process.toHandle())) {
+            tree.add(process.toHandle());
+        }
         // SIGTERM first: anvil then writes its --state/--dump-state file.
         tree.forEach(ProcessHandle::destroy);
         for (ProcessHandle handle : tree) {
@@ -169,7 +191,7 @@ public final class AnvilNode implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "AnvilNode[" + rpcUrl() + ", pid " + process.pid() + "]";
+        return "AnvilNode[" + rpcUrl() + ", pid " + anvil.pid() + "]";
     }
 
     /** Options of a node to start. */
@@ -233,29 +255,46 @@ public final class AnvilNode implements AutoCloseable {
          */
         public AnvilNode start() {
             Path bin = binary != null ? binary : locateBinary();
+            StateFileGuard guard = stateFile != null ? StateFileGuard.claim(stateFile) : null;
             try {
                 Path log = logFile != null ? logFile : Files.createTempFile("anvil-", ".log");
                 List<String> command = new ArrayList<>(List.of(bin.toString(), "--host", host, "--port",
                         Integer.toString(port), "--hardfork", HARDFORK));
                 if (stateFile != null) {
-                    command.addAll(List.of("--state", stateFile.toString()));
+                    command.addAll(List.of("--state", stateFile.toAbsolutePath().normalize().toString()));
                 }
                 command.addAll(extraArgs);
-                Process process = new ProcessBuilder(command)
+                boolean watched = ParentWatchdog.available();
+                // watched: stdin stays the pipe from this JVM (the default), which the watchdog waits on
+                ProcessBuilder builder = new ProcessBuilder(watched ? ParentWatchdog.wrap(command) : command)
                         .redirectErrorStream(true)
-                        .redirectOutput(log.toFile())
-                        .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
-                        .start();
-                int boundPort;
+                        .redirectOutput(log.toFile());
+                if (!watched) {
+                    builder.redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+                }
+                Process process = builder.start();
                 try {
-                    boundPort = awaitListening(process, log);
+                    int boundPort = awaitListening(process, log);
+                    ProcessHandle anvil = watched ? ParentWatchdog.command(process, bin).orElseThrow(
+                            () -> new IllegalStateException("anvil listens but is not the watchdog's child"))
+                            : process.toHandle();
+                    if (guard != null) {
+                        guard.recordPid(anvil.pid());
+                    }
+                    return new AnvilNode(process, anvil, guard, host, boundPort, log);
                 } catch (RuntimeException e) {
+                    process.descendants().forEach(ProcessHandle::destroyForcibly);
                     process.destroyForcibly();
                     throw e;
                 }
-                return new AnvilNode(process, host, boundPort, log);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot start anvil " + bin, e);
+            } catch (IOException | RuntimeException e) {
+                if (guard != null) {
+                    guard.close();
+                }
+                if (e instanceof IOException io) {
+                    throw new UncheckedIOException("cannot start anvil " + bin, io);
+                }
+                throw (RuntimeException) e;
             }
         }
 

@@ -153,7 +153,8 @@ class LedgerNetwork implements DisposableBean {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            // --state: the chain is loaded from and dumped to the file (on exit and every 30 s)
+            // --state: the chain is loaded from and dumped to the file (on exit and every 30 s). The node dies with
+            // this JVM, and takes the file over from an anvil orphaned by an older portal (see AnvilNode).
             anvil = AnvilNode.builder().binary(binary.get()).port(properties.localPort())
                     .stateFile(dir.resolve("state.json")).logFile(dir.resolve("anvil.log"))
                     .arg("--state-interval", "30").start();

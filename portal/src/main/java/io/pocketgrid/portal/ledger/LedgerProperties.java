@@ -23,7 +23,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param receiptTimeout      longest wait for one transaction
  * @param retryGiveUp         how long a chain call retries an unreachable node before the run gives up (the
  *                            epoch stays FAILED and is retried at the next run)
- * @param lockTimeout         how long a portal instance may hold the epoch lock; longer than one run can take
+ * @param lockTimeout         how long an epoch or network lock lasts unless renewed; its holder renews it every
+ *                            third of that while it lives, so it bounds how long a crashed holder blocks the
+ *                            other instances (the crashed instance itself takes its locks back when it starts)
  * @param anvilPath           the anvil binary for the local chain; empty: {@code AnvilNode.findBinary()}
  * @param localPort           the local chain's port; 0: any free loopback port
  */
@@ -41,7 +43,7 @@ public record LedgerProperties(
         @DefaultValue("500ms") Duration pollInterval,
         @DefaultValue("2m") Duration receiptTimeout,
         @DefaultValue("1m") Duration retryGiveUp,
-        @DefaultValue("15m") Duration lockTimeout,
+        @DefaultValue("1m") Duration lockTimeout,
         @DefaultValue("") String anvilPath,
         @DefaultValue("0") int localPort) {
 

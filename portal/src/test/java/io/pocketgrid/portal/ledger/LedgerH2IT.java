@@ -20,6 +20,8 @@ import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,6 +59,9 @@ class LedgerH2IT {
 
     @Autowired
     LedgerService ledger;
+
+    @Autowired
+    LockHeartbeat heartbeat;
 
     @Autowired
     JdbcTemplate jdbc;
@@ -229,6 +234,33 @@ class LedgerH2IT {
         for (long epoch = 1; epoch <= last; epoch++) {
             verifyEpoch(api, epoch, dir);
         }
+    }
+
+    @Test
+    void aHeldLockIsRenewedWhileItsHolderLivesAndALostOneIsDropped() {
+        String lease = lock.tryAcquire(LedgerLock.EPOCHS, Duration.ofSeconds(30)).orElseThrow();
+        try {
+            assertThat(lease).startsWith(lock.owner() + "/").hasSizeLessThanOrEqualTo(36);
+            OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+            jdbc.update("UPDATE ledger_lock SET locked_until = ? WHERE name = ?", now.plusSeconds(1), LedgerLock.EPOCHS);
+            heartbeat.renew();
+            assertThat(epochsLockedUntil()).as("renewed for another hold").isAfter(now.plusSeconds(20));
+
+            // it ran out meanwhile and another instance took it
+            jdbc.update("UPDATE ledger_lock SET locked_by = ? WHERE name = ?", "0123456789abcdef/other", LedgerLock.EPOCHS);
+            heartbeat.renew();
+            assertThat(lock.held()).as("a lost lock is no longer renewed").doesNotContainKey(LedgerLock.EPOCHS);
+            assertThat(lock.extend(LedgerLock.EPOCHS, lease, Duration.ofSeconds(30))).isFalse();
+        } finally {
+            lock.release(LedgerLock.EPOCHS, lease);
+            jdbc.update("UPDATE ledger_lock SET locked_until = ?, locked_by = NULL WHERE name = ?",
+                    OffsetDateTime.now(ZoneOffset.UTC), LedgerLock.EPOCHS);
+        }
+    }
+
+    private OffsetDateTime epochsLockedUntil() {
+        return jdbc.queryForObject("SELECT locked_until FROM ledger_lock WHERE name = ?", OffsetDateTime.class,
+                LedgerLock.EPOCHS);
     }
 
     private long networks() {
