@@ -1,5 +1,7 @@
 package io.pocketgrid.portal.account;
 
+import io.pocketgrid.portal.api.ClientAddress;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -11,9 +13,11 @@ import org.springframework.web.bind.annotation.RestController;
 class AccountController {
 
     private final AccountService accounts;
+    private final ClientAddress clients;
 
-    AccountController(AccountService accounts) {
+    AccountController(AccountService accounts, ClientAddress clients) {
         this.accounts = accounts;
+        this.clients = clients;
     }
 
     record SignUp(String username, String password, String email) {
@@ -37,8 +41,8 @@ class AccountController {
 
     @PostMapping("/api/v1/auth/tokens")
     @ResponseStatus(HttpStatus.CREATED)
-    TokenIssued token(@RequestBody Credentials body) {
-        Account a = accounts.signIn(body.username(), body.password());
+    TokenIssued token(@RequestBody Credentials body, HttpServletRequest request) {
+        Account a = accounts.signIn(body.username(), body.password(), clients.of(request));
         return new TokenIssued(accounts.createToken(a.getId(), body.name()));
     }
 }

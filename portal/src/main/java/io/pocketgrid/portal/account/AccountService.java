@@ -32,10 +32,16 @@ public class AccountService {
     private final PasswordEncoder passwords;
     private final PocketGridProperties properties;
     private final Clock clock;
+    private final SignInThrottle throttle;
+    private final String dummyHash;
 
     AccountService(AccountRepository accounts, JdbcTemplate jdbc, PasswordEncoder passwords,
-                   PocketGridProperties properties, Clock clock) {
+                   PocketGridProperties properties, Clock clock, SignInThrottle throttle) {
         this.properties = properties;
+        this.throttle = throttle;
+        byte[] random = new byte[16];
+        RANDOM.nextBytes(random);
+        this.dummyHash = passwords.encode(Base64.getEncoder().encodeToString(random));
         this.accounts = accounts;
         this.passwords = passwords;
         this.jdbc = jdbc;
@@ -48,9 +54,9 @@ public class AccountService {
         if (username == null || !USERNAME.matcher(username).matches()) {
             throw ApiException.badRequest("BAD_USERNAME", "a username has 3–50 letters, digits, '.', '_' or '-'");
         }
-        if (password == null || password.length() < 8 || password.length() > 200) {
-            throw ApiException.badRequest("BAD_PASSWORD", "a password has 8–200 characters");
-        }
+        PasswordRules.problem(username, password).ifPresent(problem -> {
+            throw ApiException.badRequest("BAD_PASSWORD", problem);
+        });
         if (email != null && (email.length() > 200 || !email.contains("@"))) {
             throw ApiException.badRequest("BAD_EMAIL", "the email address is malformed");
         }
@@ -61,24 +67,26 @@ public class AccountService {
         return accounts.save(new Account(username, passwords.encode(password), email, role, clock.instant()));
     }
 
-    /** The account with these credentials, or 401 (the same answer for an unknown name and a wrong password). */
+    /**
+     * The account with these credentials, or 401 BAD_CREDENTIALS: the same answer, after the same
+     * BCrypt work, for an unknown name and a wrong password. Failures are throttled per username and
+     * per client address ({@link SignInThrottle}): while locked, 429 RATE_LIMITED, the password unread.
+     * Both sign-ins, the API's and the UI's, come through here.
+     */
     @Transactional(readOnly = true)
-    public Account signIn(String username, String password) {
-        Account account = username == null ? null : accounts.findByUsernameIgnoreCase(username).orElse(null);
-        if (account == null || password == null || !passwords.matches(password, account.getPasswordHash())) {
+    public Account signIn(String username, String password, String clientAddress) {
+        throttle.check(username, clientAddress);
+        Account account = username == null || username.length() > 100 ? null
+                : accounts.findByUsernameIgnoreCase(username).orElse(null);
+        String candidate = password == null ? "" : password;
+        // an unknown name costs the same hash as a known one, so timing does not tell which names exist
+        boolean matches = passwords.matches(candidate, account == null ? dummyHash : account.getPasswordHash());
+        if (account == null || password == null || !matches) {
+            throttle.failed(username, clientAddress);
             throw new ApiException(HttpStatus.UNAUTHORIZED, "BAD_CREDENTIALS", "unknown username or wrong password");
         }
+        throttle.succeeded(username, clientAddress);
         return account;
-    }
-
-    /** What the UI sign-in needs to check a password. */
-    public record Credentials(String username, String passwordHash, boolean admin) {
-    }
-
-    @Transactional(readOnly = true)
-    public java.util.Optional<Credentials> credentials(String username) {
-        return accounts.findByUsernameIgnoreCase(username)
-                .map(a -> new Credentials(a.getUsername(), a.getPasswordHash(), a.isAdmin()));
     }
 
     @Transactional(readOnly = true)

@@ -1,10 +1,10 @@
 package io.pocketgrid.portal.api;
 
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
@@ -17,81 +17,92 @@ import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
-/** Maps every failure of the REST API to a 4xx/5xx with {@code {"error", "message"}}, in one place. */
+/**
+ * Maps every failure of the REST controllers to a 4xx/5xx with {@code {"error", "message"}}. Failures
+ * that happen before a controller is chosen (no such path, wrong method) or outside Spring MVC
+ * reach the error page instead, which {@link ApiErrorPageFilter} answers the same way.
+ */
 @RestControllerAdvice(basePackages = "io.pocketgrid.portal")
 class ApiErrorHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiErrorHandler.class);
 
+    private final ApiErrorWriter errors;
+
+    ApiErrorHandler(ApiErrorWriter errors) {
+        this.errors = errors;
+    }
+
     @ExceptionHandler(ApiException.class)
-    ResponseEntity<ApiError> api(ApiException e) {
-        return respond(e.status(), e.code(), e.getMessage());
+    void api(ApiException e, HttpServletResponse res) throws IOException {
+        errors.write(res, e);
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
-    ResponseEntity<ApiError> unreadable(HttpMessageNotReadableException e) {
+    void unreadable(HttpMessageNotReadableException e, HttpServletResponse res) throws IOException {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof BodyTooLargeException tooLarge) {
-                return respond(HttpStatus.CONTENT_TOO_LARGE, "TOO_LARGE", tooLarge.getMessage());
+                respond(res, HttpStatus.CONTENT_TOO_LARGE, "TOO_LARGE", tooLarge.getMessage());
+                return;
             }
         }
-        return respond(HttpStatus.BAD_REQUEST, "INVALID_JSON", "the request body is not valid JSON for this call");
+        respond(res, HttpStatus.BAD_REQUEST, "INVALID_JSON", "the request body is not valid JSON for this call");
     }
 
     @ExceptionHandler(BodyTooLargeException.class)
-    ResponseEntity<ApiError> tooLarge(BodyTooLargeException e) {
-        return respond(HttpStatus.CONTENT_TOO_LARGE, "TOO_LARGE", e.getMessage());
+    void tooLarge(BodyTooLargeException e, HttpServletResponse res) throws IOException {
+        respond(res, HttpStatus.CONTENT_TOO_LARGE, "TOO_LARGE", e.getMessage());
     }
 
     @ExceptionHandler(MaxUploadSizeExceededException.class)
-    ResponseEntity<ApiError> uploadTooLarge(MaxUploadSizeExceededException e) {
-        return respond(HttpStatus.CONTENT_TOO_LARGE, "TOO_LARGE", "the upload is larger than the portal accepts");
+    void uploadTooLarge(MaxUploadSizeExceededException e, HttpServletResponse res) throws IOException {
+        respond(res, HttpStatus.CONTENT_TOO_LARGE, "TOO_LARGE", "the upload is larger than the portal accepts");
     }
 
     @ExceptionHandler(MissingServletRequestPartException.class)
-    ResponseEntity<ApiError> missingPart(MissingServletRequestPartException e) {
-        return respond(HttpStatus.BAD_REQUEST, "MISSING_PART", "the multipart part '" + e.getRequestPartName()
+    void missingPart(MissingServletRequestPartException e, HttpServletResponse res) throws IOException {
+        respond(res, HttpStatus.BAD_REQUEST, "MISSING_PART", "the multipart part '" + e.getRequestPartName()
                 + "' is required");
     }
 
     @ExceptionHandler(MultipartException.class)
-    ResponseEntity<ApiError> multipart(MultipartException e) {
-        return respond(HttpStatus.BAD_REQUEST, "BAD_MULTIPART", "the request is not a readable multipart upload");
+    void multipart(MultipartException e, HttpServletResponse res) throws IOException {
+        respond(res, HttpStatus.BAD_REQUEST, "BAD_MULTIPART", "the request is not a readable multipart upload");
     }
 
     @ExceptionHandler(MissingRequestHeaderException.class)
-    ResponseEntity<ApiError> missingHeader(MissingRequestHeaderException e) {
-        return respond(HttpStatus.BAD_REQUEST, "MISSING_HEADER", "header " + e.getHeaderName() + " is required");
+    void missingHeader(MissingRequestHeaderException e, HttpServletResponse res) throws IOException {
+        respond(res, HttpStatus.BAD_REQUEST, "MISSING_HEADER", "header " + e.getHeaderName() + " is required");
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
-    ResponseEntity<ApiError> badParameter(MethodArgumentTypeMismatchException e) {
-        return respond(HttpStatus.BAD_REQUEST, "BAD_PARAMETER", "parameter " + e.getName() + " is malformed");
+    void badParameter(MethodArgumentTypeMismatchException e, HttpServletResponse res) throws IOException {
+        respond(res, HttpStatus.BAD_REQUEST, "BAD_PARAMETER", "parameter " + e.getName() + " is malformed");
     }
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
-    ResponseEntity<ApiError> mediaType(HttpMediaTypeNotSupportedException e) {
-        return respond(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE", e.getMessage());
+    void mediaType(HttpMediaTypeNotSupportedException e, HttpServletResponse res) throws IOException {
+        respond(res, HttpStatus.UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE", e.getMessage());
     }
 
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
-    ResponseEntity<ApiError> method(HttpRequestMethodNotSupportedException e) {
-        return respond(HttpStatus.METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED", e.getMessage());
+    void method(HttpRequestMethodNotSupportedException e, HttpServletResponse res) throws IOException {
+        respond(res, HttpStatus.METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED", e.getMessage());
     }
 
     @ExceptionHandler(NoResourceFoundException.class)
-    ResponseEntity<ApiError> notFound(NoResourceFoundException e) {
-        return respond(HttpStatus.NOT_FOUND, "NOT_FOUND", "no such resource");
+    void notFound(NoResourceFoundException e, HttpServletResponse res) throws IOException {
+        respond(res, HttpStatus.NOT_FOUND, "NOT_FOUND", "no such resource");
     }
 
     @ExceptionHandler(RuntimeException.class)
-    ResponseEntity<ApiError> unexpected(RuntimeException e) {
+    void unexpected(RuntimeException e, HttpServletResponse res) throws IOException {
         log.error("API call failed", e);
-        return respond(HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL", "the server failed; the call changed nothing");
+        respond(res, HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL", "the server failed; the call changed nothing");
     }
 
-    private static ResponseEntity<ApiError> respond(HttpStatus status, String code, String message) {
-        // always JSON, even when the client asked for CSV or binary: an error must not become a 406/500
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(new ApiError(code, message));
+    private void respond(HttpServletResponse res, HttpStatus status, String code, String message) throws IOException {
+        // written directly, as JSON, even when the client asked for CSV or binary: an error must not become a 406/500
+        errors.write(res, status, code, message);
     }
 }

@@ -9,16 +9,20 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
 
 /**
  * Bounds every API request body: a declared length over the limit is refused before it is read,
  * and a body without a declared length is cut off at the limit while it is read. Early in the
- * chain, because the worker protocol's filter ends the chain right behind it.
+ * chain, because the worker protocol's filter ends the chain right behind it. Multipart uploads
+ * are counted by Tomcat as they stream, against {@code spring.servlet.multipart.*}; its refusal
+ * surfaces here as an exception (it stopped reading at the limit), answered as the same JSON 413.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -26,33 +30,59 @@ class BodyLimitFilter extends OncePerRequestFilter {
 
     private final long maxJsonBytes;
     private final long maxResultBytes;
+    private final ApiErrorWriter errors;
 
-    BodyLimitFilter(PocketGridProperties properties) {
+    BodyLimitFilter(PocketGridProperties properties, ApiErrorWriter errors) {
         this.maxJsonBytes = properties.maxJsonBytes();
         this.maxResultBytes = properties.maxResultBytes();
+        this.errors = errors;
     }
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        // owner uploads are bounded by the multipart limits and pocketgrid.upload.* instead
-        String type = request.getContentType();
-        return !request.getRequestURI().startsWith("/api/")
-                || (type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/"));
+        return !request.getRequestURI().startsWith("/api/");
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        String type = request.getContentType();
+        if (type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/")) {
+            multipart(request, response, chain);
+            return;
+        }
         long limit = request.getRequestURI().endsWith("/result") ? maxResultBytes : maxJsonBytes;
         long declared = request.getContentLengthLong();
         if (declared > limit) {
-            response.setStatus(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
-            response.setContentType("application/json");
-            response.getOutputStream().write(("{\"error\":\"TOO_LARGE\",\"message\":\"the body has " + declared
-                    + " bytes; at most " + limit + " are accepted\"}").getBytes(StandardCharsets.UTF_8));
+            errors.write(response, HttpStatus.CONTENT_TOO_LARGE, "TOO_LARGE", "the body has " + declared
+                    + " bytes; at most " + limit + " are accepted");
             return;
         }
         chain.doFilter(new LimitedRequest(request, limit), response);
+    }
+
+    private void multipart(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        try {
+            chain.doFilter(request, response);
+        } catch (IllegalStateException | ServletException e) {
+            if (!uploadTooLarge(e)) {
+                throw e;
+            }
+            // Tomcat stopped reading at the limit and closes the connection after this answer
+            errors.write(response, HttpStatus.CONTENT_TOO_LARGE, "TOO_LARGE", "the upload is larger than the "
+                    + "portal accepts");
+        }
+    }
+
+    /** Tomcat's multipart size refusal (a SizeLimitExceeded/FileSizeLimitExceeded cause), however wrapped. */
+    private static boolean uploadTooLarge(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MaxUploadSizeExceededException || t.getClass().getName().endsWith("SizeLimitExceededException")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static final class LimitedRequest extends HttpServletRequestWrapper {

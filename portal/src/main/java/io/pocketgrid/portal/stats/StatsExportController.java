@@ -90,12 +90,21 @@ class StatsExportController {
         return sb.toString();
     }
 
-    /** RFC 4180: quote a cell with a comma, quote or line break; double its quotes. */
-    private static String cell(Object value) {
+    /**
+     * RFC 4180: quote a cell with a comma, quote or line break; double its quotes. A text cell that a
+     * spreadsheet would take for a formula (starting with = + - @, a tab or a carriage return: a
+     * project, team or display name such as {@code =HYPERLINK(…)}) gets a leading single quote and is
+     * quoted, as OWASP advises, so it is shown as text. Numbers are never altered: -1 stays a number.
+     */
+    static String cell(Object value) {
         if (value == null) {
             return "";
         }
         String s = value.toString();
-        return s.matches(".*[,\"\\r\\n].*") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+        boolean formula = !(value instanceof Number) && !s.isEmpty() && "=+-@\t\r".indexOf(s.charAt(0)) >= 0;
+        if (formula) {
+            s = "'" + s;
+        }
+        return formula || s.matches("(?s).*[,\"\r\n].*") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 }

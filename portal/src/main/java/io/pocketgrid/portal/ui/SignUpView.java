@@ -24,7 +24,7 @@ public class SignUpView extends VerticalLayout {
     public SignUpView(AccountService accounts) {
         TextField username = new TextField("Username");
         username.setId("signup-username");
-        PasswordField password = new PasswordField("Password (8 characters or more)");
+        PasswordField password = new PasswordField("Password (8 characters or more, not a common one)");
         password.setId("signup-password");
         EmailField email = new EmailField("Email (optional)");
         Button create = new Button("Create account", e -> {

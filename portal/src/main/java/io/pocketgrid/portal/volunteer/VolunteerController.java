@@ -1,5 +1,7 @@
 package io.pocketgrid.portal.volunteer;
 
+import io.pocketgrid.portal.api.ClientAddress;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -12,9 +14,11 @@ import org.springframework.web.bind.annotation.RestController;
 class VolunteerController {
 
     private final VolunteerService service;
+    private final ClientAddress clients;
 
-    VolunteerController(VolunteerService service) {
+    VolunteerController(VolunteerService service, ClientAddress clients) {
         this.service = service;
+        this.clients = clients;
     }
 
     /** This browser's own figures, for its contribute panel. */
@@ -25,7 +29,7 @@ class VolunteerController {
 
     @PostMapping("/api/v1/volunteers")
     @ResponseStatus(HttpStatus.CREATED)
-    VolunteerService.Registration register() {
-        return service.register();
+    VolunteerService.Registration register(HttpServletRequest request) {
+        return service.register(clients.exempt(request) ? null : clients.of(request));
     }
 }

@@ -1,6 +1,9 @@
 package io.pocketgrid.portal.volunteer;
 
 import io.pocketgrid.portal.api.ApiException;
+import io.pocketgrid.portal.api.LimitsProperties;
+import io.pocketgrid.portal.api.RateLimitedException;
+import io.pocketgrid.portal.api.TokenBuckets;
 import io.pocketgrid.portal.storage.BlobStore;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -11,6 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -26,16 +30,32 @@ public class VolunteerService {
     private final VolunteerRepository volunteers;
     private final JdbcTemplate jdbc;
     private final Clock clock;
+    private final TokenBuckets<String> registrations;
 
-    VolunteerService(VolunteerRepository volunteers, JdbcTemplate jdbc, Clock clock) {
+    VolunteerService(VolunteerRepository volunteers, JdbcTemplate jdbc, Clock clock, LimitsProperties limits) {
         this.volunteers = volunteers;
         this.jdbc = jdbc;
         this.clock = clock;
+        this.registrations = new TokenBuckets<>(limits.registrationsPerMinute() / 60, limits.registrationBurst());
     }
 
-    /** A new volunteer and its token; the token is shown once and only its hash is stored. */
+    /**
+     * A new volunteer and its token; the token is shown once and only its hash is stored. Each
+     * client address may register {@code pocketgrid.limits.registration-burst} volunteers at once and
+     * then {@code registrations-per-minute} (429 RATE_LIMITED beyond): a household or a classroom
+     * behind one address registers each browser once, a script minting tokens is held back.
+     *
+     * @param clientAddress the caller's address as a limit key, or null when it is exempt
+     */
     @Transactional
-    public Registration register() {
+    public Registration register(String clientAddress) {
+        if (clientAddress != null) {
+            long wait = registrations.take(clientAddress);
+            if (wait > 0) {
+                throw new RateLimitedException("too many volunteers registered from this address; try again later",
+                        wait);
+            }
+        }
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
@@ -89,6 +109,11 @@ public class VolunteerService {
         }, volunteerId);
         long micro = jdbc.queryForObject("SELECT total_micro_credits FROM volunteer WHERE id = ?", Long.class, volunteerId);
         return new Figures(v.getPublicId(), counts[0], counts[1], micro, micro / 1e6);
+    }
+
+    @Scheduled(fixedDelay = 60_000)
+    void dropFullBuckets() {
+        registrations.dropFull();
     }
 
     private static String hash(String token) {

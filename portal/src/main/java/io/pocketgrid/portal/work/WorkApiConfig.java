@@ -1,5 +1,6 @@
 package io.pocketgrid.portal.work;
 
+import io.pocketgrid.portal.api.ApiErrorWriter;
 import io.pocketgrid.portal.project.TaskInputs;
 import io.pocketgrid.portal.volunteer.VolunteerService;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -18,9 +19,9 @@ class WorkApiConfig {
     @Bean
     FilterRegistrationBean<WorkApiFilter> workApiFilter(VolunteerService volunteers, LeaseService leases,
                                                         ResultService results, RateLimiter rateLimiter,
-                                                        TaskInputs inputs, JsonMapper json) {
+                                                        TaskInputs inputs, JsonMapper json, ApiErrorWriter errors) {
         FilterRegistrationBean<WorkApiFilter> registration = new FilterRegistrationBean<>(
-                new WorkApiFilter(volunteers, leases, results, rateLimiter, inputs, json));
+                new WorkApiFilter(volunteers, leases, results, rateLimiter, inputs, json, errors));
         registration.addUrlPatterns("/api/v1/work/*", "/api/v1/tasks/*");
         registration.setName("workApi");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20); // just behind BodyLimitFilter

@@ -1,6 +1,6 @@
 package io.pocketgrid.portal.work;
 
-import io.pocketgrid.portal.api.ApiError;
+import io.pocketgrid.portal.api.ApiErrorWriter;
 import io.pocketgrid.portal.api.ApiException;
 import io.pocketgrid.portal.api.BodyTooLargeException;
 import io.pocketgrid.portal.project.Dims;
@@ -37,9 +37,11 @@ class WorkApiFilter extends HttpFilter {
     private final transient RateLimiter rateLimiter;
     private final transient TaskInputs inputs;
     private final transient JsonMapper json;
+    private final transient ApiErrorWriter errors;
 
     WorkApiFilter(VolunteerService volunteers, LeaseService leases, ResultService results, RateLimiter rateLimiter,
-                   TaskInputs inputs, JsonMapper json) {
+                   TaskInputs inputs, JsonMapper json, ApiErrorWriter errors) {
+        this.errors = errors;
         this.volunteers = volunteers;
         this.leases = leases;
         this.results = results;
@@ -56,12 +58,12 @@ class WorkApiFilter extends HttpFilter {
         try {
             route(req, res);
         } catch (ApiException e) {
-            error(res, e.status(), e.code(), e.getMessage());
+            errors.write(res, e);
         } catch (BodyTooLargeException e) {
-            error(res, HttpStatus.CONTENT_TOO_LARGE, "TOO_LARGE", e.getMessage());
+            errors.write(res, HttpStatus.CONTENT_TOO_LARGE, "TOO_LARGE", e.getMessage());
         } catch (RuntimeException e) {
             log.error("API call failed", e);
-            error(res, HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL", "the server failed; the call changed nothing");
+            errors.write(res, HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL", "the server failed; the call changed nothing");
         }
     }
 
@@ -89,6 +91,7 @@ class WorkApiFilter extends HttpFilter {
 
     private void lease(HttpServletRequest req, HttpServletResponse res) throws IOException {
         long volunteerId = volunteer(req);
+        rateLimiter.acquireLease(req);
         byte[] body = req.getInputStream().readAllBytes();
         LeaseRequest request = new LeaseRequest(null, null);
         if (body.length > 0) {
@@ -161,14 +164,6 @@ class WorkApiFilter extends HttpFilter {
             throw new ApiException(HttpStatus.METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED", "Request method '"
                     + req.getMethod() + "' is not supported");
         }
-    }
-
-    private void error(HttpServletResponse res, HttpStatus status, String code, String message) throws IOException {
-        if (res.isCommitted()) {
-            return;
-        }
-        res.resetBuffer();
-        writeJson(res, status.value(), new ApiError(code, message));
     }
 
     private void writeJson(HttpServletResponse res, int status, Object body) throws IOException {

@@ -33,7 +33,7 @@ public final class ApiClient {
         try {
             HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
             return new Response(r.statusCode(), r.body(), r.headers().firstValue("X-Tensor-Dims").orElse(null),
-                    r.headers().firstValue("X-Missing-Rows").orElse(null));
+                    r.headers().firstValue("X-Missing-Rows").orElse(null), r.headers().map());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -114,7 +114,17 @@ public final class ApiClient {
     }
 
     /** One HTTP answer. */
-    public record Response(int status, byte[] body, String tensorDims, String missingRows) {
+    public record Response(int status, byte[] body, String tensorDims, String missingRows,
+                           Map<String, List<String>> headers) {
+
+        public String header(String name) {
+            for (Map.Entry<String, List<String>> h : headers.entrySet()) {
+                if (h.getKey().equalsIgnoreCase(name) && !h.getValue().isEmpty()) {
+                    return h.getValue().getFirst();
+                }
+            }
+            return null;
+        }
 
         public JsonNode json() {
             return JSON.readTree(body);

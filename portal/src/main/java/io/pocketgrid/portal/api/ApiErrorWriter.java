@@ -1,0 +1,68 @@
+package io.pocketgrid.portal.api;
+
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Writes every refused API call the same way: the status, {@code {"error", "message"}} as JSON and,
+ * for a 429, Retry-After. The one writer behind the REST controllers' error handler, the servlet
+ * filters, Spring Security's entry point and the error page.
+ */
+@Component
+public class ApiErrorWriter {
+
+    private final JsonMapper json;
+
+    public ApiErrorWriter(JsonMapper json) {
+        this.json = json;
+    }
+
+    public void write(HttpServletResponse res, ApiException e) throws IOException {
+        if (e instanceof RateLimitedException limited && !res.isCommitted()) {
+            res.setHeader("Retry-After", Long.toString(limited.retryAfterSeconds()));
+        }
+        write(res, e.status().value(), e.code(), e.getMessage());
+    }
+
+    public void write(HttpServletResponse res, HttpStatus status, String code, String message) throws IOException {
+        write(res, status.value(), code, message);
+    }
+
+    /** Nothing is written once the response is committed: its status is out already. */
+    public void write(HttpServletResponse res, int status, String code, String message) throws IOException {
+        if (res.isCommitted()) {
+            return;
+        }
+        res.resetBuffer();
+        byte[] bytes = json.writeValueAsBytes(new ApiError(code, message));
+        res.setStatus(status);
+        res.setContentType("application/json");
+        res.setContentLength(bytes.length);
+        try {
+            res.getOutputStream().write(bytes);
+        } catch (IllegalStateException writerInUse) {
+            // a view or an error page took the writer before the failure
+            res.getWriter().write(new String(bytes, StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The stable code for a bare HTTP status, when nothing more specific is known (error page, security). */
+    public static String code(int status) {
+        return switch (status) {
+            case 400 -> "BAD_REQUEST";
+            case 401 -> "UNAUTHORIZED";
+            case 403 -> "FORBIDDEN";
+            case 404 -> "NOT_FOUND";
+            case 405 -> "METHOD_NOT_ALLOWED";
+            case 406 -> "NOT_ACCEPTABLE";
+            case 413 -> "TOO_LARGE";
+            case 415 -> "UNSUPPORTED_MEDIA_TYPE";
+            case 429 -> "RATE_LIMITED";
+            default -> status >= 500 ? "INTERNAL" : "BAD_REQUEST";
+        };
+    }
+}
