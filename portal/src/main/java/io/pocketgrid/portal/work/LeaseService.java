@@ -1,6 +1,7 @@
 package io.pocketgrid.portal.work;
 
 import io.pocketgrid.portal.api.ApiException;
+import io.pocketgrid.portal.api.RateLimitedException;
 import io.pocketgrid.portal.config.PocketGridProperties;
 import io.pocketgrid.portal.project.Dims;
 import io.pocketgrid.portal.project.Project;
@@ -143,8 +144,8 @@ public class LeaseService {
         }
         int open = registry.openLeases(volunteerId, now);
         if (open >= properties.maxOpenLeases()) {
-            throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "RATE_LIMITED", "this volunteer already holds " + open
-                    + " open leases; finish or give one back first");
+            throw new RateLimitedException("this volunteer already holds " + open
+                    + " open leases; finish or give one back first", 5);
         }
         // adaptive replication: a trusted volunteer computes fresh tasks alone, unless spot-checked
         return v.consecutiveValid() >= validation.trustedAfter()

@@ -1,11 +1,10 @@
 package io.pocketgrid.portal.work;
 
-import io.pocketgrid.portal.api.ApiException;
+import io.pocketgrid.portal.api.RateLimitedException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.springframework.http.HttpStatus;
 
 /**
  * One lease per interval for volunteers whose results keep disagreeing with quorums: they may still
@@ -37,9 +36,10 @@ final class Throttle {
             return now;
         });
         if (refusedUntil[0] != null) {
-            throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "RATE_LIMITED", invalidResults
+            throw new RateLimitedException(invalidResults
                     + " of this volunteer's results disagreed with other volunteers'; it gets one task per "
-                    + interval.toSeconds() + " s until its results agree again");
+                    + interval.toSeconds() + " s until its results agree again",
+                    Duration.between(now, refusedUntil[0]).toSeconds() + 1);
         }
     }
 }
