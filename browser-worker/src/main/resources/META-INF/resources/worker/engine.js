@@ -4,6 +4,7 @@
 //   const model = await PocketGridEngine.load(arrayBuffer, {backend: 'wasm' | 'js', kernel: 'simd' | 'java' | 'generic'});
 //   const out = await model.run({input: {data: Float32Array, dims: [32, 1, 28, 28]}});   // {name: {data, dims}}
 //   model.backend, model.kernel, model.flopsPerItem, model.inputs, model.outputs; model.dispose();
+//   model.kernelShare, model.simdShare: after a run, the share of its FLOPs on the plan's kernels (SIMD ones)
 //
 // backend defaults to 'wasm' (TeaVM's WebAssembly-GC build) where the browser has WebAssembly GC,
 // else 'js'; kernel defaults to 'simd' (the WebAssembly SIMD GEMM where the browser has SIMD, else
@@ -83,7 +84,8 @@
     return kernelModule;
   }
 
-  const kernelExports = ['gemm', 'pad', 'conv', 'maxpool', 'transpose', 'relu'];
+  const kernelExports = ['gemm', 'pad', 'conv', 'depthwise', 'maxpool', 'gap', 'transpose', 'clamp', 'add', 'mul',
+    'affine', 'chaffine', 'unary', 'softmax', 'layernorm', 'packb'];
 
   // Loads TeaVM build `name` (name.js or name.wasm beside this script), links the SIMD kernel
   // and runs its main(); resolves to {backend, kernel} (kernel: the SIMD variant or 'java').
@@ -172,8 +174,15 @@
       return this._flops;
     }
 
+    // After each run: kernelShare, the share of its FLOPs on the plan's kernels (0 when it ran on
+    // the generic ops), and simdShare, the same when those kernels are WebAssembly SIMD.
     run(feeds) {
-      return new Promise((resolve) => resolve(unwrap(this._impl.run(this._check(), feeds)).outputs));
+      return new Promise((resolve) => {
+        const r = unwrap(this._impl.run(this._check(), feeds));
+        this.kernelShare = r.kernelShare === undefined ? 0 : r.kernelShare;
+        this.simdShare = String(this.kernel).startsWith('wasm-simd') ? this.kernelShare : 0;
+        resolve(r.outputs);
+      });
     }
 
     dispose() {

@@ -98,8 +98,8 @@ public final class ConformanceCase {
     }
 
     private static Outcome frozen(OnnxGraph graph, List<String> ops, List<DataSet> sets, Function<OnnxGraph, Model> load) {
-        if (!Plan.OPS.containsAll(ops)) {
-            return new Outcome(Kind.SKIP, ops, "outside the plan's ops");
+        if (ops.stream().noneMatch(Plan.KERNEL_OPS::contains)) {
+            return new Outcome(Kind.SKIP, ops, "no op with a kernel of its own");
         }
         for (DataSet set : sets) {
             Map<String, Tensor> constants = new LinkedHashMap<>();

@@ -6,9 +6,11 @@ import io.pocketgrid.worker.engine.Npy;
 import io.pocketgrid.worker.engine.Tensor;
 import io.pocketgrid.worker.engine.UnsupportedOpException;
 import io.pocketgrid.worker.engine.ValueInfo;
+import io.pocketgrid.worker.engine.kernel.JavaGemmBackend;
 import io.pocketgrid.worker.engine.onnx.Node;
 import io.pocketgrid.worker.engine.onnx.OnnxGraph;
 import io.pocketgrid.worker.engine.onnx.OnnxParser;
+import io.pocketgrid.worker.engine.plan.Bound;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -113,10 +116,12 @@ public final class EngineCli {
             out.println("FLOPs per item: unknown (a run on zero inputs failed: " + e.getMessage() + ")");
         }
         out.println("unsupported ops: none");
+        planReport(bytes, model, out);
         if (!reference) {
             return OK;
         }
         int code = OK;
+        Model fast = Model.load(bytes, new JavaGemmBackend());
         try (OrtReference ort = new OrtReference(file)) {
             for (int batch : new int[] {1, 4}) {
                 Map<String, Tensor> feeds = randomInputs(model, batch, new Random(batch));
@@ -124,41 +129,86 @@ public final class EngineCli {
                     out.println("batch " + batch + ": skipped (the model has a fixed batch size)");
                     continue;
                 }
-                long t0 = System.nanoTime();
-                Map<String, Tensor> ours = model.run(feeds);
-                long t1 = System.nanoTime();
                 Map<String, Tensor> theirs = ort.run(new ArrayList<>(feeds.entrySet()),
                         model.outputs().stream().map(ValueInfo::name).toList());
-                double worst = 0;
-                boolean ok = true;
-                for (Map.Entry<String, Tensor> e : theirs.entrySet()) {
-                    Tensor a = ours.get(e.getKey());
-                    Tensor b = e.getValue();
-                    if (!Arrays.equals(a.dims(), b.dims())) {
-                        out.println("batch " + batch + ": output " + e.getKey() + " dims " + Arrays.toString(a.dims())
-                                + " but OnnxRuntime gives " + Arrays.toString(b.dims()));
-                        ok = false;
-                        continue;
-                    }
-                    for (int i = 0; i < a.size(); i++) {
-                        double d = Math.abs(a.getDouble(i) - b.getDouble(i));
-                        if (!(d <= ATOL + RTOL * Math.abs(b.getDouble(i))) && !(Double.isNaN(a.getDouble(i))
-                                && Double.isNaN(b.getDouble(i)))) {
+                for (Model m : new Model[] {model, fast}) {
+                    long t0 = System.nanoTime();
+                    Map<String, Tensor> ours = m.run(feeds);
+                    long t1 = System.nanoTime();
+                    double worst = 0;
+                    boolean ok = true;
+                    for (Map.Entry<String, Tensor> e : theirs.entrySet()) {
+                        Tensor a = ours.get(e.getKey());
+                        Tensor b = e.getValue();
+                        if (!Arrays.equals(a.dims(), b.dims())) {
+                            out.println("batch " + batch + ": output " + e.getKey() + " dims "
+                                    + Arrays.toString(a.dims()) + " but OnnxRuntime gives " + Arrays.toString(b.dims()));
                             ok = false;
+                            continue;
                         }
-                        worst = Math.max(worst, Double.isNaN(d) ? 0 : d);
+                        for (int i = 0; i < a.size(); i++) {
+                            double d = Math.abs(a.getDouble(i) - b.getDouble(i));
+                            if (!(d <= ATOL + RTOL * Math.abs(b.getDouble(i))) && !(Double.isNaN(a.getDouble(i))
+                                    && Double.isNaN(b.getDouble(i)))) {
+                                ok = false;
+                            }
+                            worst = Math.max(worst, Double.isNaN(d) ? 0 : d);
+                        }
                     }
-                }
-                out.println("batch " + batch + ": largest |ours - OnnxRuntime| = " + worst + (ok ? " (ok)" : " (MISMATCH)")
-                        + ", engine time " + (t1 - t0) / 1_000_000 + " ms");
-                if (!ok) {
-                    code = MISMATCH;
+                    out.println("batch " + batch + ", " + (m == model ? "generic ops" : "accelerated plan")
+                            + ": largest |ours - OnnxRuntime| = " + worst + (ok ? " (ok)" : " (MISMATCH)")
+                            + ", engine time " + (t1 - t0) / 1_000_000 + " ms");
+                    if (!ok) {
+                        code = MISMATCH;
+                    }
                 }
             }
         } catch (EngineException e) {
             out.println("OnnxRuntime comparison unavailable: " + e.getMessage());
+        } finally {
+            fast.close();
         }
         return code;
+    }
+
+    /**
+     * Which path each node takes in the accelerated plan at batch 1: kernels (SIMD in the browser),
+     * fused into a kernel, views, folded at load, or generic ops inside the plan (slow).
+     */
+    private static void planReport(byte[] bytes, Model model, PrintStream out) {
+        Map<String, int[]> dims = new LinkedHashMap<>();
+        for (ValueInfo v : model.inputs()) {
+            if (v.dims() == null) {
+                out.println("accelerated plan: unknown (input '" + v.name() + "' has no declared shape)");
+                return;
+            }
+            int[] d = v.dims().clone();
+            for (int i = 0; i < d.length; i++) {
+                d[i] = Math.max(d[i], 1);
+            }
+            dims.put(v.name(), d);
+        }
+        Model fast = Model.load(bytes, new JavaGemmBackend());
+        try {
+            Bound b = fast.accelerated(dims);
+            if (b == null) {
+                out.println("accelerated plan: none at batch 1 (" + fast.accelerationNote() + "); the model runs on generic ops");
+                return;
+            }
+            Map<String, Integer> byPath = new TreeMap<>();
+            List<String> slow = new ArrayList<>();
+            for (Bound.NodePath p : b.report()) {
+                byPath.merge(p.path(), 1, Integer::sum);
+                if (p.path().equals("generic")) {
+                    slow.add(p.opType() + " '" + p.node() + "' (" + p.flops() + " FLOPs)");
+                }
+            }
+            out.printf(Locale.ROOT, "accelerated plan at batch 1: %s; %.1f %% of FLOPs on kernels%n", byPath,
+                    100 * b.kernelShare());
+            slow.forEach(n -> out.println("  generic op inside the plan: " + n));
+        } finally {
+            fast.close();
+        }
     }
 
     /** Random inputs with every -1 dim set to {@code batch} (first axis) or 1; null if batch can't vary. */

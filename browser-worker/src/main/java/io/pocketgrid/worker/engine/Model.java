@@ -113,14 +113,14 @@ public final class Model {
     }
 
     private void accelerate(GemmBackend backend) {
-        List<String> ins = new ArrayList<>();
-        inputs.forEach(v -> ins.add(v.name()));
+        Map<String, Tensor.Type> ins = new LinkedHashMap<>();
+        inputs.forEach(v -> ins.put(v.name(), inputType(v.name())));
         List<String> outs = new ArrayList<>();
         outputs.forEach(v -> outs.add(v.name()));
         try {
-            plan = Plan.compile(graph, nodes, ins, outs, backend);
+            plan = Plan.compile(graph, nodes, ops, ins, outs, backend);
             planNote = backend.name();
-        } catch (PlanException e) {
+        } catch (RuntimeException e) {
             backend.close();
             planNote = "generic: " + e.getMessage();
         }
@@ -132,17 +132,17 @@ public final class Model {
     }
 
     /**
-     * The accelerated plan lowered for feeding only {@code inputName} with {@code dims}, for hosts
-     * that write the input straight into the backend's memory; null when this model or shape runs
-     * on the generic ops.
+     * The accelerated plan lowered for inputs of {@code dims} (by name, every input), for hosts that
+     * write inputs straight into the backend's memory; null when this model or these shapes run on
+     * the generic ops.
      *
-     * @throws EngineException when the input does not match the model's declaration
+     * @throws EngineException when an input does not match the model's declaration
      */
-    public Bound accelerated(String inputName, int[] dims) {
-        if (plan == null || !plan.inputName().equals(inputName)) {
+    public Bound accelerated(Map<String, int[]> dims) {
+        if (plan == null || !dims.keySet().equals(plan.inputTypes().keySet())) {
             return null;
         }
-        checkDims(inputName, dims);
+        dims.forEach(this::checkDims);
         try {
             return plan.bind(dims);
         } catch (PlanException e) {
@@ -234,15 +234,12 @@ public final class Model {
      * for a -1 dim); outputs come back in graph order.
      */
     public Map<String, Tensor> run(Map<String, Tensor> feeds) {
-        if (plan != null && feeds.size() == 1) {
-            Tensor x = feeds.get(plan.inputName());
-            if (x != null && x.type().isFloat()) {
-                checkFeed(plan.inputName(), x);
-                try {
-                    return plan.run(x);
-                } catch (PlanException e) {
-                    // this shape does not fit the plan: the generic ops handle it (or say why not)
-                }
+        if (plan != null && feeds.keySet().equals(plan.inputTypes().keySet())) {
+            feeds.forEach(this::checkFeed);
+            try {
+                return plan.run(feeds);
+            } catch (PlanException e) {
+                // these shapes do not fit the plan: the generic ops handle them (or say why not)
             }
         }
         return execute(feeds, null);

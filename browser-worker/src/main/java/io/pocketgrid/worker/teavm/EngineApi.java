@@ -63,12 +63,16 @@ final class EngineApi {
         try {
             Model m = model(id);
             JSArray<JSString> names = EngineJs.keys(feeds);
-            if (names.getLength() == 1) {
-                String name = names.get(0).stringValue();
-                JSObject feed = EngineJs.get(feeds, name);
-                Bound b = m.accelerated(name, dims(name, feed));
-                if (b != null) {
-                    return runAccelerated(m, b, name, feed);
+            Map<String, int[]> dims = new LinkedHashMap<>();
+            for (int i = 0; i < names.getLength(); i++) {
+                String name = names.get(i).stringValue();
+                dims.put(name, dims(name, EngineJs.get(feeds, name)));
+            }
+            Bound b = m.accelerated(dims);
+            if (b != null) {
+                JSObject out = runAccelerated(m, b, feeds);
+                if (out != null) {
+                    return out;
                 }
             }
             Map<String, Tensor> in = new LinkedHashMap<>();
@@ -89,16 +93,37 @@ final class EngineApi {
         }
     }
 
-    private JSObject runAccelerated(Model m, Bound b, String name, JSObject feed) {
+    /** Runs the bound plan with inputs and outputs copied straight to and from its memory; null when it gave up. */
+    private JSObject runAccelerated(Model m, Bound b, JSObject feeds) {
         JsMemory memory = JsMemory.of(m.plan().backend());
-        Float32Array data = data(name, feed, Tensor.sizeOf(b.inputDims()));
-        memory.write(b.inputAddress(), data);
-        b.execute();
+        for (Bound.Input in : b.inputs()) {
+            JSObject feed = EngineJs.get(feeds, in.name());
+            if (in.address() >= 0) {
+                memory.write(in.address(), data(in.name(), feed, Tensor.sizeOf(in.dims())));
+            } else {
+                b.setHost(in.name(), tensor(m, in.name(), feed));
+            }
+        }
+        try {
+            b.execute();
+        } catch (Bound.ShapeChanged e) {
+            m.plan().shapeChanged();
+            return null;
+        }
         JSObject out = EngineJs.object();
         for (Bound.Output o : b.outputs()) {
-            EngineJs.set(out, o.name(), result(memory.read(o.address(), o.size()), o.dims()));
+            Float32Array data;
+            if (o.address() >= 0) {
+                data = memory.read(o.address(), o.size());
+            } else {
+                Tensor t = b.host(o.name());
+                data = Float32Array.copyFromJavaArray(t.type().isFloat() ? t.floats() : toFloats(t));
+            }
+            EngineJs.set(out, o.name(), result(data, o.dims()));
         }
-        return outputs(out);
+        JSObject r = outputs(out);
+        EngineJs.setNumber(r, "kernelShare", b.kernelShare());
+        return r;
     }
 
     /** {@code {outputs}}, so that no output name can be mistaken for {@code error}. */

@@ -79,8 +79,9 @@ final class WasmGcSimdBackend implements GemmBackend, JsMemory {
     }
 
     @Override
-    public void gemm(int m, int n, int k, int a, int lda, int b, int bias, boolean relu, int c, int ldc) {
-        WasmKernels.gemm(m, n, k, a * 4, lda * 4, b * 4, bias < 0 ? -1 : bias * 4, relu ? 1 : 0, c * 4, ldc * 4);
+    public void gemm(int m, int n, int k, int a, int lda, int b, int bias, int res, float lo, float hi, int c,
+            int ldc) {
+        WasmKernels.gemm(m, n, k, a * 4, lda * 4, b * 4, bytes(bias), bytes(res), lo, hi, c * 4, ldc * 4);
     }
 
     @Override
@@ -89,9 +90,16 @@ final class WasmGcSimdBackend implements GemmBackend, JsMemory {
     }
 
     @Override
-    public void conv(int xp, int batch, int hp, int wp, Window2d w, int b, int bias, boolean relu, int y, int n) {
+    public void conv(int xp, int batch, int hp, int wp, Window2d w, int b, int bias, int res, float lo, float hi, int y,
+            int n) {
         WasmKernels.conv(xp * 4, batch, hp, wp, w.c(), w.kh(), w.kw(), w.sh(), w.sw(), w.dh(), w.dw(), w.oh(), w.ow(),
-                b * 4, bias < 0 ? -1 : bias * 4, relu ? 1 : 0, y * 4, n);
+                b * 4, bytes(bias), bytes(res), lo, hi, y * 4, n);
+    }
+
+    @Override
+    public void depthwise(int xp, int batch, int hp, int wp, Window2d w, int wts, int bias, float lo, float hi, int y) {
+        WasmKernels.depthwise(xp * 4, batch, hp, wp, w.c(), w.kh(), w.kw(), w.sh(), w.sw(), w.dh(), w.dw(), w.oh(),
+                w.ow(), wts * 4, bytes(bias), lo, hi, y * 4);
     }
 
     @Override
@@ -101,13 +109,63 @@ final class WasmGcSimdBackend implements GemmBackend, JsMemory {
     }
 
     @Override
-    public void transpose(int x, int batch, int rows, int cols, int y) {
-        WasmKernels.transpose(x * 4, batch, rows, cols, y * 4);
+    public void globalAvgPool(int x, int batch, int hw, int c, int y) {
+        WasmKernels.gap(x * 4, batch, hw, c, y * 4);
     }
 
     @Override
-    public void relu(int x, int len, int y) {
-        WasmKernels.relu(x * 4, len, y * 4);
+    public void transpose(int x, int batch, int rows, int cols, int blk, int y) {
+        WasmKernels.transpose(x * 4, batch, rows, cols, blk, y * 4);
+    }
+
+    @Override
+    public void clamp(int x, int len, float lo, float hi, int y) {
+        WasmKernels.clamp(x * 4, len, lo, hi, y * 4);
+    }
+
+    @Override
+    public void add(int x, int y, int len, int yLen, int z) {
+        WasmKernels.add(x * 4, y * 4, len, yLen, z * 4);
+    }
+
+    @Override
+    public void mul(int x, int y, int len, int yLen, int z) {
+        WasmKernels.mul(x * 4, y * 4, len, yLen, z * 4);
+    }
+
+    @Override
+    public void affine(int x, int len, float scale, float shift, int y) {
+        WasmKernels.affine(x * 4, len, scale, shift, y * 4);
+    }
+
+    @Override
+    public void channelAffine(int x, int rows, int cols, int scale, int shift, int y) {
+        WasmKernels.chaffine(x * 4, rows, cols, scale * 4, bytes(shift), y * 4);
+    }
+
+    @Override
+    public void unary(int op, int x, int len, float alpha, float beta, int y) {
+        WasmKernels.unary(op, x * 4, len, alpha, beta, y * 4);
+    }
+
+    @Override
+    public void softmax(int x, int rows, int cols, int y) {
+        WasmKernels.softmax(x * 4, rows, cols, y * 4);
+    }
+
+    @Override
+    public void layerNorm(int x, int rows, int cols, int gamma, int beta, float eps, int y) {
+        WasmKernels.layernorm(x * 4, rows, cols, bytes(gamma), bytes(beta), eps, y * 4);
+    }
+
+    @Override
+    public void packB(int src, int k, int n, int rs, int cs, int dst) {
+        WasmKernels.packb(src * 4, k, n, rs, cs, dst * 4);
+    }
+
+    /** The byte address of an optional operand at float address {@code at}, or -1 (none) when it is negative. */
+    private static int bytes(int at) {
+        return at < 0 ? -1 : at * 4;
     }
 
     @Override

@@ -53,7 +53,9 @@ class EngineCliTest {
         String text = out.toString(StandardCharsets.UTF_8);
         assertThat(code).as(text + err).isZero();
         assertThat(text).contains("Conv x1", "parameters: 40", "image FLOAT [N, 1, 6, 6]", "logits [N, 4]",
-                "FLOPs per item: ", "batch 1: largest |ours - OnnxRuntime|", "batch 4: largest", "(ok)");
+                "FLOPs per item: ", "batch 1, generic ops: largest |ours - OnnxRuntime|",
+                "batch 4, accelerated plan: largest", "(ok)", "% of FLOPs on kernels");
+        assertThat(text).doesNotContain("MISMATCH", "generic op inside the plan");
     }
 
     @Test

@@ -44,12 +44,14 @@ public final class JavaGemmBackend implements GemmBackend {
     }
 
     @Override
-    public void gemm(int m, int n, int k, int a, int lda, int b, int bias, boolean relu, int c, int ldc) {
-        gemm(heap, m, n, k, a, lda, b, bias, relu, c, ldc);
+    public void gemm(int m, int n, int k, int a, int lda, int b, int bias, int res, float lo, float hi, int c,
+            int ldc) {
+        gemm(heap, m, n, k, a, lda, b, bias, res, lo, hi, c, ldc);
     }
 
     /** {@link #gemm} with A read from {@code as} (the heap, or the patch rows of a convolution). */
-    private void gemm(float[] as, int m, int n, int k, int a, int lda, int b, int bias, boolean relu, int c, int ldc) {
+    private void gemm(float[] as, int m, int n, int k, int a, int lda, int b, int bias, int res, float lo, float hi,
+            int c, int ldc) {
         float[] h = heap;
         for (int p = 0; p < PackedB.panels(n); p++) {
             int bp = b + p * k * PackedB.PANEL;
@@ -58,12 +60,15 @@ public final class JavaGemmBackend implements GemmBackend {
             int i = 0;
             for (; i + 2 <= m; i += 2) {
                 twoRows(as, h, k, a + i * lda, a + (i + 1) * lda, bp);
-                finish(h, tile, 0, cols, bias < 0 ? -1 : bias + j0, relu, c + i * ldc + j0);
-                finish(h, tile, PackedB.PANEL, cols, bias < 0 ? -1 : bias + j0, relu, c + (i + 1) * ldc + j0);
+                finish(h, tile, 0, cols, bias < 0 ? -1 : bias + j0, res < 0 ? -1 : res + i * ldc + j0, lo, hi,
+                        c + i * ldc + j0);
+                finish(h, tile, PackedB.PANEL, cols, bias < 0 ? -1 : bias + j0,
+                        res < 0 ? -1 : res + (i + 1) * ldc + j0, lo, hi, c + (i + 1) * ldc + j0);
             }
             if (i < m) {
                 twoRows(as, h, k, a + i * lda, a + i * lda, bp);
-                finish(h, tile, 0, cols, bias < 0 ? -1 : bias + j0, relu, c + i * ldc + j0);
+                finish(h, tile, 0, cols, bias < 0 ? -1 : bias + j0, res < 0 ? -1 : res + i * ldc + j0, lo, hi,
+                        c + i * ldc + j0);
             }
         }
     }
@@ -114,13 +119,17 @@ public final class JavaGemmBackend implements GemmBackend {
         t[15] = t7;
     }
 
-    private static void finish(float[] h, float[] t, int from, int cols, int bias, boolean relu, int out) {
+    private static void finish(float[] h, float[] t, int from, int cols, int bias, int res, float lo, float hi,
+            int out) {
         for (int j = 0; j < cols; j++) {
             float v = t[from + j];
             if (bias >= 0) {
                 v += h[bias + j];
             }
-            h[out + j] = relu ? relu(v) : v;
+            if (res >= 0) {
+                v += h[res + j];
+            }
+            h[out + j] = clamp(v, lo, hi);
         }
     }
 
@@ -138,7 +147,8 @@ public final class JavaGemmBackend implements GemmBackend {
 
     /** One output row at a time: its patches gathered into a Java array, then the GEMM. */
     @Override
-    public void conv(int xp, int batch, int hp, int wp, Window2d w, int b, int bias, boolean relu, int y, int n) {
+    public void conv(int xp, int batch, int hp, int wp, Window2d w, int b, int bias, int res, float lo, float hi, int y,
+            int n) {
         int c = w.c();
         int k = w.patch();
         if (patches.length < w.ow() * k) {
@@ -157,7 +167,8 @@ public final class JavaGemmBackend implements GemmBackend {
                         }
                     }
                 }
-                gemm(patches, w.ow(), n, k, 0, k, b, bias, relu, y + ((img * w.oh() + oy) * w.ow()) * n, n);
+                int at = ((img * w.oh() + oy) * w.ow()) * n;
+                gemm(patches, w.ow(), n, k, 0, k, b, bias, res < 0 ? -1 : res + at, lo, hi, y + at, n);
             }
         }
     }
@@ -191,30 +202,187 @@ public final class JavaGemmBackend implements GemmBackend {
     }
 
     @Override
-    public void transpose(int x, int batch, int rows, int cols, int y) {
+    public void transpose(int x, int batch, int rows, int cols, int blk, int y) {
         float[] h = heap;
-        int size = rows * cols;
+        int size = rows * cols * blk;
         for (int img = 0; img < batch; img++) {
             int src = x + img * size;
             int dst = y + img * size;
             for (int r = 0; r < rows; r++) {
                 for (int col = 0; col < cols; col++) {
-                    h[dst + col * rows + r] = h[src + r * cols + col];
+                    System.arraycopy(h, src + (r * cols + col) * blk, h, dst + (col * rows + r) * blk, blk);
                 }
             }
         }
     }
 
     @Override
-    public void relu(int x, int len, int y) {
+    public void depthwise(int xp, int batch, int hp, int wp, Window2d w, int wts, int bias, float lo, float hi, int y) {
         float[] h = heap;
-        for (int i = 0; i < len; i++) {
-            h[y + i] = relu(h[x + i]);
+        int c = w.c();
+        int cp = (c + 3) & ~3;
+        int out = y;
+        for (int img = 0; img < batch; img++) {
+            for (int oy = 0; oy < w.oh(); oy++) {
+                for (int ox = 0; ox < w.ow(); ox++) {
+                    for (int ch = 0; ch < c; ch++) {
+                        float s = 0f;
+                        for (int ky = 0; ky < w.kh(); ky++) {
+                            int iy = oy * w.sh() + ky * w.dh();
+                            for (int kx = 0; kx < w.kw(); kx++) {
+                                int ix = ox * w.sw() + kx * w.dw();
+                                s += h[xp + ((img * hp + iy) * wp + ix) * c + ch] * h[wts + (ky * w.kw() + kx) * cp + ch];
+                            }
+                        }
+                        if (bias >= 0) {
+                            s += h[bias + ch];
+                        }
+                        h[out++] = clamp(s, lo, hi);
+                    }
+                }
+            }
         }
     }
 
-    /** ONNX Relu: NaN stays NaN, -0 becomes 0. */
-    private static float relu(float v) {
-        return v > 0f ? v : (v == v ? 0f : v);
+    @Override
+    public void globalAvgPool(int x, int batch, int hw, int c, int y) {
+        float[] h = heap;
+        for (int img = 0; img < batch; img++) {
+            for (int ch = 0; ch < c; ch++) {
+                float s = 0f;
+                for (int p = 0; p < hw; p++) {
+                    s += h[x + (img * hw + p) * c + ch];
+                }
+                h[y + img * c + ch] = s / hw;
+            }
+        }
     }
+
+    @Override
+    public void clamp(int x, int len, float lo, float hi, int y) {
+        float[] h = heap;
+        for (int i = 0; i < len; i++) {
+            h[y + i] = clamp(h[x + i], lo, hi);
+        }
+    }
+
+    @Override
+    public void add(int x, int y, int len, int yLen, int z) {
+        float[] h = heap;
+        for (int i = 0; i < len; i++) {
+            h[z + i] = h[x + i] + h[y + i % yLen];
+        }
+    }
+
+    @Override
+    public void mul(int x, int y, int len, int yLen, int z) {
+        float[] h = heap;
+        for (int i = 0; i < len; i++) {
+            h[z + i] = h[x + i] * h[y + i % yLen];
+        }
+    }
+
+    @Override
+    public void affine(int x, int len, float scale, float shift, int y) {
+        float[] h = heap;
+        for (int i = 0; i < len; i++) {
+            h[y + i] = h[x + i] * scale + shift;
+        }
+    }
+
+    @Override
+    public void channelAffine(int x, int rows, int cols, int scale, int shift, int y) {
+        float[] h = heap;
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) {
+                float v = h[x + r * cols + j] * h[scale + j];
+                h[y + r * cols + j] = shift < 0 ? v : v + h[shift + j];
+            }
+        }
+    }
+
+    @Override
+    public void unary(int op, int x, int len, float alpha, float beta, int y) {
+        float[] h = heap;
+        for (int i = 0; i < len; i++) {
+            h[y + i] = Activations.apply(op, h[x + i], alpha, beta);
+        }
+    }
+
+    @Override
+    public void softmax(int x, int rows, int cols, int y) {
+        float[] h = heap;
+        for (int r = 0; r < rows; r++) {
+            int in = x + r * cols;
+            int out = y + r * cols;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < cols; j++) {
+                max = Math.max(max, h[in + j]);
+            }
+            float sum = 0f;
+            for (int j = 0; j < cols; j++) {
+                float e = (float) Math.exp(h[in + j] - max);
+                h[out + j] = e;
+                sum += e;
+            }
+            for (int j = 0; j < cols; j++) {
+                h[out + j] /= sum;
+            }
+        }
+    }
+
+    @Override
+    public void layerNorm(int x, int rows, int cols, int gamma, int beta, float eps, int y) {
+        float[] h = heap;
+        for (int r = 0; r < rows; r++) {
+            int in = x + r * cols;
+            int out = y + r * cols;
+            float mean = 0f;
+            for (int j = 0; j < cols; j++) {
+                mean += h[in + j];
+            }
+            mean /= cols;
+            float var = 0f;
+            for (int j = 0; j < cols; j++) {
+                float d = h[in + j] - mean;
+                var += d * d;
+            }
+            var /= cols;
+            float inv = (float) (1.0 / Math.sqrt(var + eps));
+            for (int j = 0; j < cols; j++) {
+                float v = (h[in + j] - mean) * inv;
+                if (gamma >= 0) {
+                    v *= h[gamma + j];
+                }
+                if (beta >= 0) {
+                    v += h[beta + j];
+                }
+                h[out + j] = v;
+            }
+        }
+    }
+
+    @Override
+    public void packB(int src, int k, int n, int rs, int cs, int dst) {
+        float[] h = heap;
+        int panels = PackedB.panels(n);
+        for (int p = 0; p < panels; p++) {
+            for (int row = 0; row < k; row++) {
+                int to = dst + (p * k + row) * PackedB.PANEL;
+                for (int lane = 0; lane < PackedB.PANEL; lane++) {
+                    int j = p * PackedB.PANEL + lane;
+                    h[to + lane] = j < n ? h[src + row * rs + j * cs] : 0f;
+                }
+            }
+        }
+    }
+
+    /** {@code v} clamped to [lo, hi]; NaN stays NaN, and -0 becomes 0 when lo is 0 (ONNX Relu). */
+    static float clamp(float v, float lo, float hi) {
+        if (v != v) {
+            return v;
+        }
+        return v < lo ? lo : v > hi ? hi : (v == 0f ? v + 0f : v);
+    }
+
 }

@@ -2,6 +2,7 @@ package io.pocketgrid.worker.engine.ops;
 
 import io.pocketgrid.worker.engine.EngineException;
 import io.pocketgrid.worker.engine.Tensor;
+import io.pocketgrid.worker.engine.kernel.Activations;
 import io.pocketgrid.worker.engine.onnx.Node;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -397,30 +398,14 @@ final class MathOps {
     }
 
     static float sigmoid(float x) {
-        return x >= 0 ? (float) (1 / (1 + Math.exp(-x))) : (float) (Math.exp(x) / (1 + Math.exp(x)));
+        return Activations.sigmoid(x);
     }
 
     static float softplus(float x) {
         return x > 20 ? x : (float) Math.log1p(Math.exp(x));
     }
 
-    /** The error function, to about 1e-7 (Java has none): a series near 0, else Numerical Recipes' erfc. */
     static double erf(double x) {
-        double z = Math.abs(x);
-        if (z < 0.5) {
-            double term = x;
-            double sum = x;
-            double x2 = x * x;
-            for (int n = 1; n < 12; n++) {
-                term *= -x2 / n;
-                sum += term / (2 * n + 1);
-            }
-            return sum * 2 / Math.sqrt(Math.PI);
-        }
-        double t = 1 / (1 + 0.5 * z);
-        double erfc = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
-                + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
-                + t * (-0.82215223 + t * 0.17087277)))))))));
-        return x >= 0 ? 1 - erfc : erfc - 1;
+        return Activations.erf(x);
     }
 }
