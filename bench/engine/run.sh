@@ -6,6 +6,13 @@
 #
 #   bench/engine/run.sh [--no-build] [--browser-only | --jvm-only] [--query 'models=cnn&batches=32&rounds=5']
 #
+# --suite instead runs the model suite (models/make_models.py, made first when models/out/manifest.json
+# is missing or older than the script): ResNet-18, MobileNetV2 224 and 96, a BERT-style encoder, a 1-D
+# conv keyword spotter and the demo CNN and MLP, batch 1 and 8, PocketGrid on Wasm-GC and JS (SIMD
+# kernel) against onnxruntime-web; prints the machine load, the Chromium version and one table. No JMH.
+#
+#   bench/engine/run.sh --suite [--no-build] [--query 'models=bert4,kws1d&budget=60']
+#
 # Needs JDK 21+ (JAVA_HOME), Node.js + npm, Debian's chromium (CHROMIUM=/path to override).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,16 +21,47 @@ build=1
 browser=1
 jvm=1
 query=''
+suite=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-build) build=0 ;;
     --browser-only) jvm=0 ;;
     --jvm-only) browser=0 ;;
     --query) query="$2"; shift ;;
+    --suite) suite=1 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
 done
+
+if [ "$suite" = 1 ]; then
+  browser=0
+  jvm=0
+  manifest="$here/models/out/manifest.json"
+  if [ ! -f "$manifest" ] || [ "$here/models/make_models.py" -nt "$manifest" ]; then
+    echo "== making the model suite (models/make_models.py)"
+    "${PYTHON:-/usr/bin/python3}" "$here/models/make_models.py"
+  fi
+  if [ "$build" = 1 ]; then
+    echo "== building browser-worker (TeaVM builds, kernels)"
+    (cd "$root" && ./mvnw -q -pl browser-worker -am install -DskipTests)
+  fi
+  node "$here/../../tools/npm-ci-if-needed.mjs" "$here"
+  enc() { node -e 'process.stdout.write(encodeURIComponent(process.argv[1]))' "$1"; }
+  load=$(uptime | sed 's/^ *//')
+  chromium_version=$("${CHROMIUM:-/usr/bin/chromium}" --version 2>/dev/null || echo '?')
+  echo "== headless Chromium: PocketGrid engine suite vs onnxruntime-web"
+  echo "load: $load"
+  echo "$chromium_version"
+  node "$here/headless.mjs" --timeout 3600 \
+    --page "/bench/bench.html?suite=1&load=$(enc "$load")&chromium=$(enc "$chromium_version")${query:+&$query}" \
+    --mount "/worker=$root/browser-worker/target/classes/META-INF/resources/worker" \
+    --mount "/bench=$here/page" \
+    --mount "/ort=$here/node_modules/onnxruntime-web/dist" \
+    --mount "/demo=$root/portal/src/main/resources/demo" \
+    --mount "/models=$here/models/out"
+  echo "load at end: $(uptime | sed 's/^ *//')"
+fi
 
 if [ "$build" = 1 ] && [ "$browser" = 1 ]; then
   echo "== building browser-worker (TeaVM builds, kernels)"
