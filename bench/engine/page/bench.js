@@ -162,6 +162,8 @@ async function demo() {
 // run alone took over half its share of the budget (share = batch share / engines) is rated on
 // that one run ('1 run' in the timing column), and a batch size that its rate at the smaller batch
 // predicts to take over MAXRUN_MS a run is skipped.
+// profile=1: after each batch, where PocketGrid's time goes (model.profile: ms a run by kind of step).
+const PROFILE = params.get('profile') === '1';
 const BUDGET_MS = Number(params.get('budget') || 90) * 1000;
 const MAXRUN_MS = Number(params.get('maxrun') || 60) * 1000;
 const MIN_ROUNDS = 3;
@@ -359,6 +361,15 @@ async function suiteBatch(spec, engines, batch, deadline, inputs, rows) {
     if (e.model) {
       row.simdShare = e.model.simdShare;
       row.kernel = e.model.kernel;
+      if (PROFILE && e.model.profile) {
+        try {
+          const p = e.model.profile(3);
+          await log('profile ' + spec.name + ' b' + batch + ' ' + e.label + ' (ms a run): ' + Object.entries(p)
+              .slice(0, 10).map(([k, v]) => k + ' ' + v.toFixed(2)).join(', '));
+        } catch (err) {
+          await log('profile ' + spec.name + ' b' + batch + ' ' + e.label + ': ' + err.message);
+        }
+      }
     }
     if (ref && e !== ref) {
       row.diff = e.first.length === ref.first.length ? maxDiff(e.first, ref.first)

@@ -185,6 +185,12 @@
       });
     }
 
+    // Milliseconds per run by kind of step (conv, matmul, transposes, generic ops, ...), timed over
+    // `runs` runs of the last accelerated run's shapes and inputs: where the time goes.
+    profile(runs) {
+      return unwrap(this._impl.profile(this._check(), runs || 5));
+    }
+
     dispose() {
       if (this._id !== null) {
         this._impl.dispose(this._id);

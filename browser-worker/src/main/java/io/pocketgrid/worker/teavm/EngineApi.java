@@ -35,7 +35,8 @@ final class EngineApi {
     }
 
     void export() {
-        EngineJs.export(this::load, this::run, this::flops, this::dispose, this::check, kernels.available());
+        EngineJs.export(this::load, this::run, this::flops, this::dispose, this::check, this::profile,
+                kernels.available());
     }
 
     private JSObject load(ArrayBuffer bytes, String kernel) {
@@ -136,6 +137,22 @@ final class EngineApi {
     private JSObject flops(int id) {
         try {
             return EngineJs.number(model(id).flopsPerItem());
+        } catch (RuntimeException e) {
+            return EngineJs.error(message(e));
+        }
+    }
+
+    /** Times each step of the plan as last run (same shapes, same inputs), {@code runs} times. */
+    private JSObject profile(int id, int runs) {
+        try {
+            Model m = model(id);
+            Bound b = m.plan() == null ? null : m.plan().bound();
+            if (b == null) {
+                return EngineJs.error("no accelerated run to profile yet");
+            }
+            JSObject o = EngineJs.object();
+            b.profile(Math.max(1, runs), System::nanoTime).forEach((k, v) -> EngineJs.setNumber(o, k, v));
+            return o;
         } catch (RuntimeException e) {
             return EngineJs.error(message(e));
         }

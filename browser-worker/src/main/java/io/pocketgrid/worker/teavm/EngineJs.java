@@ -38,10 +38,17 @@ final class EngineJs {
         JSObject check(ArrayBuffer model, JSArray<JSObject> sets, String kernel, boolean freeze);
     }
 
-    @JSBody(params = {"load", "run", "flops", "dispose", "check", "kernels"}, script =
+    /** {@code profile(id, runs)} → milliseconds per run by step kind, or {@code {error}}. */
+    @JSFunctor
+    interface ProfileFn extends JSObject {
+        JSObject profile(int id, int runs);
+    }
+
+    @JSBody(params = {"load", "run", "flops", "dispose", "check", "profile", "kernels"}, script =
             "self.PocketGridEngineImpl = {load: load, run: run, flops: flops, dispose: dispose,"
-            + " check: check, kernels: kernels};")
-    static native void export(LoadFn load, RunFn run, IdFn flops, IdFn dispose, CheckFn check, String kernels);
+            + " check: check, profile: profile, kernels: kernels};")
+    static native void export(LoadFn load, RunFn run, IdFn flops, IdFn dispose, CheckFn check, ProfileFn profile,
+            String kernels);
 
     @JSBody(script = "return {};")
     static native JSObject object();

@@ -96,6 +96,9 @@ public final class Bound {
     private final Map<Node, Op> ops;
     private final List<Buf> bufs = new ArrayList<>();
     private final List<Step> steps = new ArrayList<>();
+    /** What each step does, for {@link #profile}: the op type of the layer it belongs to, or the movement. */
+    private final List<String> labels = new ArrayList<>();
+    private String label = "input";
     private final Map<String, Val> values = new HashMap<>();
     private final Map<String, int[]> inputDims;
     private final List<Input> inputs = new ArrayList<>();
@@ -137,12 +140,15 @@ public final class Bound {
         }
         try {
             for (Layer layer : layers) {
+                label = layer.nodes().get(0).opType();
                 if (!kernel(layer)) {
                     for (Node n : layer.nodes()) {
+                        label = n.opType() + " (generic)";
                         generic(n);
                     }
                 }
             }
+            label = "output";
             List<Object> places = new ArrayList<>();
             for (String name : outputNames) {
                 Val v = value(name);
@@ -231,6 +237,31 @@ public final class Bound {
         }
     }
 
+    /**
+     * Runs {@link #execute} {@code runs} times timing every step; milliseconds per run by step
+     * label (the op type of the layer a step belongs to, "(generic)" for generic ops, and
+     * "transpose"/"upload"/"download"/"pad" for data movement), largest first.
+     */
+    public Map<String, Double> profile(int runs, java.util.function.LongSupplier nanoTime) {
+        double[] spent = new double[steps.size()];
+        for (int r = 0; r < runs; r++) {
+            for (int i = 0; i < steps.size(); i++) {
+                long t0 = nanoTime.getAsLong();
+                steps.get(i).run();
+                spent[i] += nanoTime.getAsLong() - t0;
+            }
+        }
+        Map<String, Double> byLabel = new HashMap<>();
+        for (int i = 0; i < spent.length; i++) {
+            byLabel.merge(labels.get(i), spent[i] / 1e6 / runs, Double::sum);
+        }
+        List<Map.Entry<String, Double>> sorted = new ArrayList<>(byLabel.entrySet());
+        sorted.sort((a, b) -> Double.compare(b.getValue(), a.getValue()));
+        Map<String, Double> out = new java.util.LinkedHashMap<>();
+        sorted.forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
     void free() {
         if (region >= 0) {
             backend.free(region);
@@ -277,6 +308,7 @@ public final class Bound {
         float lo = c.lo();
         float hi = c.hi();
         if (pointwise(w)) {
+            label = "Conv 1x1";
             // A 1×1 convolution with stride 1 over channels-last pixels is one GEMM: rows are pixels.
             Buf in = channelsLast(x);
             int rows = n * w.h() * w.w();
@@ -309,6 +341,7 @@ public final class Bound {
         }
         int n = x.dims[0];
         int[] od = outDims(x, d.channels(), w);
+        label = "Conv depthwise";
         Buf xp = padded(channelsLast(x), n, w);
         Buf y = buf(Tensor.sizeOf(od));
         int hp = hp(w);
@@ -413,6 +446,7 @@ public final class Bound {
         int[] od = Arrays.copyOf(lead, lead.length + 2);
         od[lead.length] = m;
         od[lead.length + 1] = n;
+        label = "MatMul batched";
         Buf ab = plain(a);
         Buf bb = plain(b);
         Buf packed = buf(PackedB.size(k, n));
@@ -845,6 +879,7 @@ public final class Bound {
             } else {
                 Buf y = buf(v.size());
                 int s = v.slot;
+                moving("upload");
                 step(() -> {
                     Tensor t = slots.get(s);
                     backend.write(y.address, t.floats(), 0, t.size());
@@ -877,6 +912,7 @@ public final class Bound {
         Buf from = plain(v);
         int s = slot();
         int[] dims = v.dims;
+        moving("download");
         step(() -> {
             float[] data = new float[Tensor.sizeOf(dims)];
             backend.read(from.address, data, 0, data.length);
@@ -888,6 +924,7 @@ public final class Bound {
 
     private Buf transposed(Buf from, int batch, int rows, int cols) {
         Buf y = buf(from.floats);
+        moving("layout transpose");
         step(() -> backend.transpose(from.address, batch, rows, cols, 1, y.address), y, from);
         return y;
     }
@@ -954,6 +991,7 @@ public final class Bound {
             return in;
         }
         Buf xp = buf(n * hp * wp * w.c());
+        moving("pad");
         step(() -> backend.pad(in.address, n, w.h(), w.w(), w.c(), w.padTop(), w.padLeft(), hp, wp, xp.address), xp,
                 in);
         return xp;
@@ -973,6 +1011,13 @@ public final class Bound {
     }
 
     /** Adds a step that writes {@code out} (may be null) and reads {@code in} (nulls skipped). */
+    /** Labels the next step as data movement, then goes back to the layer's label. */
+    private void moving(String what) {
+        pendingLabel = what;
+    }
+
+    private String pendingLabel;
+
     private void step(Step s, Buf out, Buf... in) {
         int at = steps.size();
         if (out != null) {
@@ -984,11 +1029,17 @@ public final class Bound {
                 b.last = Math.max(b.last, at);
             }
         }
-        steps.add(s);
+        addStep(s);
     }
 
     private void step(Step s) {
+        addStep(s);
+    }
+
+    private void addStep(Step s) {
         steps.add(s);
+        labels.add(pendingLabel != null ? pendingLabel : label);
+        pendingLabel = null;
     }
 
     /**

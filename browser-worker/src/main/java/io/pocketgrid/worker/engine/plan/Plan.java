@@ -100,6 +100,11 @@ public final class Plan {
         return bound;
     }
 
+    /** The binding of the last {@link #bind}, or null. */
+    public Bound bound() {
+        return bound;
+    }
+
     /** Marks the bound shapes as unplannable: a generic step's result changed shape with the data. */
     public void shapeChanged() {
         dataDependent = true;
