@@ -12,7 +12,9 @@
 ;; take any address). No kernel reads or writes past the floats its operands hold.
 ;; B operands are packed by io.pocketgrid.worker.engine.kernel.PackedB: panels of 8 columns,
 ;; k rows of 8 floats each, zero past n.
-;; Clamps [lo, hi] use f32x4.max then f32x4.min, which keep NaN; an infinite bound is skipped (no clamp
+;; Clamps [lo, hi] are f32x4.pmax(v, lo) then f32x4.pmin(., hi) with the value first: pmax(a, b) is
+;; a < b ? b : a, so a NaN value stays NaN, and each is one instruction on x86 (f32x4.max/min, which
+;; also keep NaN, take 8 dependent ones: 40 % of a depthwise layer). An infinite bound is skipped (no clamp
 ;; is lo = -inf, hi = +inf). The clamp kernel then adds +0 so that -0 comes out +0 (as ONNX Relu); the
 ;; epilogues of gemm, conv and depthwise need not: their sums start at +0 and so are never -0 (short
 ;; of a fused multiply-add underflowing below 1e-45).
@@ -24,7 +26,7 @@
   (global $lo (mut v128) (v128.const f32x4 0 0 0 0))
   (global $hi (mut v128) (v128.const f32x4 0 0 0 0))
   ;; Which bounds apply: 1 lo (lo > -inf), 2 hi (hi < +inf). An infinite bound is skipped, which changes
-  ;; nothing (NaN included) but time: f32x4.max/min take 8 dependent instructions each on x86.
+  ;; nothing (NaN included) but time.
   (global $clamp (mut i32) (i32.const 0))
 
   ;; C[m x n] = clamp(A[m x k] * B + bias + res, lo, hi); res (or -1) is m x n with C's leading
@@ -242,7 +244,7 @@
       (local.get $bias) (local.get $res) (local.get $cols)))
 
   ;; The GEMM epilogue: stores the first `cols` of 8 values at c after adding bias (if >= 0) and the
-  ;; residual res (if >= 0), clamped to [lo, hi] by f32x4.max/min (which keep NaN; see $clamp). A
+  ;; residual res (if >= 0), clamped to [lo, hi] by pmax/pmin (which keep a NaN value; see the top). A
   ;; partial panel reads bias and res lane by lane, never past column cols.
   ;; A leaf (no calls, so V8 gives it no stack frame): the micro-kernels call it for every row.
   (func $store (param $c i32) (param $v0 v128) (param $v1 v128) (param $bias i32) (param $res i32)
@@ -260,12 +262,12 @@
             (local.set $v1 (f32x4.add (local.get $v1) (v128.load offset=16 (local.get $res))))))
         (if (i32.and (global.get $clamp) (i32.const 1))
           (then
-            (local.set $v0 (f32x4.max (local.get $v0) (global.get $lo)))
-            (local.set $v1 (f32x4.max (local.get $v1) (global.get $lo)))))
+            (local.set $v0 (f32x4.pmax (local.get $v0) (global.get $lo)))
+            (local.set $v1 (f32x4.pmax (local.get $v1) (global.get $lo)))))
         (if (i32.and (global.get $clamp) (i32.const 2))
           (then
-            (local.set $v0 (f32x4.min (local.get $v0) (global.get $hi)))
-            (local.set $v1 (f32x4.min (local.get $v1) (global.get $hi)))))
+            (local.set $v0 (f32x4.pmin (local.get $v0) (global.get $hi)))
+            (local.set $v1 (f32x4.pmin (local.get $v1) (global.get $hi)))))
         (v128.store (local.get $c) (local.get $v0))
         (v128.store offset=16 (local.get $c) (local.get $v1))
         (return)))
@@ -308,12 +310,12 @@
             (local.set $v1 (f32x4.add (local.get $v1) (local.get $t)))))))
     (if (i32.and (global.get $clamp) (i32.const 1))
       (then
-        (local.set $v0 (f32x4.max (local.get $v0) (global.get $lo)))
-        (local.set $v1 (f32x4.max (local.get $v1) (global.get $lo)))))
+        (local.set $v0 (f32x4.pmax (local.get $v0) (global.get $lo)))
+        (local.set $v1 (f32x4.pmax (local.get $v1) (global.get $lo)))))
     (if (i32.and (global.get $clamp) (i32.const 2))
       (then
-        (local.set $v0 (f32x4.min (local.get $v0) (global.get $hi)))
-        (local.set $v1 (f32x4.min (local.get $v1) (global.get $hi)))))
+        (local.set $v0 (f32x4.pmin (local.get $v0) (global.get $hi)))
+        (local.set $v1 (f32x4.pmin (local.get $v1) (global.get $hi)))))
     (if (i32.ge_s (local.get $cols) (i32.const 4))
       (then
         (v128.store (local.get $c) (local.get $v0))
@@ -977,7 +979,7 @@
       (local.set $c0 (local.get $cend))
       (br $strips))))
 
-  ;; y = clamp(x, lo, hi) + 0 for n floats: NaN stays NaN (f32x4.max/min keep it), -0 becomes +0;
+  ;; y = clamp(x, lo, hi) + 0 for n floats: NaN stays NaN (pmax/pmin with the value first), -0 becomes +0;
   ;; y may be x.
   (func (export "clamp") (param $x i32) (param $n i32) (param $lo f32) (param $hi f32) (param $y i32)
     (local $end i32) (local $lov v128) (local $hiv v128)
@@ -986,7 +988,7 @@
     (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
     (block $done (loop $v
       (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
-      (v128.store (local.get $y) (f32x4.add (f32x4.min (f32x4.max (v128.load (local.get $x)) (local.get $lov))
+      (v128.store (local.get $y) (f32x4.add (f32x4.pmin (f32x4.pmax (v128.load (local.get $x)) (local.get $lov))
         (local.get $hiv)) (v128.const f32x4 0 0 0 0)))
       (local.set $x (i32.add (local.get $x) (i32.const 16)))
       (local.set $y (i32.add (local.get $y) (i32.const 16)))
@@ -1008,7 +1010,7 @@
   ;; 4 pixels x 4 channels), others go tap by tap ($dw4: 4 pixels x 8 channels); the pixels left at
   ;; the end of a row one by one ($dw1). The last 1..3 channels of a pixel are scalar so that nothing
   ;; past a pixel's c channels is written (nor read past the end of xp). The clamp is the epilogue's
-  ;; (f32x4.max/min, 8 instructions each on x86: a large share of a 3x3 layer's time).
+  ;; (pmax/pmin, one instruction each).
   (func (export "depthwise") (param $xp i32) (param $batch i32) (param $hp i32) (param $wp i32) (param $c i32)
       (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32) (param $dh i32) (param $dw i32)
       (param $oh i32) (param $ow i32) (param $wts i32) (param $bias i32) (param $lo f32) (param $hi f32) (param $y i32)
@@ -1128,24 +1130,24 @@
           (local.set $s31 (f32x4.add (local.get $s31) (local.get $b1)))))
       (if (i32.and (global.get $clamp) (i32.const 1))
         (then
-          (local.set $s00 (f32x4.max (local.get $s00) (global.get $lo)))
-          (local.set $s01 (f32x4.max (local.get $s01) (global.get $lo)))
-          (local.set $s10 (f32x4.max (local.get $s10) (global.get $lo)))
-          (local.set $s11 (f32x4.max (local.get $s11) (global.get $lo)))
-          (local.set $s20 (f32x4.max (local.get $s20) (global.get $lo)))
-          (local.set $s21 (f32x4.max (local.get $s21) (global.get $lo)))
-          (local.set $s30 (f32x4.max (local.get $s30) (global.get $lo)))
-          (local.set $s31 (f32x4.max (local.get $s31) (global.get $lo)))))
+          (local.set $s00 (f32x4.pmax (local.get $s00) (global.get $lo)))
+          (local.set $s01 (f32x4.pmax (local.get $s01) (global.get $lo)))
+          (local.set $s10 (f32x4.pmax (local.get $s10) (global.get $lo)))
+          (local.set $s11 (f32x4.pmax (local.get $s11) (global.get $lo)))
+          (local.set $s20 (f32x4.pmax (local.get $s20) (global.get $lo)))
+          (local.set $s21 (f32x4.pmax (local.get $s21) (global.get $lo)))
+          (local.set $s30 (f32x4.pmax (local.get $s30) (global.get $lo)))
+          (local.set $s31 (f32x4.pmax (local.get $s31) (global.get $lo)))))
       (if (i32.and (global.get $clamp) (i32.const 2))
         (then
-          (local.set $s00 (f32x4.min (local.get $s00) (global.get $hi)))
-          (local.set $s01 (f32x4.min (local.get $s01) (global.get $hi)))
-          (local.set $s10 (f32x4.min (local.get $s10) (global.get $hi)))
-          (local.set $s11 (f32x4.min (local.get $s11) (global.get $hi)))
-          (local.set $s20 (f32x4.min (local.get $s20) (global.get $hi)))
-          (local.set $s21 (f32x4.min (local.get $s21) (global.get $hi)))
-          (local.set $s30 (f32x4.min (local.get $s30) (global.get $hi)))
-          (local.set $s31 (f32x4.min (local.get $s31) (global.get $hi)))))
+          (local.set $s00 (f32x4.pmin (local.get $s00) (global.get $hi)))
+          (local.set $s01 (f32x4.pmin (local.get $s01) (global.get $hi)))
+          (local.set $s10 (f32x4.pmin (local.get $s10) (global.get $hi)))
+          (local.set $s11 (f32x4.pmin (local.get $s11) (global.get $hi)))
+          (local.set $s20 (f32x4.pmin (local.get $s20) (global.get $hi)))
+          (local.set $s21 (f32x4.pmin (local.get $s21) (global.get $hi)))
+          (local.set $s30 (f32x4.pmin (local.get $s30) (global.get $hi)))
+          (local.set $s31 (f32x4.pmin (local.get $s31) (global.get $hi)))))
       (local.set $o (i32.add (local.get $y) (local.get $cb)))
       (v128.store (local.get $o) (local.get $s00))
       (v128.store offset=16 (local.get $o) (local.get $s01))
@@ -1198,16 +1200,16 @@
             (local.set $s30 (f32x4.add (local.get $s30) (local.get $b0)))))
         (if (i32.and (global.get $clamp) (i32.const 1))
           (then
-            (local.set $s00 (f32x4.max (local.get $s00) (global.get $lo)))
-            (local.set $s10 (f32x4.max (local.get $s10) (global.get $lo)))
-            (local.set $s20 (f32x4.max (local.get $s20) (global.get $lo)))
-            (local.set $s30 (f32x4.max (local.get $s30) (global.get $lo)))))
+            (local.set $s00 (f32x4.pmax (local.get $s00) (global.get $lo)))
+            (local.set $s10 (f32x4.pmax (local.get $s10) (global.get $lo)))
+            (local.set $s20 (f32x4.pmax (local.get $s20) (global.get $lo)))
+            (local.set $s30 (f32x4.pmax (local.get $s30) (global.get $lo)))))
         (if (i32.and (global.get $clamp) (i32.const 2))
           (then
-            (local.set $s00 (f32x4.min (local.get $s00) (global.get $hi)))
-            (local.set $s10 (f32x4.min (local.get $s10) (global.get $hi)))
-            (local.set $s20 (f32x4.min (local.get $s20) (global.get $hi)))
-            (local.set $s30 (f32x4.min (local.get $s30) (global.get $hi)))))
+            (local.set $s00 (f32x4.pmin (local.get $s00) (global.get $hi)))
+            (local.set $s10 (f32x4.pmin (local.get $s10) (global.get $hi)))
+            (local.set $s20 (f32x4.pmin (local.get $s20) (global.get $hi)))
+            (local.set $s30 (f32x4.pmin (local.get $s30) (global.get $hi)))))
         (local.set $o (i32.add (local.get $y) (local.get $cb)))
         (v128.store (local.get $o) (local.get $s00))
         (local.set $o (i32.add (local.get $o) (local.get $pixel)))
@@ -1291,16 +1293,16 @@
           (local.set $s3 (f32x4.add (local.get $s3) (local.get $b)))))
       (if (i32.and (global.get $clamp) (i32.const 1))
         (then
-          (local.set $s0 (f32x4.max (local.get $s0) (global.get $lo)))
-          (local.set $s1 (f32x4.max (local.get $s1) (global.get $lo)))
-          (local.set $s2 (f32x4.max (local.get $s2) (global.get $lo)))
-          (local.set $s3 (f32x4.max (local.get $s3) (global.get $lo)))))
+          (local.set $s0 (f32x4.pmax (local.get $s0) (global.get $lo)))
+          (local.set $s1 (f32x4.pmax (local.get $s1) (global.get $lo)))
+          (local.set $s2 (f32x4.pmax (local.get $s2) (global.get $lo)))
+          (local.set $s3 (f32x4.pmax (local.get $s3) (global.get $lo)))))
       (if (i32.and (global.get $clamp) (i32.const 2))
         (then
-          (local.set $s0 (f32x4.min (local.get $s0) (global.get $hi)))
-          (local.set $s1 (f32x4.min (local.get $s1) (global.get $hi)))
-          (local.set $s2 (f32x4.min (local.get $s2) (global.get $hi)))
-          (local.set $s3 (f32x4.min (local.get $s3) (global.get $hi)))))
+          (local.set $s0 (f32x4.pmin (local.get $s0) (global.get $hi)))
+          (local.set $s1 (f32x4.pmin (local.get $s1) (global.get $hi)))
+          (local.set $s2 (f32x4.pmin (local.get $s2) (global.get $hi)))
+          (local.set $s3 (f32x4.pmin (local.get $s3) (global.get $hi)))))
       (local.set $o (i32.add (local.get $y) (local.get $cb)))
       (v128.store (local.get $o) (local.get $s0))
       (local.set $o (i32.add (local.get $o) (local.get $pixel)))
@@ -1388,16 +1390,16 @@
           (local.set $s3 (f32x4.add (local.get $s3) (local.get $b)))))
       (if (i32.and (global.get $clamp) (i32.const 1))
         (then
-          (local.set $s0 (f32x4.max (local.get $s0) (global.get $lo)))
-          (local.set $s1 (f32x4.max (local.get $s1) (global.get $lo)))
-          (local.set $s2 (f32x4.max (local.get $s2) (global.get $lo)))
-          (local.set $s3 (f32x4.max (local.get $s3) (global.get $lo)))))
+          (local.set $s0 (f32x4.pmax (local.get $s0) (global.get $lo)))
+          (local.set $s1 (f32x4.pmax (local.get $s1) (global.get $lo)))
+          (local.set $s2 (f32x4.pmax (local.get $s2) (global.get $lo)))
+          (local.set $s3 (f32x4.pmax (local.get $s3) (global.get $lo)))))
       (if (i32.and (global.get $clamp) (i32.const 2))
         (then
-          (local.set $s0 (f32x4.min (local.get $s0) (global.get $hi)))
-          (local.set $s1 (f32x4.min (local.get $s1) (global.get $hi)))
-          (local.set $s2 (f32x4.min (local.get $s2) (global.get $hi)))
-          (local.set $s3 (f32x4.min (local.get $s3) (global.get $hi)))))
+          (local.set $s0 (f32x4.pmin (local.get $s0) (global.get $hi)))
+          (local.set $s1 (f32x4.pmin (local.get $s1) (global.get $hi)))
+          (local.set $s2 (f32x4.pmin (local.get $s2) (global.get $hi)))
+          (local.set $s3 (f32x4.pmin (local.get $s3) (global.get $hi)))))
       (local.set $o (i32.add (local.get $y) (local.get $cb)))
       (v128.store (local.get $o) (local.get $s0))
       (local.set $o (i32.add (local.get $o) (local.get $pixel)))
@@ -1455,10 +1457,10 @@
         (then (local.set $s0 (f32x4.add (local.get $s0) (v128.load (i32.add (local.get $bias) (local.get $cb)))))))
       (if (i32.and (global.get $clamp) (i32.const 1))
         (then
-          (local.set $s0 (f32x4.max (local.get $s0) (global.get $lo)))))
+          (local.set $s0 (f32x4.pmax (local.get $s0) (global.get $lo)))))
       (if (i32.and (global.get $clamp) (i32.const 2))
         (then
-          (local.set $s0 (f32x4.min (local.get $s0) (global.get $hi)))))
+          (local.set $s0 (f32x4.pmin (local.get $s0) (global.get $hi)))))
       (v128.store (i32.add (local.get $y) (local.get $cb))
         (local.get $s0))
       (local.set $cb (i32.add (local.get $cb) (i32.const 16)))

@@ -377,12 +377,16 @@ public final class JavaGemmBackend implements GemmBackend {
         }
     }
 
-    /** {@code v} clamped to [lo, hi]; NaN stays NaN, and -0 becomes 0 when lo is 0 (ONNX Relu). */
+    /**
+     * {@code min(max(v, lo), hi)} as ONNX Clip (hi wins when lo > hi); NaN stays NaN, and -0 comes
+     * out +0 (ONNX Relu).
+     */
     static float clamp(float v, float lo, float hi) {
         if (v != v) {
             return v;
         }
-        return v < lo ? lo : v > hi ? hi : (v == 0f ? v + 0f : v);
+        float r = v < lo ? lo : v;
+        return (r > hi ? hi : r) + 0f;
     }
 
 }
