@@ -2,6 +2,8 @@ package io.pocketgrid.portal.api;
 
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
@@ -10,15 +12,18 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Writes every refused API call the same way: the status, {@code {"error", "message"}} as JSON and,
  * for a 429, Retry-After. The one writer behind the REST controllers' error handler, the servlet
- * filters, Spring Security's entry point and the error page.
+ * filters, Spring Security's entry point and the error page, so it also counts every refusal
+ * ({@code pocketgrid.api.refusals} by code and status: rate-limit refusals are {@code RATE_LIMITED}).
  */
 @Component
 public class ApiErrorWriter {
 
     private final JsonMapper json;
+    private final MeterRegistry meters;
 
-    public ApiErrorWriter(JsonMapper json) {
+    public ApiErrorWriter(JsonMapper json, MeterRegistry meters) {
         this.json = json;
+        this.meters = meters;
     }
 
     public void write(HttpServletResponse res, ApiException e) throws IOException {
@@ -37,6 +42,9 @@ public class ApiErrorWriter {
         if (res.isCommitted()) {
             return;
         }
+        // codes are the portal's own constants, so the number of series stays small
+        Counter.builder("pocketgrid.api.refusals").description("API calls answered with an {error, message} body")
+                .tag("code", code).tag("status", Integer.toString(status)).register(meters).increment();
         res.resetBuffer();
         byte[] bytes = json.writeValueAsBytes(new ApiError(code, message));
         res.setStatus(status);

@@ -40,9 +40,11 @@ public class EpochJob {
     private final LedgerProperties properties;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final LedgerMeters meters;
 
     EpochJob(LedgerNetwork network, LedgerStore store, LedgerLock lock, EpochTrees trees, LedgerProperties properties,
-             PlatformTransactionManager transactions, Clock clock) {
+             PlatformTransactionManager transactions, Clock clock, LedgerMeters meters) {
+        this.meters = meters;
         this.network = network;
         this.store = store;
         this.lock = lock;
@@ -179,6 +181,7 @@ public class EpochJob {
                 long failed = current;
                 tx.executeWithoutResult(status -> store.markFailed(failed, why));
             }
+            meters.failed();
             log.warn("Epoch {} is not committed yet ({}); the next run tries again", current, why);
             return why;
         }
@@ -188,6 +191,7 @@ public class EpochJob {
         long started = System.nanoTime();
         StandardMerkleTree tree = trees.tree(epoch).orElseThrow();
         CommitResult result = connection.client().commitEpoch(EpochCommitment.of(epoch, tree));
+        meters.committed(result);
         String txHash = result.transactionHash();
         Long block = result.blockNumber() >= 0 ? result.blockNumber() : null;
         if (result.status() == CommitResult.Status.ALREADY_COMMITTED) {

@@ -117,6 +117,29 @@ class LedgerStore {
         return last == null ? 0 : last;
     }
 
+    /**
+     * Since when credit has waited to reach the chain: the closing of the newest committed epoch (before
+     * the first, the first credit) when credit was granted after it or an epoch waits; empty when the
+     * chain has all of it. An epoch's total is every volunteer's cumulative credit at its closing, and
+     * credit only grows, so more credit now than that total means credit after it.
+     */
+    Optional<Instant> uncommittedSince() {
+        boolean waiting = !jdbc.queryForList("SELECT epoch FROM ledger_epoch WHERE status <> 'COMMITTED'"
+                + " FETCH FIRST 1 ROWS ONLY", Long.class).isEmpty();
+        long credit = jdbc.queryForObject("SELECT COALESCE(SUM(total_micro_credits), 0) FROM volunteer", Long.class);
+        List<Object[]> last = jdbc.query("SELECT created_at, total FROM ledger_epoch WHERE status = 'COMMITTED'"
+                + " ORDER BY epoch DESC FETCH FIRST 1 ROWS ONLY",
+                (rs, i) -> new Object[] {rs.getObject(1, OffsetDateTime.class).toInstant(), rs.getLong(2)});
+        if (last.isEmpty()) {
+            if (credit == 0 && !waiting) {
+                return Optional.empty();
+            }
+            OffsetDateTime first = jdbc.queryForObject("SELECT MIN(granted_at) FROM credit", OffsetDateTime.class);
+            return Optional.ofNullable(first).map(OffsetDateTime::toInstant);
+        }
+        return waiting || credit > (long) last.get(0)[1] ? Optional.of((Instant) last.get(0)[0]) : Optional.empty();
+    }
+
     /** The newest committed epoch, 0 before the first. */
     long lastCommittedEpoch() {
         Long last = jdbc.queryForObject("SELECT MAX(epoch) FROM ledger_epoch WHERE status = 'COMMITTED'", Long.class);

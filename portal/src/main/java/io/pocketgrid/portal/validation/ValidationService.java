@@ -1,5 +1,7 @@
 package io.pocketgrid.portal.validation;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pocketgrid.portal.credit.CreditService;
 import io.pocketgrid.portal.storage.BlobStore;
 import java.time.Clock;
@@ -11,6 +13,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Decides, as results arrive, whether their tasks now have a quorum of agreeing results. The
@@ -35,9 +39,26 @@ public class ValidationService {
     private final ServerCheck serverCheck;
     private final ValidationProperties properties;
     private final Clock clock;
+    private final Counter valid;
+    private final Counter invalid;
+    private final Counter inconclusive;
+    private final Counter spotChecksAgreed;
+    private final Counter spotChecksDisagreed;
 
     ValidationService(TaskBook book, BlobStore blobs, ServerCheck serverCheck, ValidationProperties properties,
-                      Clock clock) {
+                      Clock clock, MeterRegistry meters) {
+        String judged = "results judged (valid, invalid) and tasks whose replicas disagreed without a quorum"
+                + " (inconclusive: one more replica is asked for)";
+        this.valid = Counter.builder("pocketgrid.validations").description(judged).tag("outcome", "valid").register(meters);
+        this.invalid = Counter.builder("pocketgrid.validations").description(judged).tag("outcome", "invalid")
+                .register(meters);
+        this.inconclusive = Counter.builder("pocketgrid.validations").description(judged).tag("outcome", "inconclusive")
+                .register(meters);
+        String spot = "lone replicas the server recomputed, by whether the volunteer's result agreed";
+        this.spotChecksAgreed = Counter.builder("pocketgrid.spot.checks").description(spot).tag("outcome", "agreed")
+                .register(meters);
+        this.spotChecksDisagreed = Counter.builder("pocketgrid.spot.checks").description(spot).tag("outcome", "disagreed")
+                .register(meters);
         this.book = book;
         this.blobs = blobs;
         this.serverCheck = serverCheck;
@@ -73,27 +94,50 @@ public class ValidationService {
     public List<Verdict> judge(List<Arrival> arrivals) {
         Instant now = clock.instant();
         TaskBook.Batch batch = book.open(arrivals, blobs);
+        Tally tally = new Tally();
         List<Verdict> verdicts = new ArrayList<>();
         for (Arrival arrival : arrivals) {
-            verdicts.add(judgeOne(batch, batch.task(arrival.taskId()), arrival, now));
+            verdicts.add(judgeOne(batch, batch.task(arrival.taskId()), arrival, now, tally));
         }
         batch.write(now);
+        // counted once the batch is stored: a batch that fails is judged again, write by write
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                valid.increment(tally.valid);
+                invalid.increment(tally.invalid);
+                inconclusive.increment(tally.inconclusive);
+                spotChecksAgreed.increment(tally.spotAgreed);
+                spotChecksDisagreed.increment(tally.spotDisagreed);
+            }
+        });
         return verdicts;
     }
 
-    private Verdict judgeOne(TaskBook.Batch batch, TaskBook.Task task, Arrival arrival, Instant now) {
+    /** What one batch decided, for the meters. */
+    private static final class Tally {
+        int valid;
+        int invalid;
+        int inconclusive;
+        int spotAgreed;
+        int spotDisagreed;
+    }
+
+    private Verdict judgeOne(TaskBook.Batch batch, TaskBook.Task task, Arrival arrival, Instant now, Tally tally) {
         TaskBook.Result fresh = task.result(arrival.resultId());
         fresh.status = "PENDING";
         if ("VALIDATED".equals(task.status)) {
             return settle(batch, task, fresh, task.agreement.agree(task.result(task.canonicalResultId).outputs(),
-                    fresh.outputs()));
+                    fresh.outputs()), tally);
         }
         if (!"OPEN".equals(task.status)) {
             batch.mark(fresh, "DISCARDED");
             return new Verdict("DISCARDED", 0);
         }
-        if (task.quorum == 1 && arrival.serverOutputs() != null
-                && !task.agreement.agree(arrival.serverOutputs(), fresh.outputs())) {
+        boolean spotChecked = task.quorum == 1 && arrival.serverOutputs() != null;
+        if (spotChecked && !task.agreement.agree(arrival.serverOutputs(), fresh.outputs())) {
+            tally.spotDisagreed++;
+            tally.invalid++;
             // a trusted volunteer's lone result failed the server's spot check: no credit, no trust,
             // and the task goes back to full replication; the invalid replica keeps its slot, so
             // the target grows by a full replication
@@ -105,13 +149,16 @@ public class ValidationService {
             task.wantMore();
             return new Verdict("INVALID", 0);
         }
+        if (spotChecked) {
+            tally.spotAgreed++;
+        }
         List<TaskBook.Result> pending = task.results("PENDING");
         List<TaskBook.Result> group = largestAgreeingGroup(pending, task.agreement);
         if (group.size() >= task.quorum) {
             task.validate(group.get(0).id, now);
             Verdict verdict = null;
             for (TaskBook.Result r : pending.stream().sorted(Comparator.comparingLong(r -> r.volunteerId)).toList()) {
-                Verdict v = settle(batch, task, r, group.contains(r));
+                Verdict v = settle(batch, task, r, group.contains(r), tally);
                 if (r.id == arrival.resultId()) {
                     verdict = v;
                 }
@@ -125,11 +172,13 @@ public class ValidationService {
             // Who is wrong is not known yet, so nobody is charged; only volunteers with a good record
             // who disagree among themselves tell that the task itself is at fault.
             task.disagreements(returned - group.size());
+            tally.inconclusive++;
             List<TaskBook.Result> reliable = pending.stream().filter(r -> r.reliable).toList();
             int reliableErrors = reliable.size() - largestAgreeingGroup(reliable, task.agreement).size();
             if (reliableErrors >= task.maxErrors || returned >= task.maxResults) {
                 task.fail();
                 for (TaskBook.Result r : pending) {
+                    tally.invalid++;
                     batch.mark(r, "INVALID");
                     batch.resetTrust(r.volunteerId);
                 }
@@ -142,13 +191,15 @@ public class ValidationService {
         return new Verdict("PENDING", 0);
     }
 
-    private static Verdict settle(TaskBook.Batch batch, TaskBook.Task task, TaskBook.Result r, boolean valid) {
+    private static Verdict settle(TaskBook.Batch batch, TaskBook.Task task, TaskBook.Result r, boolean valid, Tally tally) {
         if (valid) {
+            tally.valid++;
             batch.mark(r, "VALID");
             long micro = CreditService.microCredits(task.flopsPerItem, task.items);
             batch.credit(r, task, micro);
             return new Verdict("VALID", micro);
         }
+        tally.invalid++;
         batch.mark(r, "INVALID");
         task.addError();
         batch.charge(r.volunteerId);

@@ -1,5 +1,7 @@
 package io.pocketgrid.portal.work;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pocketgrid.portal.config.InstanceId;
 import io.pocketgrid.portal.project.ProjectStatusChanged;
 import java.time.Duration;
@@ -54,11 +56,26 @@ class Feeder {
     private volatile List<long[]> running = List.of();
     private volatile long runningReadAt;
 
-    Feeder(JdbcTemplate jdbc, PlatformTransactionManager transactions, InstanceId instanceId) {
+    Feeder(JdbcTemplate jdbc, PlatformTransactionManager transactions, InstanceId instanceId, MeterRegistry meters) {
         this.instance = instanceId.run();
         this.tx = new TransactionTemplate(transactions);
         this.jdbc = jdbc;
         this.named = new NamedParameterJdbcTemplate(jdbc);
+        Gauge.builder("pocketgrid.feeder.queued", this, Feeder::queuedReplicas)
+                .description("replicas this instance has claimed and holds in memory, ready to lease").register(meters);
+    }
+
+    /** The free replicas in memory over all projects (read by the metrics scrape, not on the lease path). */
+    int queuedReplicas() {
+        int replicas = 0;
+        for (Queue q : queues.values()) {
+            synchronized (q) {
+                for (Slot s : q.slots) {
+                    replicas += Math.max(0, s.free);
+                }
+            }
+        }
+        return replicas;
     }
 
     /** A task whose replicas this instance may hand out until {@code usableUntil}. */

@@ -25,6 +25,11 @@ class LeaseRegistry {
     private final Map<Long, Issued> byId = new ConcurrentHashMap<>();
     private final Map<Long, Set<Long>> byVolunteer = new ConcurrentHashMap<>();
 
+    /** How many leases this instance issued that are not yet returned, given back or pruned. */
+    int size() {
+        return byId.size();
+    }
+
     void add(Issued lease) {
         byId.put(lease.leaseId(), lease);
         byVolunteer.computeIfAbsent(lease.volunteerId(), v -> ConcurrentHashMap.newKeySet()).add(lease.leaseId());

@@ -1,5 +1,8 @@
 package io.pocketgrid.portal.work;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pocketgrid.portal.api.ApiException;
 import io.pocketgrid.portal.api.RateLimitedException;
 import io.pocketgrid.portal.config.PocketGridProperties;
@@ -49,10 +52,19 @@ public class LeaseService {
     private final TaskInputs inputs;
     private final Clock clock;
     private final Throttle throttle;
+    private final Counter issued;
+    private final Counter noWork;
 
     LeaseService(JdbcTemplate jdbc, ProjectService projects, LeaseTokens tokens, PocketGridProperties properties,
                  ValidationProperties validation, Feeder feeder, WorkWrites writes, LeaseRegistry registry, VolunteerStanding standing,
-                 TaskInputs inputs, Clock clock) {
+                 TaskInputs inputs, Clock clock, MeterRegistry meters) {
+        this.issued = Counter.builder("pocketgrid.leases").description("lease requests answered, by outcome")
+                .tag("outcome", "issued").register(meters);
+        this.noWork = Counter.builder("pocketgrid.leases").description("lease requests answered, by outcome")
+                .tag("outcome", "no_work").register(meters);
+        Gauge.builder("pocketgrid.leases.open", registry, LeaseRegistry::size)
+                .description("leases this instance issued that are still out (sum over instances for the grid)")
+                .register(meters);
         this.standing = standing;
         this.inputs = inputs;
         this.validation = validation;
@@ -74,6 +86,12 @@ public class LeaseService {
      * replica is skipped and another taken.
      */
     public Optional<Lease> lease(long volunteerId, LeaseRequest request) {
+        Optional<Lease> lease = leaseOnce(volunteerId, request);
+        (lease.isPresent() ? issued : noWork).increment();
+        return lease;
+    }
+
+    private Optional<Lease> leaseOnce(long volunteerId, LeaseRequest request) {
         Instant now = clock.instant();
         boolean trusted = checkVolunteer(volunteerId, now);
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {

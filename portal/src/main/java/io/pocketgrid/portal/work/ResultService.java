@@ -1,5 +1,7 @@
 package io.pocketgrid.portal.work;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pocketgrid.portal.api.ApiException;
 import io.pocketgrid.portal.api.BodyTooLargeException;
 import io.pocketgrid.portal.project.Dims;
@@ -35,9 +37,12 @@ public class ResultService {
     private final WorkWrites writes;
     private final LeaseRegistry registry;
     private final Clock clock;
+    private final MeterRegistry meters;
 
     ResultService(JdbcTemplate jdbc, ProjectService projects, LeaseTokens tokens, BlobStore blobs,
-                  ValidationService validation, WorkWrites writes, LeaseRegistry registry, Clock clock) {
+                  ValidationService validation, WorkWrites writes, LeaseRegistry registry, Clock clock,
+                  MeterRegistry meters) {
+        this.meters = meters;
         this.validation = validation;
         this.writes = writes;
         this.registry = registry;
@@ -85,6 +90,8 @@ public class ResultService {
         Receipt receipt = writes.result(new ResultWrites.ResultOp(leaseId, a.taskId(), volunteerId, sha, Dims.format(dims),
                 elapsedMs, now, outputs, reference));
         registry.remove(leaseId);
+        Counter.builder("pocketgrid.results").description("results accepted, by what the worker heard back")
+                .tag("status", receipt.status()).register(meters).increment();
         return receipt;
     }
 

@@ -1,5 +1,8 @@
 package io.pocketgrid.portal.work;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.pocketgrid.portal.api.ApiException;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,10 +65,19 @@ final class WorkWriter {
     private final Consumer<List<Op<?>>> handler;
     private final Thread thread;
     private volatile boolean running = true;
+    private final DistributionSummary batchSizes;
+    private final Timer batchTimes;
 
     /** {@code handler} writes a batch inside the transaction, recording each op's outcome. */
-    WorkWriter(String name, PlatformTransactionManager transactions, Consumer<List<Op<?>>> handler) {
+    WorkWriter(String name, PlatformTransactionManager transactions, Consumer<List<Op<?>>> handler,
+               MeterRegistry meters) {
         this.name = name;
+        this.batchSizes = DistributionSummary.builder("pocketgrid.writer.batch.size")
+                .description("writes stored together in one transaction").tag("writer", name)
+                .publishPercentiles(0.5, 0.99).register(meters);
+        this.batchTimes = Timer.builder("pocketgrid.writer.batch.duration")
+                .description("one batch's transaction, retries included").tag("writer", name)
+                .publishPercentiles(0.5, 0.99).register(meters);
         this.tx = new TransactionTemplate(transactions);
         this.handler = handler;
         this.thread = Thread.ofPlatform().name("pocketgrid-" + name).daemon().start(this::loop);
@@ -103,6 +115,11 @@ final class WorkWriter {
     }
 
     private void run(List<Op<?>> batch) {
+        batchSizes.record(batch.size());
+        batchTimes.record(() -> runTimed(batch));
+    }
+
+    private void runTimed(List<Op<?>> batch) {
         try {
             tx.executeWithoutResult(s -> handler.accept(batch));
             batch.forEach(WorkWriter::complete);

@@ -1,5 +1,6 @@
 package io.pocketgrid.portal.work;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import java.util.List;
 import org.springframework.stereotype.Component;
@@ -17,11 +18,12 @@ class WorkWrites {
     private final WorkWriter results;
 
     @SuppressWarnings("unchecked")
-    WorkWrites(PlatformTransactionManager transactions, LeaseWrites leaseWrites, ResultWrites resultWrites) {
+    WorkWrites(PlatformTransactionManager transactions, LeaseWrites leaseWrites, ResultWrites resultWrites,
+               MeterRegistry meters) {
         this.leases = new WorkWriter("lease-writes", transactions,
-                batch -> leaseWrites.write((List<LeaseWrites.LeaseOp>) (List<?>) batch));
+                batch -> leaseWrites.write((List<LeaseWrites.LeaseOp>) (List<?>) batch), meters);
         this.results = new WorkWriter("result-writes", transactions,
-                batch -> resultWrites.write((List<ResultWrites.ResultOp>) (List<?>) batch));
+                batch -> resultWrites.write((List<ResultWrites.ResultOp>) (List<?>) batch), meters);
     }
 
     /** Stores a lease; its id, or null when the task can no longer be leased. */
