@@ -67,12 +67,19 @@ final class ApiErrorPageFilter extends HttpFilter {
 
         /**
          * An unknown /api path is a JSON 404; otherwise Vaadin's catch-all mapping answered it with the UI's
-         * HTML page and 200. Consulted after the controllers' mappings (order 0), before Vaadin's.
+         * HTML page and 200. Consulted after the controllers' mappings (order 0), before Vaadin's. Swagger UI's
+         * files under /api/docs/ are left to the resource handlers.
          */
         @Bean
         SimpleUrlHandlerMapping apiNotFoundMapping(ApiErrorWriter errors) {
             HttpRequestHandler notFound = (req, res) -> errors.write(res, 404, "NOT_FOUND", "no such resource");
-            SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(Map.of("/api/**", notFound));
+            SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(Map.of("/api/**", notFound)) {
+                @Override
+                protected Object getHandlerInternal(jakarta.servlet.http.HttpServletRequest request) throws Exception {
+                    return request.getRequestURI().startsWith(request.getContextPath() + "/api/docs/") ? null
+                            : super.getHandlerInternal(request);
+                }
+            };
             mapping.setOrder(1);
             return mapping;
         }
