@@ -2,6 +2,8 @@
 // kernel modules the browser builds load:
 //   kernels-relaxed.wasm  MADD = f32x4.relaxed_madd (fused where the CPU has FMA)
 //   kernels-simd.wasm     MADD = f32x4.mul then f32x4.add (plain SIMD128, for browsers without relaxed SIMD)
+// Lines from one reading exactly `;; #relaxed` to the next reading exactly `;; #end` are kept in the
+// relaxed module only (code that pays only with a fused multiply-add, e.g. the 6x8 GEMM tile).
 // Usage: node scripts/assemble-kernels.mjs SRC.wat OUT_DIR
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -50,11 +52,14 @@ function plainMadd(s) {
   }
 }
 
+// Drops the `;; #relaxed` ... `;; #end` sections (the markers are comments, so the relaxed module keeps them as is).
+const relaxedOnly = /^[ \t]*;; #relaxed[ \t]*\n[\s\S]*?^[ \t]*;; #end[ \t]*$/gm;
+
 const wabt = await require('wabt')();
 mkdirSync(outDir, { recursive: true });
 for (const [name, source, features] of [
   ['kernels-relaxed.wasm', text.replaceAll('(MADD ', '(f32x4.relaxed_madd '), { simd: true, relaxed_simd: true }],
-  ['kernels-simd.wasm', plainMadd(text), { simd: true }],
+  ['kernels-simd.wasm', plainMadd(text.replace(relaxedOnly, '')), { simd: true }],
 ]) {
   const module = wabt.parseWat(name.replace('.wasm', '.wat'), source, features);
   module.validate();
