@@ -229,10 +229,10 @@ public final class EngineCli {
             }
             Tensor.Type type = model.inputType(v.name());
             Tensor t = Tensor.zeros(type, d);
-            if (type.isFloat()) {
+            if (type.isFloating()) {
                 float[] f = t.floats();
                 for (int i = 0; i < f.length; i++) {
-                    f[i] = (float) rnd.nextGaussian();
+                    f[i] = type.round((float) rnd.nextGaussian());
                 }
             }
             feeds.put(v.name(), t);

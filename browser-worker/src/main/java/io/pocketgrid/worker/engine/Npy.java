@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * NumPy {@code .npy} files (format versions 1–3), little-endian, C order: float32 ({@code <f4}),
- * int64 ({@code <i8}), and int32 / int8 / uint8 / bool. Pure Java on bytes and streams so the
+ * int64 ({@code <i8}), and float16 ({@code <f2}, FLOAT16), float64 ({@code <f8}, DOUBLE, read
+ * into float32 precision), int32 / int8 / uint8 / bool. NumPy has no bfloat16: BFLOAT16 tensors
+ * are written as float32 (exact). Pure Java on bytes and streams so the
  * browser, the portal and the CLI share it. Errors are {@link EngineException}s saying what is wrong.
  */
 public final class Npy {
@@ -60,10 +62,11 @@ public final class Npy {
         int[] dims = shape(header);
         int n = Tensor.sizeOf(dims);
         int width = switch (descr) {
+            case "<f2" -> 2;
             case "<f4", "<i4" -> 4;
-            case "<i8" -> 8;
+            case "<i8", "<f8" -> 8;
             case "|u1", "|i1", "|b1", "<u1", "<i1" -> 1;
-            default -> throw bad("dtype '" + descr + "' is not supported (use float32 or int64, little-endian)");
+            default -> throw bad("dtype '" + descr + "' is not supported (use float32, float16 or int64, little-endian)");
         };
         int data = start + headerLen;
         long need = (long) n * width;
@@ -79,10 +82,24 @@ public final class Npy {
                 }
                 return Tensor.ofFloats(v, dims);
             }
+            case "<f2" -> {
+                float[] v = new float[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = HalfFloats.fromFloat16((b[data + 2 * i] & 0xFF) | (b[data + 2 * i + 1] & 0xFF) << 8);
+                }
+                return Tensor.ofFloats(Tensor.Type.FLOAT16, v, dims);
+            }
+            case "<f8" -> {
+                float[] v = new float[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = (float) Double.longBitsToDouble(le64(b, data + 8 * i));
+                }
+                return Tensor.ofFloats(Tensor.Type.DOUBLE, v, dims);
+            }
             case "<i8" -> {
                 long[] v = new long[n];
                 for (int i = 0; i < n; i++) {
-                    v[i] = (le32(b, data + 8 * i) & 0xFFFFFFFFL) | (long) le32(b, data + 8 * i + 4) << 32;
+                    v[i] = le64(b, data + 8 * i);
                 }
                 return Tensor.ofLongs(v, dims);
             }
@@ -123,7 +140,9 @@ public final class Npy {
     /** Serializes a tensor as a version 1.0 .npy file. */
     public static byte[] write(Tensor t) {
         String descr = switch (t.type()) {
-            case FLOAT -> "<f4";
+            case FLOAT, BFLOAT16 -> "<f4";
+            case FLOAT16 -> "<f2";
+            case DOUBLE -> "<f8";
             case INT32 -> "<i4";
             case BOOL -> "|b1";
             case UINT8 -> "|u1";
@@ -142,7 +161,12 @@ public final class Npy {
         }
         h.append('\n');
         byte[] header = h.toString().getBytes(StandardCharsets.ISO_8859_1);
-        int width = descr.equals("<f4") || descr.equals("<i4") ? 4 : descr.equals("<i8") ? 8 : 1;
+        int width = switch (descr) {
+            case "<f2" -> 2;
+            case "<f4", "<i4" -> 4;
+            case "<i8", "<f8" -> 8;
+            default -> 1;
+        };
         int n = t.size();
         byte[] out = new byte[10 + header.length + n * width];
         System.arraycopy(MAGIC, 0, out, 0, MAGIC.length);
@@ -153,7 +177,12 @@ public final class Npy {
         System.arraycopy(header, 0, out, 10, header.length);
         int p = 10 + header.length;
         for (int i = 0; i < n; i++) {
-            long v = t.type().isFloat() ? Float.floatToRawIntBits(t.floats()[i]) : t.longs()[i];
+            long v = switch (descr) {
+                case "<f4" -> Float.floatToRawIntBits(t.floats()[i]);
+                case "<f2" -> HalfFloats.toFloat16(t.floats()[i]);
+                case "<f8" -> Double.doubleToRawLongBits(t.floats()[i]);
+                default -> t.longs()[i];
+            };
             for (int k = 0; k < width; k++) {
                 out[p++] = (byte) (v >>> (8 * k));
             }
@@ -245,6 +274,10 @@ public final class Npy {
             dims[count++] = (int) d;
         }
         return java.util.Arrays.copyOf(dims, count);
+    }
+
+    private static long le64(byte[] b, int i) {
+        return (le32(b, i) & 0xFFFFFFFFL) | (long) le32(b, i + 4) << 32;
     }
 
     private static int le32(byte[] b, int i) {

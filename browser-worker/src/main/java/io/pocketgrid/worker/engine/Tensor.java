@@ -5,6 +5,9 @@ import java.util.Arrays;
 /**
  * A dense tensor in C order. Floating-point tensors keep a {@code float[]}; every integer and
  * boolean type keeps a {@code long[]} (exact for all of them), so kernels need only two paths.
+ * FLOAT16 and BFLOAT16 tensors hold float32 values already rounded to their type (ops compute in
+ * float32 and round what they store); DOUBLE tensors hold their values as float32 too, so a
+ * double model runs with float32 precision and range.
  * The backing arrays are shared, not copied: a tensor handed to {@link Model#run} must not be
  * changed while the run is going on.
  */
@@ -12,7 +15,8 @@ public final class Tensor {
 
     /** Element types, with their ONNX {@code TensorProto.DataType} codes. */
     public enum Type {
-        FLOAT(1), UINT8(2), INT8(3), UINT16(4), INT16(5), INT32(6), INT64(7), BOOL(9), UINT32(12);
+        FLOAT(1), UINT8(2), INT8(3), UINT16(4), INT16(5), INT32(6), INT64(7), BOOL(9), FLOAT16(10),
+        DOUBLE(11), UINT32(12), BFLOAT16(16);
 
         private final int onnxCode;
 
@@ -24,8 +28,26 @@ public final class Tensor {
             return onnxCode;
         }
 
+        /**
+         * Whether this is float32, the type kernels and the accelerated plan work on (other
+         * floating-point types are {@link #isFloating()} but not this).
+         */
         public boolean isFloat() {
             return this == FLOAT;
+        }
+
+        /** Whether tensors of this type keep {@code float[]} data: FLOAT, FLOAT16, BFLOAT16, DOUBLE. */
+        public boolean isFloating() {
+            return this == FLOAT || this == FLOAT16 || this == BFLOAT16 || this == DOUBLE;
+        }
+
+        /** {@code v} rounded to this floating-point type's precision (float32 and DOUBLE: unchanged). */
+        public float round(float v) {
+            return switch (this) {
+                case FLOAT16 -> HalfFloats.roundToFloat16(v);
+                case BFLOAT16 -> HalfFloats.roundToBfloat16(v);
+                default -> v;
+            };
         }
 
         /** The type for an ONNX data type code, or null when this engine has none. */
@@ -76,6 +98,41 @@ public final class Tensor {
         return new Tensor(Type.FLOAT, checkDims(dims), data, null);
     }
 
+    /**
+     * A tensor of a floating-point type over {@code data} (not copied): for FLOAT16 and BFLOAT16
+     * the values are rounded to that type in place.
+     */
+    public static Tensor ofFloats(Type type, float[] data, int... dims) {
+        if (!type.isFloating()) {
+            throw new EngineException("ofFloats needs a floating-point type, not " + type);
+        }
+        roundInPlace(type, data);
+        return new Tensor(type, checkDims(dims), data, null);
+    }
+
+    /** Rounds {@code data} to {@code type}'s precision, writing only values that change. */
+    static void roundInPlace(Type type, float[] data) {
+        if (type == Type.FLOAT16 || type == Type.BFLOAT16) {
+            for (int i = 0; i < data.length; i++) {
+                float r = type.round(data[i]);
+                if (Float.floatToRawIntBits(r) != Float.floatToRawIntBits(data[i])) {
+                    data[i] = r;
+                }
+            }
+        }
+    }
+
+    /**
+     * This tensor's data as {@code type} (a floating-point type): the same tensor when it already
+     * is, else a tensor over the same array, rounded in place, so only for arrays no one else holds.
+     */
+    public Tensor retypeInPlace(Type type) {
+        if (this.type == type) {
+            return this;
+        }
+        return ofFloats(type, floats(), dims);
+    }
+
     /** An int64 tensor over {@code data} (not copied). */
     public static Tensor ofLongs(long[] data, int... dims) {
         return new Tensor(Type.INT64, checkDims(dims), null, data);
@@ -83,7 +140,7 @@ public final class Tensor {
 
     /** An integer or boolean tensor of the given type over {@code data} (not copied). */
     public static Tensor ofLongs(Type type, long[] data, int... dims) {
-        if (type.isFloat()) {
+        if (type.isFloating()) {
             throw new EngineException("ofLongs needs an integer or boolean type, not " + type);
         }
         return new Tensor(type, checkDims(dims), null, data);
@@ -102,7 +159,7 @@ public final class Tensor {
     public static Tensor zeros(Type type, int... dims) {
         int[] d = checkDims(dims);
         int n = sizeOf(d);
-        return type.isFloat() ? new Tensor(type, d, new float[n], null) : new Tensor(type, d, null, new long[n]);
+        return type.isFloating() ? new Tensor(type, d, new float[n], null) : new Tensor(type, d, null, new long[n]);
     }
 
     public static Tensor scalar(float v) {
@@ -133,7 +190,7 @@ public final class Tensor {
     /** The backing float array (no copy). */
     public float[] floats() {
         if (floats == null) {
-            throw new EngineException("tensor is " + type + ", not FLOAT");
+            throw new EngineException("tensor is " + type + ", not a floating-point type");
         }
         return floats;
     }
@@ -141,7 +198,7 @@ public final class Tensor {
     /** The backing long array of an integer or boolean tensor (no copy). */
     public long[] longs() {
         if (longs == null) {
-            throw new EngineException("tensor is FLOAT, not an integer type");
+            throw new EngineException("tensor is " + type + ", not an integer type");
         }
         return longs;
     }

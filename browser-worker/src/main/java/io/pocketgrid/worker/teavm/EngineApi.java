@@ -85,7 +85,7 @@ final class EngineApi {
             JSObject out = EngineJs.object();
             for (Map.Entry<String, Tensor> e : m.run(in).entrySet()) {
                 Tensor t = e.getValue();
-                float[] v = t.type().isFloat() ? t.floats() : toFloats(t);
+                float[] v = t.type().isFloating() ? t.floats() : toFloats(t);
                 EngineJs.set(out, e.getKey(), result(Float32Array.copyFromJavaArray(v), t.dims()));
             }
             return outputs(out);
@@ -118,7 +118,7 @@ final class EngineApi {
                 data = memory.read(o.address(), o.size());
             } else {
                 Tensor t = b.host(o.name());
-                data = Float32Array.copyFromJavaArray(t.type().isFloat() ? t.floats() : toFloats(t));
+                data = Float32Array.copyFromJavaArray(t.type().isFloating() ? t.floats() : toFloats(t));
             }
             EngineJs.set(out, o.name(), result(data, o.dims()));
         }
@@ -215,8 +215,8 @@ final class EngineApi {
         int[] dims = dims(name, feed);
         float[] v = data(name, feed, Tensor.sizeOf(dims)).copyToJavaArray();
         Tensor.Type type = m.inputType(name);
-        if (type.isFloat()) {
-            return Tensor.ofFloats(v, dims);
+        if (type.isFloating()) {
+            return Tensor.ofFloats(type, v, dims);
         }
         long[] l = new long[v.length];
         for (int i = 0; i < v.length; i++) {

@@ -225,6 +225,31 @@ public final class OnnxBuilder {
             } else {
                 p.packedFloats(4, t.floats());
             }
+        } else if (t.type() == Tensor.Type.FLOAT16 || t.type() == Tensor.Type.BFLOAT16) {
+            long[] bits = new long[t.size()];
+            for (int i = 0; i < bits.length; i++) {
+                float f = t.floats()[i];
+                bits[i] = t.type() == Tensor.Type.FLOAT16 ? HalfFloats.toFloat16(f) : HalfFloats.toBfloat16(f);
+            }
+            if (raw) {
+                ByteArrayOutputStream b = new ByteArrayOutputStream();
+                for (long v : bits) {
+                    b.write((int) v);
+                    b.write((int) (v >>> 8));
+                }
+                p.bytes(9, b.toByteArray());
+            } else {
+                p.packedVarints(5, bits); // int32_data holds the 16-bit patterns
+            }
+        } else if (t.type() == Tensor.Type.DOUBLE) {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            for (float f : t.floats()) {
+                long v = Double.doubleToRawLongBits(f);
+                for (int k = 0; k < 8; k++) {
+                    b.write((int) (v >>> 8 * k));
+                }
+            }
+            p.bytes(9, b.toByteArray());
         } else if (t.type() == Tensor.Type.INT64) {
             p.packedVarints(7, t.longs());
         } else {

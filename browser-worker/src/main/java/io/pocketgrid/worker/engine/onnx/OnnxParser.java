@@ -1,6 +1,7 @@
 package io.pocketgrid.worker.engine.onnx;
 
 import io.pocketgrid.worker.engine.EngineException;
+import io.pocketgrid.worker.engine.HalfFloats;
 import io.pocketgrid.worker.engine.Tensor;
 import io.pocketgrid.worker.engine.onnx.ProtoReader.FloatList;
 import io.pocketgrid.worker.engine.onnx.ProtoReader.LongList;
@@ -237,6 +238,7 @@ public final class OnnxParser {
         byte[] raw = null;
         FloatList floatData = new FloatList();
         LongList intData = new LongList();
+        FloatList doubleData = new FloatList();
         boolean external = false;
         while (r.hasMore()) {
             int tag = r.readTag();
@@ -254,7 +256,8 @@ public final class OnnxParser {
                     r.skip(wire);
                 }
                 case 14 -> external |= r.readVarint() == 1;
-                case 3, 6, 10 -> throw new EngineException("tensor '" + name + "': element type "
+                case 10 -> r.readDoubles(wire, doubleData);
+                case 3, 6 -> throw new EngineException("tensor '" + name + "': element type "
                         + typeName(dataType) + " or segmented data is not supported");
                 default -> r.skip(wire);
             }
@@ -277,19 +280,14 @@ public final class OnnxParser {
                     + " is not supported");
         }
         int n = Tensor.sizeOf(shape);
-        if (type == Tensor.Type.FLOAT) {
-            float[] v;
-            if (raw != null) {
-                checkRaw(name, raw, n, 4);
-                v = new float[n];
-                for (int i = 0; i < n; i++) {
-                    v[i] = Float.intBitsToFloat(le32(raw, i * 4));
-                }
-            } else {
-                v = floatData.toArray();
-            }
+        if (type.isFloating()) {
+            float[] v = raw != null ? decodeFloats(name, type, raw, n) : switch (type) {
+                case FLOAT -> floatData.toArray();
+                case DOUBLE -> doubleData.toArray();
+                default -> halfBits(type, intData.toArray()); // int32_data holds the 16-bit patterns
+            };
             checkCount(name, v.length, n);
-            return new NamedTensor(name, Tensor.ofFloats(v, shape));
+            return new NamedTensor(name, Tensor.ofFloats(type, v, shape));
         }
         long[] v;
         if (raw != null) {
@@ -318,6 +316,39 @@ public final class OnnxParser {
         }
         checkCount(name, v.length, n);
         return new NamedTensor(name, Tensor.ofLongs(type, v, shape));
+    }
+
+    private static float[] decodeFloats(String name, Tensor.Type type, byte[] raw, int n) {
+        int width = switch (type) {
+            case FLOAT16, BFLOAT16 -> 2;
+            case DOUBLE -> 8;
+            default -> 4;
+        };
+        checkRaw(name, raw, n, width);
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = switch (type) {
+                case FLOAT16 -> HalfFloats.fromFloat16(le16(raw, 2 * i));
+                case BFLOAT16 -> HalfFloats.fromBfloat16(le16(raw, 2 * i));
+                case DOUBLE -> (float) Double.longBitsToDouble((le32(raw, 8 * i) & 0xFFFFFFFFL)
+                        | (long) le32(raw, 8 * i + 4) << 32);
+                default -> Float.intBitsToFloat(le32(raw, i * 4));
+            };
+        }
+        return v;
+    }
+
+    private static float[] halfBits(Tensor.Type type, long[] bits) {
+        float[] v = new float[bits.length];
+        for (int i = 0; i < v.length; i++) {
+            int b = (int) bits[i] & 0xFFFF;
+            v[i] = type == Tensor.Type.FLOAT16 ? HalfFloats.fromFloat16(b) : HalfFloats.fromBfloat16(b);
+        }
+        return v;
+    }
+
+    private static int le16(byte[] b, int i) {
+        return (b[i] & 0xFF) | (b[i + 1] & 0xFF) << 8;
     }
 
     private static void checkRaw(String name, byte[] raw, int n, int width) {

@@ -38,22 +38,30 @@ final class CastOps {
         return (ShapeOps.Move) in -> Shapes.one(cast(in[0], target));
     }
 
-    /** A copy of {@code t} converted to {@code to}: floats truncate toward zero, bool is x != 0. */
+    /**
+     * A copy of {@code t} converted to {@code to}: floats truncate toward zero, bool is x != 0,
+     * FLOAT16 and BFLOAT16 round to nearest even.
+     */
     static Tensor cast(Tensor t, Tensor.Type to) {
         if (t.type() == to) {
             return t;
         }
         int n = t.size();
-        if (to.isFloat()) {
-            long[] v = t.longs();
-            float[] out = new float[n];
-            for (int i = 0; i < n; i++) {
-                out[i] = v[i];
+        if (to.isFloating()) {
+            float[] out;
+            if (t.type().isFloating()) {
+                out = t.floats().clone();
+            } else {
+                long[] v = t.longs();
+                out = new float[n];
+                for (int i = 0; i < n; i++) {
+                    out[i] = v[i];
+                }
             }
-            return Tensor.ofFloats(out, t.dims());
+            return Tensor.ofFloats(to, out, t.dims());
         }
         long[] out = new long[n];
-        if (t.type().isFloat()) {
+        if (t.type().isFloating()) {
             float[] v = t.floats();
             for (int i = 0; i < n; i++) {
                 out[i] = to == Tensor.Type.BOOL ? (v[i] != 0 ? 1 : 0) : to.wrap((long) v[i]);

@@ -42,7 +42,7 @@ final class IndexOps {
             case "max" -> Math.max(a, b);
             default -> Math.min(a, b);
         };
-        if (out.type().isFloat()) {
+        if (out.type().isFloating()) {
             out.floats()[oi] = (float) v;
         } else {
             out.longs()[oi] = out.type().wrap((long) v);

@@ -128,10 +128,10 @@ final class MathOps {
             return in -> {
                 Tensor a = in[0];
                 Tensor b = legacy ? legacyBroadcast(in[0], in[1], axis) : in[1];
-                if (a.type().isFloat() && b.type().isFloat()) {
+                if (a.type().isFloating() && b.type().isFloating()) {
                     return Shapes.one(Elementwise.binary(a, b, code, f));
                 }
-                if (a.type().isFloat() || b.type().isFloat()) {
+                if (a.type().isFloating() || b.type().isFloating()) {
                     throw new EngineException("mixed input types " + a.type() + " and " + b.type());
                 }
                 return Shapes.one(Elementwise.binaryLong(a, b, l));
@@ -178,14 +178,14 @@ final class MathOps {
         return in -> {
             Tensor a = in[0];
             Tensor b = legacy ? legacyBroadcast(in[0], in[1], axis) : in[1];
-            if (a.type().isFloat() && b.type().isFloat()) {
+            if (a.type().isFloating() && b.type().isFloating()) {
                 return Shapes.one(Elementwise.binary(a, b, Elementwise.GENERIC, MathOps::powf));
             }
-            if (a.type().isFloat()) {
+            if (a.type().isFloating()) {
                 Tensor bf = CastOps.cast(b, Tensor.Type.FLOAT);
                 return Shapes.one(Elementwise.binary(a, bf, Elementwise.GENERIC, MathOps::powf));
             }
-            if (b.type().isFloat()) {
+            if (b.type().isFloating()) {
                 Tensor af = CastOps.cast(a, Tensor.Type.FLOAT);
                 Tensor r = Elementwise.binary(af, b, Elementwise.GENERIC, MathOps::powf);
                 return Shapes.one(CastOps.cast(r, a.type()));
@@ -203,7 +203,7 @@ final class MathOps {
         node.checkAttributes(Set.of("fmod"));
         boolean fmod = node.getInt("fmod", 0) != 0;
         return in -> {
-            if (in[0].type().isFloat()) {
+            if (in[0].type().isFloating()) {
                 if (!fmod) {
                     throw new EngineException("Mod " + node.name() + ": float inputs need fmod=1");
                 }
@@ -264,7 +264,7 @@ final class MathOps {
             node.checkAttributes(LEGACY);
             return in -> {
                 Tensor x = in[0];
-                if (x.type().isFloat()) {
+                if (x.type().isFloating()) {
                     return Shapes.one(Elementwise.unary(x, f));
                 }
                 long[] v = x.longs();
@@ -326,7 +326,7 @@ final class MathOps {
                 public Tensor[] run(Tensor[] in) {
                     Tensor acc = in[0];
                     for (int i = 1; i < in.length; i++) {
-                        if (acc.type().isFloat()) {
+                        if (acc.type().isFloating()) {
                             acc = Elementwise.binary(acc, in[i], code, f);
                         } else if (l != null) {
                             acc = Elementwise.binaryLong(acc, in[i], l);
@@ -364,7 +364,7 @@ final class MathOps {
             Tensor x = in[0];
             Tensor lo = in.length > 1 ? in[1] : null;
             Tensor hi = in.length > 2 ? in[2] : null;
-            if (x.type().isFloat()) {
+            if (x.type().isFloating()) {
                 float min = lo != null ? (float) lo.getDouble(0) : opset < 11 ? attrMin : Float.NEGATIVE_INFINITY;
                 float max = hi != null ? (float) hi.getDouble(0) : opset < 11 ? attrMax : Float.POSITIVE_INFINITY;
                 return Shapes.one(Elementwise.unary(x, v -> v < min ? min : v > max ? max : v));

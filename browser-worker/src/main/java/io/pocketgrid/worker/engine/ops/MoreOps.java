@@ -248,7 +248,7 @@ final class MoreOps {
             for (int i = 0; i < rows; i++) {
                 long j = i + k;
                 if (j >= 0 && j < cols) {
-                    if (t.isFloat()) {
+                    if (t.isFloating()) {
                         out.floats()[(int) (i * cols + j)] = 1f;
                     } else {
                         out.longs()[(int) (i * cols + j)] = 1;
@@ -359,7 +359,7 @@ final class MoreOps {
                         if (!exclusive) {
                             acc += v;
                         }
-                        if (x.type().isFloat()) {
+                        if (x.type().isFloating()) {
                             out.floats()[p] = (float) acc;
                         } else {
                             out.longs()[p] = (long) acc;

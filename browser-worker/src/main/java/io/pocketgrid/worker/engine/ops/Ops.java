@@ -60,6 +60,6 @@ public final class Ops {
         if (f == null) {
             throw node.unsupported("this engine has no such op");
         }
-        return f.create(node, opset);
+        return FloatTypes.follow(node, f.create(node, opset));
     }
 }

@@ -50,10 +50,10 @@ final class PoolOps {
                 int inSize = g.inSize();
                 int[] table = Im2col.table(g.out(), g.in(), g.kernel(), g.strides(), g.dilations(), g.padBegin(),
                         g.padEnd());
-                if (!x.type().isFloat() && !max) {
+                if (!x.type().isFloating() && !max) {
                     throw new EngineException("AveragePool of " + x.type() + " is not supported");
                 }
-                float[] xv = x.type().isFloat() ? x.floats() : null;
+                float[] xv = x.type().isFloating() ? x.floats() : null;
                 long[] xl = xv == null ? x.longs() : null;
                 long[] yl = xl == null ? null : new long[planes * nOut];
                 float[] y = new float[planes * nOut];

@@ -133,7 +133,7 @@ final class ReduceOps {
             }
             od = Arrays.copyOf(od, m);
         }
-        if (x.type().isFloat()) {
+        if (x.type().isFloating()) {
             float[] out = new float[n];
             for (int i = 0; i < n; i++) {
                 out[i] = (float) acc[i];

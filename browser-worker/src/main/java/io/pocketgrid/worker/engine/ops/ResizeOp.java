@@ -147,7 +147,7 @@ final class ResizeOp {
         if (cfg.mode.equals("nearest")) {
             return nearest(x, out, scale, roiStart, roiEnd, cfg);
         }
-        if (!x.type().isFloat()) {
+        if (!x.type().isFloating()) {
             throw new EngineException(cfg.mode + " resize of " + x.type() + " is not supported");
         }
         Tensor cur = x;

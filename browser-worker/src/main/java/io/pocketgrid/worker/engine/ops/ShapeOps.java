@@ -496,7 +496,7 @@ public final class ShapeOps {
         return (Move) in -> {
             int[] d = Shapes.toInts(Shapes.longs(in[0]));
             Tensor out = value.like(d);
-            if (value.type().isFloat()) {
+            if (value.type().isFloating()) {
                 Arrays.fill(out.floats(), value.floats()[0]);
             } else {
                 Arrays.fill(out.longs(), value.longs()[0]);
@@ -586,7 +586,7 @@ public final class ShapeOps {
         node.checkAttributes(Set.of());
         return in -> {
             Tensor start = in[0];
-            if (start.type().isFloat()) {
+            if (start.type().isFloating()) {
                 float s = start.floats()[0];
                 float l = in[1].floats()[0];
                 float d = in[2].floats()[0];

@@ -39,7 +39,7 @@ final class Shapes {
 
     /** The values of an integer tensor (a shape, axes, pads...) as longs. */
     static long[] longs(Tensor t) {
-        if (t.type().isFloat()) {
+        if (t.type().isFloating()) {
             throw new EngineException("expected an integer tensor, got FLOAT " + java.util.Arrays.toString(t.dims()));
         }
         return t.longs();
