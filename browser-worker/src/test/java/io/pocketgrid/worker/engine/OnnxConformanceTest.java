@@ -15,8 +15,11 @@ import org.junit.jupiter.api.Test;
  */
 class OnnxConformanceTest {
 
-    /** Measured: 846 runnable (all passing) when this floor was set; raise it as ops are added. */
-    static final int RUNNABLE_FLOOR = 840;
+    /**
+     * Measured: 910 runnable (all passing) when this floor was set (846 before FLOAT16/BFLOAT16/DOUBLE
+     * and the quantization ops); raise it as ops are added.
+     */
+    static final int RUNNABLE_FLOOR = 910;
     /** Tests the accelerated plan runs (frozen weights); measured: 314 when this floor was set (60 before the plan ran node by node). */
     static final int PLAN_FLOOR = 300;
 

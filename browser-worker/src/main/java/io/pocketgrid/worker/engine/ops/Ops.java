@@ -34,6 +34,8 @@ public final class Ops {
         MoreOps.register(r);
         IndexOps.register(r);
         LossOps.register(r);
+        QuantOps.register(r);
+        QuantLinearOps.register(r);
         return r;
     }
 
