@@ -361,11 +361,40 @@ public final class Bound {
         }
         int n = x.dims[0];
         int[] od = outDims(x, w.c(), w);
+        if (p.average()) {
+            return averagePool(p, x, w, od);
+        }
         Buf in = channelsLast(x);
         Buf y = buf(Tensor.sizeOf(od));
         step(() -> backend.maxPool(in.address, n, w, y.address), y, in);
         define(p.output(), od, y, true);
         reportKernel(p, (long) Tensor.sizeOf(od) * p.kh() * p.kw());
+        return true;
+    }
+
+    /** AveragePool as a depthwise conv whose weights are all 1/(kh·kw), pinned for this binding. */
+    private boolean averagePool(Layer.Pool p, Val x, Window2d w, int[] od) {
+        boolean padded = hp(w) != w.h() || wp(w) != w.w() || w.padTop() != 0 || w.padLeft() != 0;
+        if (padded && !p.countIncludePad()) {
+            return false; // the divisor would change at the borders
+        }
+        int cp = (w.c() + 3) & ~3;
+        float[] weights = new float[w.kh() * w.kw() * cp];
+        java.util.Arrays.fill(weights, 1f / (w.kh() * w.kw()));
+        Buf wts = buf(weights.length);
+        wts.pinned = weights;
+        wts.first = -1;
+        wts.last = Integer.MAX_VALUE;
+        int n = x.dims[0];
+        label = "AveragePool";
+        Buf xp = padded(channelsLast(x), n, w);
+        Buf y = buf(Tensor.sizeOf(od));
+        int hp = hp(w);
+        int wp = wp(w);
+        step(() -> backend.depthwise(xp.address, n, hp, wp, w, wts.address, -1, Float.NEGATIVE_INFINITY, INF,
+                y.address), y, xp);
+        define(p.output(), od, y, true);
+        reportKernel(p, (long) Tensor.sizeOf(od) * w.kh() * w.kw());
         return true;
     }
 

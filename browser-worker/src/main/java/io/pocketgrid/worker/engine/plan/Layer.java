@@ -32,9 +32,12 @@ sealed interface Layer {
             int kh, int kw, int weights, int bias, float lo, float hi) implements Layer {
     }
 
-    /** 1-D or 2-D MaxPool. */
-    record Pool(List<Node> nodes, String input, String output, Window window, int spatial, int kh, int kw)
-            implements Layer {
+    /**
+     * 1-D or 2-D MaxPool, or AveragePool (a depthwise conv with weights 1/(kh·kw), where padding
+     * counts or there is none).
+     */
+    record Pool(List<Node> nodes, String input, String output, Window window, int spatial, int kh, int kw,
+            boolean average, boolean countIncludePad) implements Layer {
     }
 
     /** GlobalAveragePool over 1-D or 2-D maps. */

@@ -25,9 +25,9 @@ public final class Plan {
 
     /** Op types that have kernels of their own (others run on their generic op inside the plan). */
     public static final Set<String> KERNEL_OPS = Set.of("Conv", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div",
-            "MaxPool", "GlobalAveragePool", "Relu", "Clip", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh",
-            "Exp", "Erf", "Gelu", "BatchNormalization", "Softmax", "LayerNormalization", "Transpose", "Flatten",
-            "Reshape", "Squeeze", "Unsqueeze", "Identity", "Dropout");
+            "MaxPool", "AveragePool", "GlobalAveragePool", "Relu", "Clip", "LeakyRelu", "Sigmoid", "HardSigmoid",
+            "HardSwish", "Tanh", "Exp", "Erf", "Gelu", "BatchNormalization", "Softmax", "LayerNormalization",
+            "Transpose", "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Identity", "Dropout");
 
     private final GemmBackend backend;
     private final List<Layer> layers;

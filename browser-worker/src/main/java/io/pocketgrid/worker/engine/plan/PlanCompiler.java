@@ -150,7 +150,7 @@ final class PlanCompiler {
             case "Conv" -> conv(i);
             case "Gemm" -> gemm(i);
             case "MatMul" -> matMul(i);
-            case "MaxPool" -> pool(i);
+            case "MaxPool", "AveragePool" -> pool(i);
             case "GlobalAveragePool" -> computed(node.input(0))
                     ? new Layer.GlobalAvg(List.of(node), node.input(0), out(node)) : null;
             case "Relu", "Clip", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "Exp", "Erf", "Gelu" ->
@@ -316,13 +316,15 @@ final class PlanCompiler {
     private Layer pool(int i) {
         Node node = nodes.get(i);
         long[] ks = node.getInts("kernel_shape", null);
+        boolean average = node.opType().equals("AveragePool");
         if (!computed(node.input(0)) || ks == null || ks.length < 1 || ks.length > 2
-                || node.getInt("storage_order", 0) != 0) {
+                || node.getInt("storage_order", 0) != 0 || average && node.getInt("ceil_mode", 0) != 0) {
             return null;
         }
         try {
             return new Layer.Pool(List.of(node), node.input(0), out(node), new Window(node), ks.length,
-                    ks.length == 2 ? (int) ks[0] : 1, (int) ks[ks.length - 1]);
+                    ks.length == 2 ? (int) ks[0] : 1, (int) ks[ks.length - 1], average,
+                    node.getInt("count_include_pad", 0) != 0);
         } catch (RuntimeException e) {
             return null;
         }

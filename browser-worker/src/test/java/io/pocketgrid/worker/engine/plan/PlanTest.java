@@ -231,6 +231,21 @@ class PlanTest {
     }
 
     @Test
+    void averagePoolsRunAsDepthwiseConvsWherePaddingCountsOrThereIsNone() {
+        byte[] model = new OnnxBuilder(19).input("x", -1, 5, 9, 9).output("a").output("b").output("c")
+                .node("AveragePool", "plain", names("x"), names("a"), ints("kernel_shape", 3, 3), ints("strides", 2, 2))
+                .node("AveragePool", "counted", names("x"), names("b"), ints("kernel_shape", 3, 2),
+                        ints("pads", 1, 1, 1, 0), i("count_include_pad", 1))
+                .node("AveragePool", "uncounted", names("x"), names("c"), ints("kernel_shape", 2, 2),
+                        ints("pads", 1, 1, 1, 1))
+                .build();
+        compare(model, "x", 2, 5, 9, 9);
+        assertThat(paths(Model.load(model, new JavaGemmBackend()), Map.of("x", new int[] {2, 5, 9, 9})))
+                .containsEntry("plain", "kernel").containsEntry("counted", "kernel")
+                .containsEntry("uncounted", "generic");
+    }
+
+    @Test
     void aShapeThatDependsOnTheDataFallsBackToTheGenericOps() {
         byte[] model = new OnnxBuilder(13).input("x", -1, 6).output("y")
                 .initializer("w", random(6, 6))
