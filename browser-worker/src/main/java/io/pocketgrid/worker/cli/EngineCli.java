@@ -203,8 +203,8 @@ public final class EngineCli {
                     slow.add(p.opType() + " '" + p.node() + "' (" + p.flops() + " FLOPs)");
                 }
             }
-            out.printf(Locale.ROOT, "accelerated plan at batch 1: %s; %.1f %% of FLOPs on kernels%n", byPath,
-                    100 * b.kernelShare());
+            out.printf(Locale.ROOT, "accelerated plan at batch 1: %s; %.1f %% of FLOPs on kernels; %.1f MB of"
+                    + " activations%n", byPath, 100 * b.kernelShare(), b.memoryBytes() / 1e6);
             slow.forEach(n -> out.println("  generic op inside the plan: " + n));
         } finally {
             fast.close();

@@ -109,6 +109,7 @@ public final class Bound {
     private final List<NodePath> report = new ArrayList<>();
     private final List<Tensor> slots = new ArrayList<>();
     private long kernelFlops;
+    private int regionFloats;
     private long genericFlops;
     private int region = -1;
 
@@ -217,6 +218,11 @@ public final class Bound {
     /** Per graph node, the path it takes and its FLOPs per run at these shapes. */
     public List<NodePath> report() {
         return Collections.unmodifiableList(report);
+    }
+
+    /** Bytes of backend memory this binding's tensors take (weights not included). */
+    public long memoryBytes() {
+        return 4L * regionFloats;
     }
 
     /** The share of a run's FLOPs spent in the backend's kernels (the rest runs on generic ops). */
@@ -1101,7 +1107,8 @@ public final class Bound {
             total = Math.max(total, at + size);
             placed.add(b);
         }
-        region = backend.alloc(Math.max(total, 4));
+        regionFloats = Math.max(total, 4);
+        region = backend.alloc(regionFloats);
         for (Buf b : bufs) {
             b.address += region;
             if (b.pinned != null) {
