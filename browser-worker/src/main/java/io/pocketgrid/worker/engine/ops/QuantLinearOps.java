@@ -77,8 +77,10 @@ final class QuantLinearOps {
                 int[] v = acc.values();
                 long[] y = new long[v.length];
                 for (int i = 0; i < y.length; i++) {
-                    float mult = as[as.length == 1 ? 0 : i] * bs[bs.length == 1 ? 0 : i] / ys[ys.length == 1 ? 0 : i];
-                    y[i] = QuantOps.saturate(v[i] * mult, yz == null ? 0 : yz[yz.length == 1 ? 0 : i], lo, hi);
+                    float mult = QuantOps.f32(QuantOps.f32(as[as.length == 1 ? 0 : i] * bs[bs.length == 1 ? 0 : i])
+                            / ys[ys.length == 1 ? 0 : i]);
+                    long zp = yz == null ? 0 : yz[yz.length == 1 ? 0 : i];
+                    y[i] = QuantOps.saturate(QuantOps.f32(v[i]) * mult, zp, lo, hi);
                 }
                 return Shapes.one(Tensor.ofLongs(to, y, od));
             }
@@ -139,9 +141,9 @@ final class QuantLinearOps {
                 long[] y = new long[v.length];
                 for (int i = 0; i < y.length; i++) {
                     int oc = i / spatial % m;
-                    float mult = xs * ws[ws.length == 1 ? 0 : oc] / ys;
+                    float mult = QuantOps.f32(QuantOps.f32(xs * ws[ws.length == 1 ? 0 : oc]) / ys);
                     int total = b == null ? v[i] : v[i] + (int) b[oc];
-                    y[i] = QuantOps.saturate(total * mult, z, lo, hi);
+                    y[i] = QuantOps.saturate(QuantOps.f32(total) * mult, z, lo, hi);
                 }
                 return Shapes.one(Tensor.ofLongs(to, y, acc.dims()));
             }

@@ -90,7 +90,7 @@ final class QuantOps {
                 lo = Math.min(lo, v);
                 hi = Math.max(hi, v);
             }
-            float scale = (hi - lo) / 255f;
+            float scale = f32((hi - lo) / 255f);
             long zp = scale == 0 ? 0 : saturate(-lo / scale, 0, 0, 255);
             long[] y = new long[x.length];
             for (int i = 0; scale != 0 && i < y.length; i++) {
@@ -101,13 +101,26 @@ final class QuantOps {
         };
     }
 
-    /** {@code round_half_even(v) + zeroPoint}, clamped to [lo, hi]; NaN gives the zero point. */
+    /**
+     * {@code round_half_even(v) + zeroPoint}, clamped to [lo, hi]; NaN gives the zero point.
+     * {@code v} is first rounded to float32: TeaVM's JavaScript keeps float arithmetic in double
+     * precision, which moves ties.
+     */
     static long saturate(float v, long zeroPoint, long lo, long hi) {
+        v = f32(v);
         if (Float.isNaN(v)) {
             return Math.max(lo, Math.min(hi, zeroPoint));
         }
         double q = Math.rint(v) + zeroPoint;
         return q <= lo ? lo : q >= hi ? hi : (long) q;
+    }
+
+    /**
+     * {@code v} as a float32 on every target (a no-op on the JVM and Wasm; on TeaVM's JavaScript a
+     * float expression may hold a double until stored).
+     */
+    static float f32(float v) {
+        return Float.intBitsToFloat(Float.floatToRawIntBits(v));
     }
 
     static boolean isQuantized(Tensor.Type t) {
