@@ -2,19 +2,20 @@ package io.pocketgrid.portal.project;
 
 import io.pocketgrid.portal.storage.BlobStore;
 import io.pocketgrid.portal.validation.Agreement;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -113,17 +114,25 @@ public class ProjectQueries {
             return null;
         }
         int[] tally = new int[2];
-        try (RandomAccessFile labels = new RandomAccessFile(blobs.require(p.getLabelsSha256()).toFile(), "r")) {
-            long width = (labels.length() - p.getLabelsOffset()) / p.getItemCount();
-            for (CanonicalSlice slice : canonical(p)) {
-                float[] out = blobs.readFloats(slice.sha256());
-                for (int i = 0; i < slice.end() - slice.start(); i++) {
-                    labels.seek(p.getLabelsOffset() + width * (slice.start() + i));
-                    long label = width == 8 ? Long.reverseBytes(labels.readLong()) : Integer.reverseBytes(labels.readInt());
-                    if (Agreement.argmax(out, i * itemSize, itemSize) == label) {
-                        tally[0]++;
+        int width = (int) ((blobs.size(p.getLabelsSha256()) - p.getLabelsOffset()) / p.getItemCount());
+        // the labels are read forward once (slices come in input order), the outputs a group at a time
+        try (DataInputStream labels = new DataInputStream(new BufferedInputStream(blobs.open(p.getLabelsSha256())))) {
+            labels.skipNBytes(p.getLabelsOffset());
+            long at = 0;
+            List<CanonicalSlice> slices = canonical(p);
+            for (List<CanonicalSlice> group : groups(slices)) {
+                Map<String, byte[]> outputs = blobs.readAll(group.stream().map(CanonicalSlice::sha256).toList());
+                for (CanonicalSlice slice : group) {
+                    float[] out = BlobStore.floats(outputs.get(slice.sha256()));
+                    labels.skipNBytes((slice.start() - at) * width);
+                    for (int i = 0; i < slice.end() - slice.start(); i++) {
+                        long label = width == 8 ? Long.reverseBytes(labels.readLong()) : Integer.reverseBytes(labels.readInt());
+                        if (Agreement.argmax(out, i * itemSize, itemSize) == label) {
+                            tally[0]++;
+                        }
+                        tally[1]++;
                     }
-                    tally[1]++;
+                    at = slice.end();
                 }
             }
         } catch (IOException e) {
@@ -180,12 +189,15 @@ public class ProjectQueries {
             out.write(npyHeader(Dims.prepend(project.getItemCount(), itemDims)));
             byte[] nanRow = nanRow(itemBytes);
             int next = 0;
-            for (CanonicalSlice s : slices) {
-                for (; next < s.start(); next++) {
-                    out.write(nanRow);
+            for (List<CanonicalSlice> group : groups(slices)) {
+                Map<String, byte[]> outputs = blobs.readAll(group.stream().map(CanonicalSlice::sha256).toList());
+                for (CanonicalSlice s : group) {
+                    for (; next < s.start(); next++) {
+                        out.write(nanRow);
+                    }
+                    out.write(outputs.get(s.sha256()));
+                    next = s.end();
                 }
-                Files.copy(blobs.require(s.sha256()), out);
-                next = s.end();
             }
             for (; next < project.getItemCount(); next++) {
                 out.write(nanRow);
@@ -228,6 +240,15 @@ public class ProjectQueries {
     }
 
     private record CanonicalSlice(int start, int end, String sha256) {
+    }
+
+    /** Slices in groups whose outputs are read with one query. */
+    private static List<List<CanonicalSlice>> groups(List<CanonicalSlice> slices) {
+        List<List<CanonicalSlice>> groups = new ArrayList<>();
+        for (int i = 0; i < slices.size(); i += 256) {
+            groups.add(slices.subList(i, Math.min(slices.size(), i + 256)));
+        }
+        return groups;
     }
 
     static String ranges(List<int[]> missing) {

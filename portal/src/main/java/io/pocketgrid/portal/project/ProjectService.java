@@ -8,8 +8,6 @@ import io.pocketgrid.worker.engine.Tensor;
 import io.pocketgrid.worker.engine.ValueInfo;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,7 +40,7 @@ public class ProjectService {
         this.clock = clock;
     }
 
-    /** What an upload consists of; the streams are read once, straight to disk. */
+    /** What an upload consists of; the streams are read once, straight into the blob store. */
     public record Upload(Long ownerId, String name, String description, InputStream model, InputStream inputs,
                          InputStream labels, ProjectSettings settings) {
     }
@@ -62,7 +60,7 @@ public class ProjectService {
         List<String> stored = new ArrayList<>();
         try {
             String modelSha = store(upload.model(), stored);
-            Model model = load(readAll(blobs.require(modelSha)));
+            Model model = load(blobs.readAll(modelSha));
             InputFacts input = inputFacts(store(upload.inputs(), stored));
             ValueInfo modelInput = model.inputs().get(0);
             checkItemDims(modelInput, input.itemDims());
@@ -149,14 +147,6 @@ public class ProjectService {
         }
     }
 
-    private static byte[] readAll(Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     /** FLOPs per item, counted on the item shape the project really uses. */
     private static long flops(Model model, int[] itemDims) {
         try {
@@ -167,8 +157,7 @@ public class ProjectService {
     }
 
     private LabelFacts labelFacts(String sha, int itemCount) {
-        Path file = blobs.require(sha);
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = blobs.open(sha)) {
             NpyHeader header = NpyHeader.read(in);
             int width = switch (header.descr()) {
                 case "<i8" -> 8;
@@ -180,7 +169,7 @@ public class ProjectService {
                 throw ApiException.badRequest("INPUT_MISMATCH", "labels need shape (" + itemCount + ",) to match the inputs, not "
                         + Arrays.toString(header.shape()));
             }
-            if (Files.size(file) != header.dataOffset() + (long) width * itemCount) {
+            if (blobs.size(sha) != header.dataOffset() + (long) width * itemCount) {
                 throw ApiException.badRequest("BAD_NPY", "the labels file is truncated");
             }
             return new LabelFacts(sha, header.dataOffset());
@@ -232,14 +221,14 @@ public class ProjectService {
     }
 
     private InputFacts inputFacts(String sha) {
-        Path file = blobs.require(sha);
-        try (InputStream in = Files.newInputStream(file)) {
+        long size = blobs.size(sha);
+        try (InputStream in = blobs.open(sha)) {
             NpyHeader header = NpyHeader.read(in).requireFloat32Items();
             int[] itemDims = Arrays.copyOfRange(header.shape(), 1, header.shape().length);
             long expected = header.dataOffset() + 4L * header.shape()[0] * Dims.size(itemDims);
-            if (Files.size(file) != expected) {
+            if (size != expected) {
                 throw ApiException.badRequest("BAD_NPY", "the inputs file should have " + expected
-                        + " bytes for its shape but has " + Files.size(file));
+                        + " bytes for its shape but has " + size);
             }
             long bad = NonFinite.firstItem(in, Dims.size(itemDims), header.shape()[0]);
             if (bad >= 0) {

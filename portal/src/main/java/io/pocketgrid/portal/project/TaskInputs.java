@@ -1,14 +1,11 @@
 package io.pocketgrid.portal.project;
 
 import io.pocketgrid.portal.storage.BlobStore;
-import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
 import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-/** A task's slice of its project's inputs, read straight from the content-addressed .npy file. */
+/** A task's slice of its project's inputs, read straight from the content-addressed .npy blob (one range read). */
 @Component
 public class TaskInputs {
 
@@ -50,13 +47,8 @@ public class TaskInputs {
         int[] itemDims = project.getItemDims();
         long itemBytes = 4 * Dims.size(itemDims);
         int items = (int) (task[2] - task[1]);
-        byte[] bytes = new byte[Math.toIntExact(items * itemBytes)];
-        try (RandomAccessFile file = new RandomAccessFile(blobs.require(project.getInputSha256()).toFile(), "r")) {
-            file.seek(project.getInputOffset() + task[1] * itemBytes);
-            file.readFully(bytes);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        byte[] bytes = blobs.read(project.getInputSha256(), project.getInputOffset() + task[1] * itemBytes,
+                Math.toIntExact(items * itemBytes));
         return java.util.Optional.of(new Slice(project, Dims.prepend(items, itemDims), bytes));
     }
 }

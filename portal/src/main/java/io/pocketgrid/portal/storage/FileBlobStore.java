@@ -4,31 +4,33 @@ import io.pocketgrid.portal.config.PocketGridProperties;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
 import java.util.HexFormat;
-import java.util.Optional;
-import java.util.regex.Pattern;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
- * Content-addressed files under {@code <data-dir>/blobs/ab/abcdef…}: models, inputs and outputs.
- * A blob is written to a temporary file while its SHA-256 is computed, then moved into place
- * atomically, so a crash never leaves a half-written blob under a real name.
+ * Content-addressed files under {@code <data-dir>/blobs/ab/abcdef…}: the embedded default. A blob is
+ * written to a temporary file while its SHA-256 is computed, then moved into place atomically, so a
+ * crash never leaves a half-written blob under a real name.
  */
 @Component
-public class BlobStore {
-
-    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+@ConditionalOnProperty(name = "pocketgrid.blob-store", havingValue = "files", matchIfMissing = true)
+public class FileBlobStore implements BlobStore {
 
     private final Path root;
 
-    public BlobStore(PocketGridProperties properties) {
+    public FileBlobStore(PocketGridProperties properties) {
         this.root = properties.dataDir().toAbsolutePath().normalize().resolve("blobs");
         try {
             Files.createDirectories(root.resolve("tmp"));
@@ -37,12 +39,12 @@ public class BlobStore {
         }
     }
 
-    /** Stores everything the stream yields and returns its SHA-256 (hex). */
+    @Override
     public String put(InputStream in) {
         Path tmp = null;
         try {
             tmp = Files.createTempFile(root.resolve("tmp"), "blob", ".part");
-            MessageDigest digest = sha256();
+            MessageDigest digest = BlobStore.sha256();
             try (OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), digest)) {
                 in.transferTo(out);
             }
@@ -62,65 +64,99 @@ public class BlobStore {
     }
 
     /**
-     * Stores bytes already in memory: hashed first, so content that is stored already (the second
-     * replica of a result, say) costs one file check instead of a write.
+     * Hashed first, so content that is stored already (the second replica of a result, say) costs one
+     * file check instead of a write.
      */
+    @Override
     public String put(byte[] bytes) {
-        String sha = sha256Hex(bytes);
+        String sha = BlobStore.sha256Hex(bytes);
         if (Files.isRegularFile(path(sha))) {
             return sha;
         }
         return put(new java.io.ByteArrayInputStream(bytes));
     }
 
-    /** The file of a stored blob, if there is one with this hash. */
-    public Optional<Path> find(String sha256) {
-        if (sha256 == null || !SHA256.matcher(sha256).matches()) {
-            return Optional.empty();
-        }
-        Path p = path(sha256);
-        return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
+    @Override
+    public Small small(byte[] bytes) {
+        return new Small(put(bytes), bytes);
     }
 
-    /** Removes a blob; used only when an upload that stored it failed and nothing refers to it. */
-    public void delete(String sha256) {
-        find(sha256).ifPresent(BlobStore::deleteQuietly);
+    @Override
+    public void storeSmall(List<Small> blobs) {
+        // written by small() already
     }
 
-    public Path require(String sha256) {
-        return find(sha256).orElseThrow(() -> new IllegalStateException("blob " + sha256 + " is missing"));
+    @Override
+    public boolean exists(String sha256) {
+        return BlobStore.isSha256(sha256) && Files.isRegularFile(path(sha256));
     }
 
-    /** A stored blob of raw little-endian float32 values (outputs), as floats. */
-    public float[] readFloats(String sha256) {
+    @Override
+    public long size(String sha256) {
         try {
-            return floats(Files.readAllBytes(require(sha256)));
+            return Files.size(require(sha256));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Raw little-endian float32 bytes (the wire and storage format of tensors) as floats. */
-    public static float[] floats(byte[] bytes) {
-        float[] f = new float[bytes.length / 4];
-        java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
-        return f;
+    @Override
+    public InputStream open(String sha256) {
+        try {
+            return Files.newInputStream(require(sha256));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
-    public static String sha256Hex(byte[] bytes) {
-        return HexFormat.of().formatHex(sha256().digest(bytes));
+    @Override
+    public byte[] read(String sha256, long offset, int length) {
+        byte[] bytes = new byte[length];
+        try (RandomAccessFile file = new RandomAccessFile(require(sha256).toFile(), "r")) {
+            file.seek(offset);
+            file.readFully(bytes);
+        } catch (java.io.EOFException e) {
+            throw new IllegalStateException("blob " + sha256 + " is shorter than " + (offset + length) + " bytes");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes;
+    }
+
+    @Override
+    public byte[] readAll(String sha256) {
+        try {
+            return Files.readAllBytes(require(sha256));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public Map<String, byte[]> readAll(Collection<String> sha256s) {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        for (String sha : sha256s) {
+            out.computeIfAbsent(sha, this::readAll);
+        }
+        return out;
+    }
+
+    @Override
+    public void delete(String sha256) {
+        if (exists(sha256)) {
+            deleteQuietly(path(sha256));
+        }
+    }
+
+    private Path require(String sha256) {
+        if (!exists(sha256)) {
+            throw BlobStore.missing(sha256);
+        }
+        return path(sha256);
     }
 
     private Path path(String sha) {
         return root.resolve(sha.substring(0, 2)).resolve(sha);
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static void deleteQuietly(Path p) {

@@ -47,13 +47,20 @@ class ServerCheck {
         return out.floats();
     }
 
-    /** OnnxRuntime wants a file named *.onnx; the blob store names files by hash only. */
+    /**
+     * OnnxRuntime wants a file named *.onnx: a read-through copy of the blob in this instance's own
+     * data directory (written under a temporary name first, so a crash never leaves half a model).
+     */
     private OrtReference load(String sha) {
         try {
             Files.createDirectories(modelDir);
             Path file = modelDir.resolve(sha + ".onnx");
             if (!Files.exists(file)) {
-                Files.copy(blobs.require(sha), file, StandardCopyOption.REPLACE_EXISTING);
+                Path tmp = Files.createTempFile(modelDir, sha, ".part");
+                try (java.io.InputStream in = blobs.open(sha)) {
+                    Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                }
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
             return new OrtReference(file);
         } catch (IOException e) {

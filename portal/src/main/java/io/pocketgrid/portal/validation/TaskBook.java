@@ -144,23 +144,50 @@ class TaskBook {
         final String sha;
         String status;
         private float[] outputs;
-        private final BlobStore blobs;
+        private final StoredOutputs stored;
 
-        Result(long id, long volunteerId, boolean reliable, String status, String sha, float[] outputs, BlobStore blobs) {
+        Result(long id, long volunteerId, boolean reliable, String status, String sha, float[] outputs,
+               StoredOutputs stored) {
             this.id = id;
             this.volunteerId = volunteerId;
             this.reliable = reliable;
             this.status = status;
             this.sha = sha;
             this.outputs = outputs;
-            this.blobs = blobs;
+            this.stored = stored;
         }
 
         float[] outputs() {
             if (outputs == null) {
-                outputs = blobs.readFloats(sha);
+                outputs = stored.get(sha);
             }
             return outputs;
+        }
+    }
+
+    /**
+     * The stored outputs of a batch's earlier results, read all at once the first time one is needed:
+     * one query per batch at most, not one per result, in the result writer's transaction.
+     */
+    static final class StoredOutputs {
+        private final BlobStore blobs;
+        private final java.util.Set<String> wanted = new java.util.LinkedHashSet<>();
+        private Map<String, byte[]> read;
+
+        StoredOutputs(BlobStore blobs) {
+            this.blobs = blobs;
+        }
+
+        void want(String sha) {
+            wanted.add(sha);
+        }
+
+        float[] get(String sha) {
+            if (read == null || !read.containsKey(sha)) {
+                wanted.add(sha);
+                read = blobs.readAll(wanted);
+            }
+            return BlobStore.floats(read.get(sha));
         }
     }
 
@@ -177,6 +204,7 @@ class TaskBook {
                     tasks.put(rs.getLong(1), new Task(rs));
                 });
         Map<Long, float[]> fresh = new HashMap<>();
+        StoredOutputs stored = new StoredOutputs(blobs);
         arrivals.forEach(a -> fresh.put(a.resultId(), a.outputs()));
         // an invalid result is listed (its slot counts) but never read: it takes no part in agreement
         named.query("""
@@ -186,9 +214,12 @@ class TaskBook {
                 rs -> {
                     // a result of this batch stays out of sight until its own turn comes
                     long id = rs.getLong(1);
+                    if (!fresh.containsKey(id) && !"INVALID".equals(rs.getString(4))) {
+                        stored.want(rs.getString(5));
+                    }
                     tasks.get(rs.getLong(2)).results.add(new Result(id, rs.getLong(3),
                             properties.reliable(rs.getInt(6), rs.getInt(7)),
-                            fresh.containsKey(id) ? UNSEEN : rs.getString(4), rs.getString(5), fresh.get(id), blobs));
+                            fresh.containsKey(id) ? UNSEEN : rs.getString(4), rs.getString(5), fresh.get(id), stored));
                 });
         return new Batch(tasks);
     }

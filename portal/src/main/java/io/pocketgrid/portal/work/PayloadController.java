@@ -4,7 +4,7 @@ import io.pocketgrid.portal.api.ApiException;
 import io.pocketgrid.portal.project.ProjectService;
 import io.pocketgrid.portal.storage.BlobStore;
 import java.time.Duration;
-import org.springframework.core.io.FileSystemResource;
+import org.springframework.core.io.InputStreamResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
@@ -26,7 +26,10 @@ class PayloadController {
         this.blobs = blobs;
     }
 
-    /** A project's ONNX file; named by its hash, so it never changes and may be cached forever. */
+    /**
+     * A project's ONNX file, streamed from the blob store; named by its hash, so it never changes and
+     * may be cached forever.
+     */
     @GetMapping("/api/v1/models/{sha256}")
     ResponseEntity<Resource> model(@PathVariable String sha256) {
         if (!projects.isModel(sha256)) {
@@ -36,6 +39,7 @@ class PayloadController {
                 .cacheControl(CacheControl.maxAge(Duration.ofDays(365)).cachePublic().immutable())
                 .eTag("\"" + sha256 + "\"")
                 .contentType(MediaType.APPLICATION_OCTET_STREAM)
-                .body(new FileSystemResource(blobs.require(sha256)));
+                .contentLength(blobs.size(sha256))
+                .body(new InputStreamResource(blobs.open(sha256)));
     }
 }

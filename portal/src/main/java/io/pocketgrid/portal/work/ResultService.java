@@ -85,9 +85,9 @@ public class ResultService {
         }
         byte[] bytes = readExactly(body, Math.toIntExact(4 * Dims.size(expected)));
         float[] outputs = finite(bytes);
-        String sha = blobs.put(bytes);
+        BlobStore.Small blob = blobs.small(bytes);
         float[] reference = validation.spotCheck(a.taskId(), a.single());
-        Receipt receipt = writes.result(new ResultWrites.ResultOp(leaseId, a.taskId(), volunteerId, sha, Dims.format(dims),
+        Receipt receipt = writes.result(new ResultWrites.ResultOp(leaseId, a.taskId(), volunteerId, blob, Dims.format(dims),
                 elapsedMs, now, outputs, reference));
         registry.remove(leaseId);
         Counter.builder("pocketgrid.results").description("results accepted, by what the worker heard back")

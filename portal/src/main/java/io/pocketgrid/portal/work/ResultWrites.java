@@ -1,6 +1,7 @@
 package io.pocketgrid.portal.work;
 
 import io.pocketgrid.portal.api.ApiException;
+import io.pocketgrid.portal.storage.BlobStore;
 import io.pocketgrid.portal.validation.ValidationService;
 import java.sql.Types;
 import java.time.Instant;
@@ -32,19 +33,19 @@ class ResultWrites {
         final long leaseId;
         final long taskId;
         final long volunteerId;
-        final String sha;
+        final BlobStore.Small blob;
         final String dims;
         final Long elapsedMs;
         final Instant receivedAt;
         final float[] outputs;
         final float[] serverOutputs;
 
-        ResultOp(long leaseId, long taskId, long volunteerId, String sha, String dims, Long elapsedMs, Instant receivedAt,
-                 float[] outputs, float[] serverOutputs) {
+        ResultOp(long leaseId, long taskId, long volunteerId, BlobStore.Small blob, String dims, Long elapsedMs,
+                 Instant receivedAt, float[] outputs, float[] serverOutputs) {
             this.leaseId = leaseId;
             this.taskId = taskId;
             this.volunteerId = volunteerId;
-            this.sha = sha;
+            this.blob = blob;
             this.dims = dims;
             this.elapsedMs = elapsedMs;
             this.receivedAt = receivedAt;
@@ -55,10 +56,12 @@ class ResultWrites {
 
     private final JdbcTemplate jdbc;
     private final ValidationService validation;
+    private final BlobStore blobs;
 
-    ResultWrites(JdbcTemplate jdbc, ValidationService validation) {
+    ResultWrites(JdbcTemplate jdbc, ValidationService validation, BlobStore blobs) {
         this.jdbc = jdbc;
         this.validation = validation;
+        this.blobs = blobs;
     }
 
     void write(List<ResultOp> ops) {
@@ -96,9 +99,11 @@ class ResultWrites {
         if (accepted.isEmpty()) {
             return;
         }
+        // the outputs commit with the rows that name them (in the database store: two batched statements)
+        blobs.storeSmall(accepted.stream().map(op -> op.blob).toList());
         jdbc.batchUpdate("INSERT INTO result (assignment_id, task_id, volunteer_id, output_sha256, output_dims, elapsed_ms,"
                 + " received_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING')", accepted.stream().map(op -> new Object[] {
-                op.leaseId, op.taskId, op.volunteerId, op.sha, op.dims,
+                op.leaseId, op.taskId, op.volunteerId, op.blob.sha256(), op.dims,
                 new SqlParameterValue(Types.BIGINT, op.elapsedMs),
                 LeaseService.at(op.receivedAt)}).toList());
         Map<Long, Long> resultIds = new HashMap<>();

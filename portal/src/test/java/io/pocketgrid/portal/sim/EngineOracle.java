@@ -1,13 +1,10 @@
 package io.pocketgrid.portal.sim;
 
 import io.pocketgrid.portal.project.Dims;
+import io.pocketgrid.portal.support.StoredBlobs;
 import io.pocketgrid.sim.Floats;
 import io.pocketgrid.worker.engine.Model;
 import io.pocketgrid.worker.engine.Tensor;
-import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,12 +12,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * What each task of one project should have produced: the JVM engine's output on the task's
- * inputs, read straight from the database and the blob directory, computed once per task.
+ * inputs, read straight from the database and the blob store ({@link StoredBlobs}), computed once per task.
  */
 final class EngineOracle {
 
     private final JdbcTemplate jdbc;
-    private final Path blobs;
+    private final StoredBlobs blobs;
     private final Facts facts;
     private final Model model;
     private final Map<Long, float[]> expected = new HashMap<>();
@@ -31,7 +28,7 @@ final class EngineOracle {
 
     EngineOracle(JdbcTemplate jdbc, Path dataDir, long projectId) {
         this.jdbc = jdbc;
-        this.blobs = dataDir.resolve("blobs");
+        this.blobs = new StoredBlobs(jdbc, dataDir);
         this.facts = jdbc.queryForObject("""
                 SELECT model_sha256, input_sha256, input_offset, item_dims, input_name, output_name, atol, rtol,
                        output_item_dims FROM project WHERE id = ?""",
@@ -39,6 +36,15 @@ final class EngineOracle {
                         rs.getString(5), rs.getString(6), rs.getDouble(7), rs.getDouble(8),
                         (int) Dims.size(Dims.parse(rs.getString(9)))), projectId);
         this.model = Model.load(read(facts.modelSha()));
+    }
+
+    /** The task's inputs as stored: raw little-endian float32. */
+    byte[] inputBytes(long taskId) {
+        int[] range = jdbc.queryForObject("SELECT start_item, end_item FROM task WHERE id = ?",
+                (rs, i) -> new int[] {rs.getInt(1), rs.getInt(2)}, taskId);
+        long itemBytes = 4 * Dims.size(facts.itemDims());
+        return slice(facts.inputSha(), facts.inputOffset() + range[0] * itemBytes,
+                Math.toIntExact((range[1] - range[0]) * itemBytes));
     }
 
     /** The engine's output for the task. */
@@ -90,26 +96,11 @@ final class EngineOracle {
         return best;
     }
 
-    private Path blob(String sha) {
-        return blobs.resolve(sha.substring(0, 2)).resolve(sha);
-    }
-
     private byte[] read(String sha) {
-        try {
-            return Files.readAllBytes(blob(sha));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return blobs.read(sha);
     }
 
     private byte[] slice(String sha, long offset, int length) {
-        try (RandomAccessFile f = new RandomAccessFile(blob(sha).toFile(), "r")) {
-            byte[] b = new byte[length];
-            f.seek(offset);
-            f.readFully(b);
-            return b;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return blobs.slice(sha, offset, length);
     }
 }

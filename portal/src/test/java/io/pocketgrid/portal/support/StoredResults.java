@@ -3,10 +3,6 @@ package io.pocketgrid.portal.support;
 import io.pocketgrid.portal.project.Dims;
 import io.pocketgrid.worker.engine.Model;
 import io.pocketgrid.worker.engine.Tensor;
-import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -14,16 +10,16 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Reads what the portal stored (results, their tasks' inputs, the model) straight from the database
- * and the blob directory, and recomputes each result with the JVM engine.
+ * and the blob store ({@link StoredBlobs}), and recomputes each result with the JVM engine.
  */
 public final class StoredResults {
 
     private final JdbcTemplate jdbc;
-    private final Path blobs;
+    private final StoredBlobs blobs;
 
     public StoredResults(JdbcTemplate jdbc, Path dataDir) {
         this.jdbc = jdbc;
-        this.blobs = dataDir.resolve("blobs");
+        this.blobs = new StoredBlobs(jdbc, dataDir);
     }
 
     public int count() {
@@ -62,21 +58,10 @@ public final class StoredResults {
     }
 
     private byte[] read(String sha) {
-        try {
-            return Files.readAllBytes(blobs.resolve(sha.substring(0, 2)).resolve(sha));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return blobs.read(sha);
     }
 
     private byte[] slice(String sha, long offset, int length) {
-        try (RandomAccessFile f = new RandomAccessFile(blobs.resolve(sha.substring(0, 2)).resolve(sha).toFile(), "r")) {
-            byte[] b = new byte[length];
-            f.seek(offset);
-            f.readFully(b);
-            return b;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return blobs.slice(sha, offset, length);
     }
 }
