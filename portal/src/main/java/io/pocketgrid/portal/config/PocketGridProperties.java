@@ -8,9 +8,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Settings under {@code pocketgrid.*}.
  *
- * @param dataDir        where the H2 database and the content-addressed files live
+ * @param dataDir        where the H2 database, the content-addressed files (blob store {@code files}),
+ *                       the instance id and the server check's model copies live
+ * @param blobStore      {@code files} (under the data directory; the default) or {@code database}
+ *                       (PostgreSQL only, the postgres profile's choice: instances then share nothing
+ *                       but the database)
  * @param leaseHmacKey   key that signs lease tokens; shared by all instances on one database. When
- *                       empty, a random key is created once and kept in the data directory.
+ *                       empty, a random key is created once and kept in the database.
  * @param leaseDuration  how long a volunteer may hold a lease before it is handed to someone else
  * @param maxJsonBytes   largest JSON request body the API accepts
  * @param maxResultBytes largest result body the API accepts
@@ -23,6 +27,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("pocketgrid")
 public record PocketGridProperties(
         @DefaultValue("./data") Path dataDir,
+        @DefaultValue("files") String blobStore,
         @DefaultValue("") String leaseHmacKey,
         @DefaultValue("10m") Duration leaseDuration,
         @DefaultValue("65536") long maxJsonBytes,

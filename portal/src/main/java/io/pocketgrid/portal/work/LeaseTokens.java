@@ -1,12 +1,12 @@
 package io.pocketgrid.portal.work;
 
 import io.pocketgrid.portal.config.PocketGridProperties;
+import io.pocketgrid.portal.storage.SharedSecrets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -26,9 +26,14 @@ class LeaseTokens {
     private final byte[] key;
     private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
 
-    LeaseTokens(PocketGridProperties properties) {
+    /**
+     * {@code pocketgrid.lease-hmac-key} when set; otherwise the key all instances share in the database,
+     * created by the first one (from the {@code lease-hmac.key} file an earlier version kept in the data
+     * directory, when there is one, so leases out during an upgrade stay good; else random).
+     */
+    LeaseTokens(PocketGridProperties properties, SharedSecrets secrets) {
         this.key = properties.leaseHmacKey().isEmpty()
-                ? keyFile(properties.dataDir().resolve("lease-hmac.key"))
+                ? secrets.getOrCreate("lease-hmac-key", () -> initialKey(properties.dataDir().resolve("lease-hmac.key")))
                 : properties.leaseHmacKey().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -71,24 +76,16 @@ class LeaseTokens {
         }
     }
 
-    /** A random key kept beside the embedded database, readable by the owner only. */
-    private static byte[] keyFile(Path file) {
+    private static byte[] initialKey(Path legacyFile) {
         try {
-            if (Files.exists(file)) {
-                return Files.readAllBytes(file);
+            if (Files.isRegularFile(legacyFile)) {
+                return Files.readAllBytes(legacyFile);
             }
-            Files.createDirectories(file.getParent());
-            byte[] fresh = new byte[32];
-            new SecureRandom().nextBytes(fresh);
-            Files.write(file, fresh);
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system; the file keeps the directory's permissions
-            }
-            return fresh;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create the lease key " + file, e);
+            throw new UncheckedIOException("cannot read the lease key " + legacyFile, e);
         }
+        byte[] fresh = new byte[32];
+        new SecureRandom().nextBytes(fresh);
+        return fresh;
     }
 }
