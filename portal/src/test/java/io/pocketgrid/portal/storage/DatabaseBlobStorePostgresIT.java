@@ -43,7 +43,7 @@ class DatabaseBlobStorePostgresIT {
         SingleConnectionDataSource dataSource = new SingleConnectionDataSource(url, USER, "", true);
         jdbc = new JdbcTemplate(dataSource);
         transactions = new DataSourceTransactionManager(dataSource);
-        store = new DatabaseBlobStore(jdbc, transactions, Clock.systemUTC());
+        store = new DatabaseBlobStore(jdbc, transactions, Clock.systemUTC(), 0);
     }
 
     @Test
@@ -64,6 +64,23 @@ class DatabaseBlobStorePostgresIT {
             assertThat(in.readAllBytes()).isEqualTo(bytes);
         }
         assertThat(store.readAll(sha)).isEqualTo(bytes);
+    }
+
+    @Test
+    void readsTheSameRangesThroughAChunkCacheSmallerThanTheBlob() {
+        byte[] bytes = random(3 * MIB + 77);
+        String sha = store.put(new ByteArrayInputStream(bytes));
+        DatabaseBlobStore cached = new DatabaseBlobStore(jdbc, transactions, Clock.systemUTC(), 2L * MIB);
+
+        long[][] ranges = {{0, 10}, {MIB - 3, 7}, {MIB - 1, MIB + 2}, {3 * MIB, 77}, {0, bytes.length}, {5, 100}};
+        for (int round = 0; round < 2; round++) {
+            for (long[] r : ranges) {
+                assertThat(cached.read(sha, r[0], (int) r[1])).as("bytes [%d, +%d)", r[0], r[1])
+                        .isEqualTo(Arrays.copyOfRange(bytes, (int) r[0], (int) (r[0] + r[1])));
+            }
+        }
+        assertThatThrownBy(() -> cached.read(sha, 3 * MIB + 70, 8)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> cached.read("0".repeat(64), 0, 1)).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
