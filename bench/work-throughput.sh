@@ -16,6 +16,8 @@
 #   warns when volunteers were told there is no work)
 #   PORTAL_JAR, SIM_JAR (default: the build outputs), PORTAL_JAVA_OPTS and SIM_JAVA_OPTS (e.g. a JFR recording),
 #   PORTAL_ARGS (more portal settings, e.g. --pocketgrid.validation.server-check-rate=0),
+#   SETTLE=1 (after the upload, wait for PostgreSQL's checkpoint and the OS to write back what the 7.5 GB
+#   upload left dirty, so the phases measure the work API and not the upload's aftermath),
 #   KEEP_WORK=1 (keep logs), PG_HOST=127.0.0.1 PG_PORT=5432 PG_USER=postgres
 #   PG_DB=test PG_SCHEMA=pocketgrid_bench. Needs java (JAVA_HOME honoured), curl, unzip; psql for PostgreSQL.
 #
@@ -204,6 +206,11 @@ run_postgres() {
         POCKETGRID_DB_USER=$PG_USER start_portal postgres --spring.profiles.active=postgres \
         --spring.flyway.schemas="$PG_SCHEMA"
     post_bench_project
+    if [[ -n ${SETTLE:-} ]]; then
+        log "settling: CHECKPOINT and sync after the upload"
+        psql_run "CHECKPOINT" >/dev/null
+        sync
+    fi
     simulate_phases postgres
     stop_portal
     local replicas
