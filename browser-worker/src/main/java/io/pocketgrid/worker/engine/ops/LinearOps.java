@@ -86,65 +86,17 @@ final class LinearOps {
 
     /** Numpy matmul: 1-D operands promoted and the added axis removed, batch dims broadcast. */
     static Tensor matMul(Tensor a, Tensor b) {
-        int[] ad = a.dims();
-        int[] bd = b.dims();
-        if (ad.length == 0 || bd.length == 0) {
-            throw new EngineException("MatMul needs operands of rank 1 or more");
-        }
-        boolean aVec = ad.length == 1;
-        boolean bVec = bd.length == 1;
-        if (aVec) {
-            ad = new int[] {1, ad[0]};
-        }
-        if (bVec) {
-            bd = new int[] {bd[0], 1};
-        }
-        int m = ad[ad.length - 2];
-        int k = ad[ad.length - 1];
-        int n = bd[bd.length - 1];
-        if (bd[bd.length - 2] != k) {
-            throw new EngineException("MatMul: inner dimensions differ: " + Arrays.toString(a.dims()) + " x "
-                    + Arrays.toString(b.dims()));
-        }
-        int[] aBatch = Arrays.copyOf(ad, ad.length - 2);
-        int[] bBatch = Arrays.copyOf(bd, bd.length - 2);
-        int[] batch = Broadcast.dims(aBatch, bBatch);
-        int nb = Tensor.sizeOf(batch);
+        MatMulShape g = MatMulShape.of(a.dims(), b.dims());
+        int m = g.m();
+        int k = g.k();
+        int n = g.n();
         float[] av = a.floats();
         float[] bv = b.floats();
-        float[] out = new float[nb * m * n];
-        int[] as = Broadcast.strides(aBatch, batch);
-        int[] bs = Broadcast.strides(bBatch, batch);
-        int[] idx = new int[batch.length];
-        for (int t = 0; t < nb; t++) {
-            int ao = 0;
-            int bo = 0;
-            for (int d = 0; d < batch.length; d++) {
-                ao += idx[d] * as[d];
-                bo += idx[d] * bs[d];
-            }
-            Sgemm.sgemm(false, false, m, n, k, 1f, av, ao * m * k, k, bv, bo * k * n, n, 0f, out, t * m * n, n);
-            for (int d = batch.length - 1; d >= 0; d--) {
-                if (++idx[d] < batch[d]) {
-                    break;
-                }
-                idx[d] = 0;
-            }
+        float[] out = new float[g.products() * m * n];
+        for (int t = 0; t < g.products(); t++) {
+            Sgemm.sgemm(false, false, m, n, k, 1f, av, g.aOffsets()[t], k, bv, g.bOffsets()[t], n, 0f, out, t * m * n,
+                    n);
         }
-        int[] outDims = Arrays.copyOf(batch, batch.length + 2);
-        outDims[batch.length] = m;
-        outDims[batch.length + 1] = n;
-        if (aVec || bVec) {
-            int[] squeezed = new int[outDims.length - (aVec ? 1 : 0) - (bVec ? 1 : 0)];
-            int j = 0;
-            for (int i = 0; i < outDims.length; i++) {
-                if ((aVec && i == batch.length) || (bVec && i == batch.length + 1)) {
-                    continue;
-                }
-                squeezed[j++] = outDims[i];
-            }
-            outDims = squeezed;
-        }
-        return Tensor.ofFloats(out, outDims);
+        return Tensor.ofFloats(out, g.outDims());
     }
 }

@@ -2,7 +2,6 @@ package io.pocketgrid.worker.engine.ops;
 
 import io.pocketgrid.worker.engine.EngineException;
 import io.pocketgrid.worker.engine.Tensor;
-import io.pocketgrid.worker.engine.kernel.Broadcast;
 import io.pocketgrid.worker.engine.kernel.Im2col;
 import io.pocketgrid.worker.engine.onnx.Node;
 import java.util.Arrays;
@@ -159,45 +158,16 @@ final class QuantLinearOps {
 
     /** (A − a_zp)·(B − b_zp) with MatMul's broadcasting; a 1-D a_zp has one value per row of A. */
     private static Acc matMul(Tensor a, Tensor azp, Tensor b, Tensor bzp) {
-        int[] ad = a.dims();
-        int[] bd = b.dims();
-        if (ad.length == 0 || bd.length == 0) {
-            throw new EngineException("MatMul inputs must have rank >= 1");
-        }
-        int[] av = shifted(a, azp, ad.length - 2);
+        MatMulShape g = MatMulShape.of(a.dims(), b.dims());
+        int[] av = shifted(a, azp, a.rank() - 2);
         int[] bv = shifted(b, bzp, -1);
-        boolean aVec = ad.length == 1;
-        boolean bVec = bd.length == 1;
-        if (aVec) {
-            ad = new int[] {1, ad[0]};
-        }
-        if (bVec) {
-            bd = new int[] {bd[0], 1};
-        }
-        int m = ad[ad.length - 2];
-        int k = ad[ad.length - 1];
-        int n = bd[bd.length - 1];
-        if (bd[bd.length - 2] != k) {
-            throw new EngineException("inner dimensions differ: " + Arrays.toString(a.dims()) + " x "
-                    + Arrays.toString(b.dims()));
-        }
-        int[] aBatch = Arrays.copyOf(ad, ad.length - 2);
-        int[] bBatch = Arrays.copyOf(bd, bd.length - 2);
-        int[] batch = Broadcast.dims(aBatch, bBatch);
-        int nb = Tensor.sizeOf(batch);
-        int[] out = new int[nb * m * n];
-        int[] as = Broadcast.strides(aBatch, batch);
-        int[] bs = Broadcast.strides(bBatch, batch);
-        int[] idx = new int[batch.length];
-        for (int t = 0; t < nb; t++) {
-            int ao = 0;
-            int bo = 0;
-            for (int d = 0; d < batch.length; d++) {
-                ao += idx[d] * as[d];
-                bo += idx[d] * bs[d];
-            }
-            ao *= m * k;
-            bo *= k * n;
+        int m = g.m();
+        int k = g.k();
+        int n = g.n();
+        int[] out = new int[g.products() * m * n];
+        for (int t = 0; t < g.products(); t++) {
+            int ao = g.aOffsets()[t];
+            int bo = g.bOffsets()[t];
             int yo = t * m * n;
             for (int i = 0; i < m; i++) {
                 for (int kk = 0; kk < k; kk++) {
@@ -211,27 +181,8 @@ final class QuantLinearOps {
                     }
                 }
             }
-            for (int d = batch.length - 1; d >= 0; d--) {
-                if (++idx[d] < batch[d]) {
-                    break;
-                }
-                idx[d] = 0;
-            }
         }
-        int[] od = Arrays.copyOf(batch, batch.length + 2);
-        od[batch.length] = m;
-        od[batch.length + 1] = n;
-        if (aVec || bVec) {
-            int[] squeezed = new int[od.length - (aVec ? 1 : 0) - (bVec ? 1 : 0)];
-            int j = 0;
-            for (int i = 0; i < od.length; i++) {
-                if (!(aVec && i == batch.length) && !(bVec && i == batch.length + 1)) {
-                    squeezed[j++] = od[i];
-                }
-            }
-            od = squeezed;
-        }
-        return new Acc(out, od);
+        return new Acc(out, g.outDims());
     }
 
     /** conv(X − x_zp, W − w_zp); x_zp is per tensor, w_zp per tensor or per output channel. */

@@ -91,10 +91,10 @@ sealed interface Layer {
     }
 
     /** Reshape, Flatten, Squeeze, Unsqueeze, Identity, Dropout: data stays where it is (in C order). */
-    record View(List<Node> nodes, String input, String output, int opIndex) implements Layer {
+    record View(List<Node> nodes, String input, String output) implements Layer {
     }
 
     /** Any other node: its op runs on tensors read from and written back to the plan's memory. */
-    record Generic(List<Node> nodes, String output, int opIndex) implements Layer {
+    record Generic(List<Node> nodes, String output) implements Layer {
     }
 }

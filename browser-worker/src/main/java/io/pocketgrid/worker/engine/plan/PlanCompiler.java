@@ -161,7 +161,7 @@ final class PlanCompiler {
             case "LayerNormalization" -> layerNorm(node);
             case "Transpose" -> transpose(node);
             case "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity", "Dropout" ->
-                computed(node.input(0)) ? new Layer.View(List.of(node), node.input(0), out(node), i) : null;
+                computed(node.input(0)) ? new Layer.View(List.of(node), node.input(0), out(node)) : null;
             default -> null;
         };
         return l != null ? l : generic(i);
@@ -169,7 +169,7 @@ final class PlanCompiler {
 
     private Layer generic(int i) {
         Node node = nodes.get(i);
-        return new Layer.Generic(List.of(node), node.outputs().isEmpty() ? "" : node.outputs().get(0), i);
+        return new Layer.Generic(List.of(node), node.outputs().isEmpty() ? "" : node.outputs().get(0));
     }
 
     // ---- convolutions --------------------------------------------------------------------------
