@@ -8,7 +8,7 @@
   // set while this tab contributes, so a reload (Vaadin reloads by itself when a restarted server
   // lost its session) goes on where it was; per tab, so a new tab starts stopped
   const RUNNING_KEY = 'pocketgrid.running';
-  const RELOADED_KEY = 'pocketgrid.reloadedAt';
+  const RELOADED_KEY = 'pocketgrid.reloads';
   let running = 'running';
 
   async function identity(apiBase) {
@@ -230,15 +230,28 @@
     });
   }
 
-  // After an outage Vaadin's resynchronization with the server fails ("connection-lost") and the
-  // view stays frozen while the workers go on. Once the server answers again, reload: Vaadin's own
-  // remedy, and a contributing tab resumes by itself (RUNNING_KEY). At most once in five minutes,
-  // so a view that cannot connect for another reason does not reload again and again.
+  // After an outage the view can be left unable to talk to the server while the workers go on:
+  // Vaadin's resynchronization fails ("connection-lost"), or its request from before the outage never
+  // comes back and it stays "reconnecting" with the server up again. Once the server answers, reload:
+  // Vaadin's own remedy, and a contributing tab resumes by itself (RUNNING_KEY). Reloads in a row wait
+  // longer and longer (15 s, 30 s, ... at most 5 min), so a view that cannot connect for another
+  // reason does not reload again and again; a view connected for a minute starts the count afresh.
+  const STUCK_RECONNECTING_MS = 15000;
   let checkingServer = false;
+  let notConnectedSince = null;
+
+  function reloads() {
+    try {
+      return JSON.parse(sessionStorage.getItem(RELOADED_KEY)) || {at: 0, count: 0};
+    } catch (e) {
+      return {at: 0, count: 0};
+    }
+  }
+
   function reloadWhenServerAnswers() {
     fetch('/worker/contribute.js', {method: 'HEAD', cache: 'no-store'}).then((response) => {
       if (response.ok) {
-        sessionStorage.setItem(RELOADED_KEY, String(Date.now()));
+        sessionStorage.setItem(RELOADED_KEY, JSON.stringify({at: Date.now(), count: reloads().count + 1}));
         location.reload();
       } else {
         setTimeout(reloadWhenServerAnswers, 5000);
@@ -248,8 +261,24 @@
 
   setInterval(() => {
     const connection = window.Vaadin && window.Vaadin.connectionState;
-    const last = Number(sessionStorage.getItem(RELOADED_KEY) || '0');
-    if (!checkingServer && connection && connection.state === 'connection-lost' && Date.now() - last > 300000) {
+    if (!connection || checkingServer) {
+      return;
+    }
+    const now = Date.now();
+    const last = reloads();
+    if (connection.state === 'connected') {
+      notConnectedSince = null;
+      if (last.count > 0 && now - last.at > 60000) {
+        sessionStorage.removeItem(RELOADED_KEY);
+      }
+      return;
+    }
+    if (notConnectedSince === null) {
+      notConnectedSince = now;
+    }
+    const stuck = connection.state === 'connection-lost'
+        || (connection.state === 'reconnecting' && now - notConnectedSince > STUCK_RECONNECTING_MS);
+    if (stuck && now - last.at > Math.min(300000, 15000 * Math.pow(2, last.count))) {
       checkingServer = true;
       reloadWhenServerAnswers();
     }

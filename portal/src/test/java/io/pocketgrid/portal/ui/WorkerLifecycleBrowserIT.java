@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -173,8 +174,12 @@ class WorkerLifecycleBrowserIT {
             server.getWebServer().start();
         }
         long before = (Long) browser.executeScript("return window.PocketGrid.completedSoFar()");
-        // the view shows the work going on again, not just the page script
-        wait.until(d -> completed() > before && d.findElements(By.id("worker-offline")).isEmpty());
+        // the view shows the work going on again, not just the page script; the view can be left
+        // "reconnecting" with the server back (its request from before the outage never returns), and
+        // the page must then reload by itself
+        new WebDriverWait(browser, Duration.ofSeconds(90)).withMessage(this::pageState)
+                .ignoring(StaleElementReferenceException.class) // the reload replaces the view's elements
+                .until(d -> completed() > before && d.findElements(By.id("worker-offline")).isEmpty());
         browser.findElement(By.id("stop-contributing")).click();
         wait.until(d -> d.findElement(By.id("worker-state")).getText().equals("stopped"));
     }
@@ -248,6 +253,17 @@ class WorkerLifecycleBrowserIT {
         browser.findElement(By.id("consent-accept")).click();
         wait.until(d -> Chromium.enabled(d.findElement(By.id("start-contributing"))));
         browser.findElement(By.id("start-contributing")).click();
+    }
+
+    /** What the page shows and knows, for a failure message: Vaadin's state, the banner, the counts. */
+    private String pageState() {
+        return String.valueOf(browser.executeScript("const b = document.getElementById('worker-offline');"
+                + "const s = document.getElementById('worker-state'); const c = document.getElementById('tasks-completed');"
+                + "return 'vaadin=' + (window.Vaadin && window.Vaadin.connectionState && window.Vaadin.connectionState.state)"
+                + " + ' banner=' + (b && b.textContent) + ' state=' + (s && s.textContent) + ' shown=' + (c && c.textContent)"
+                + " + ' counted=' + (window.PocketGrid && window.PocketGrid.completedSoFar())"
+                + " + ' workers=' + (window.PocketGrid && window.PocketGrid.workerCount())"
+                + " + ' reloads=' + sessionStorage.getItem('pocketgrid.reloads');"));
     }
 
     private int completed() {
