@@ -1,12 +1,20 @@
 package io.pocketgrid.sim;
 
+import io.pocketgrid.worker.engine.EngineException;
+import io.pocketgrid.worker.engine.Tensor;
+import io.pocketgrid.worker.engine.TensorBytes;
 import io.pocketgrid.worker.loop.Lease;
+import io.pocketgrid.worker.loop.TensorFrames;
+import io.pocketgrid.worker.loop.TensorSpec;
 import io.pocketgrid.worker.loop.WorkServer;
 import io.pocketgrid.worker.loop.WorkServerException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -63,19 +71,27 @@ public final class HttpWorkServer implements WorkServer {
     }
 
     @Override
-    public float[] input(Lease lease) {
-        byte[] body = exchange(http, log, Call.Kind.INPUT, get(lease.inputUrl())).body();
-        float[] input = Floats.fromBytes(body);
-        if (input.length != Floats.size(lease.inputDims()) || body.length % 4 != 0) {
-            throw new WorkServerException(200, "BAD_INPUT", "the input has " + body.length + " bytes for dims "
-                    + Floats.dims(lease.inputDims()));
+    public Map<String, Tensor> input(Lease lease) {
+        byte[] body = exchange(http, log, Call.Kind.INPUT, get(lease.inputUrl(), TensorFrames.MEDIA_TYPE)).body();
+        Map<String, Tensor> inputs;
+        try {
+            inputs = TensorFrames.decode(body);
+        } catch (EngineException e) {
+            throw new WorkServerException(200, "BAD_INPUT", e.getMessage());
         }
-        return input;
+        for (TensorSpec spec : lease.inputs()) {
+            Tensor t = inputs.get(spec.name());
+            if (t == null || !spec.matches(t)) {
+                throw new WorkServerException(200, "BAD_INPUT", "the task's input " + spec.name()
+                        + " is not the " + spec.type() + " " + Arrays.toString(spec.dims()) + " of the lease");
+            }
+        }
+        return inputs;
     }
 
     @Override
-    public void submit(Lease lease, float[] outputs, int[] dims, long elapsedMs) {
-        send(Submission.of(lease, outputs, dims, elapsedMs));
+    public void submit(Lease lease, Map<String, Tensor> outputs, long elapsedMs) {
+        send(Submission.of(lease, outputs, elapsedMs));
     }
 
     /** Gives the lease back unfinished ({@code 204}); the portal offers its task to someone else. */
@@ -87,8 +103,7 @@ public final class HttpWorkServer implements WorkServer {
 
     /** Sends a result exactly as given; the receipt when the portal accepts it. */
     public Receipt send(Submission s) {
-        Map<String, String> h = headers("Content-Type", "application/octet-stream");
-        h.put("X-Tensor-Dims", s.dims());
+        Map<String, String> h = headers("Content-Type", TensorFrames.MEDIA_TYPE);
         h.put("X-Elapsed-Ms", Long.toString(s.elapsedMs()));
         if (s.leaseToken() != null) {
             h.put("X-Lease-Token", s.leaseToken());
@@ -114,6 +129,10 @@ public final class HttpWorkServer implements WorkServer {
         return new Request(base.resolve(path), auth, null);
     }
 
+    private Request get(String path, String accept) {
+        return new Request(base.resolve(path), headers("Accept", accept), null);
+    }
+
     private Request post(String path, Map<String, String> headers, byte[] body) {
         return new Request(base.resolve(path), headers, body);
     }
@@ -128,8 +147,23 @@ public final class HttpWorkServer implements WorkServer {
     private static Lease lease(JsonNode j) {
         return new Lease(j.path("leaseId").asLong(), j.path("leaseToken").asString(), j.path("taskId").asLong(),
                 j.path("modelSha256").asString(), j.path("modelUrl").asString(), j.path("inputUrl").asString(),
-                j.path("inputName").asString(), j.path("outputName").asString(), ints(j.path("inputDims")),
-                ints(j.path("outputDims")), j.path("deadlineEpochMs").asLong());
+                specs(j.path("inputs")), specs(j.path("outputs")), j.path("deadlineEpochMs").asLong());
+    }
+
+    /** {@code [{name, dtype, dims}]} as the lease gives its inputs and outputs. */
+    private static List<TensorSpec> specs(JsonNode array) {
+        List<TensorSpec> specs = new ArrayList<>();
+        for (JsonNode spec : array) {
+            Tensor.Type type = TensorBytes.fromName(spec.path("dtype").asString());
+            if (type == null) {
+                throw new WorkServerException(200, "BAD_LEASE", "the lease names an unknown element type " + spec.path("dtype"));
+            }
+            specs.add(new TensorSpec(spec.path("name").asString(), type, ints(spec.path("dims"))));
+        }
+        if (specs.isEmpty()) {
+            throw new WorkServerException(200, "BAD_LEASE", "the lease lists no inputs or no outputs");
+        }
+        return specs;
     }
 
     private static int[] ints(JsonNode array) {

@@ -1,6 +1,7 @@
 package io.pocketgrid.sim;
 
 import io.pocketgrid.worker.engine.Model;
+import io.pocketgrid.worker.engine.Tensor;
 import io.pocketgrid.worker.loop.Lease;
 import io.pocketgrid.worker.loop.WorkServer;
 import io.pocketgrid.worker.loop.WorkerLoop;
@@ -16,31 +17,49 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class PrecomputedOutputs implements OutputSource {
 
-    private final Map<String, float[]> cache = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Tensor>> cache = new ConcurrentHashMap<>();
     private final Map<String, Model> models = new ConcurrentHashMap<>();
     // one run at a time: a Model must not be run by two threads at once, and the CPU belongs to the portal
     private final ReentrantLock engine = new ReentrantLock();
 
     @Override
-    public float[] outputs(Lease lease, float[] input, WorkServer server) {
-        String key = lease.modelSha256() + "/" + lease.outputName() + "/" + fingerprint(input);
-        float[] cached = cache.get(key);
+    public Map<String, Tensor> outputs(Lease lease, Map<String, Tensor> inputs, WorkServer server) {
+        StringBuilder key = new StringBuilder(lease.modelSha256());
+        lease.outputs().forEach(spec -> key.append('/').append(spec.name()));
+        inputs.values().forEach(t -> key.append('/').append(fingerprint(t)));
+        Map<String, Tensor> cached = cache.get(key.toString());
         if (cached != null) {
             return cached;
         }
         engine.lock();
         try {
-            float[] again = cache.get(key);
+            Map<String, Tensor> again = cache.get(key.toString());
             if (again != null) {
                 return again;
             }
             Model model = models.computeIfAbsent(lease.modelSha256(), sha -> Model.load(server.model(lease)));
-            float[] out = WorkerLoop.compute(model, lease, input).floats();
-            cache.put(key, out);
+            Map<String, Tensor> out = WorkerLoop.compute(model, lease, inputs);
+            cache.put(key.toString(), out);
             return out;
         } finally {
             engine.unlock();
         }
+    }
+
+    /** {@link #fingerprint(float[])} of a tensor's values, its type and dims included. */
+    static String fingerprint(Tensor t) {
+        float[] values;
+        if (t.type().isFloating()) {
+            values = t.floats();
+        } else {
+            long[] l = t.longs();
+            values = new float[2 * l.length];
+            for (int i = 0; i < l.length; i++) {
+                values[2 * i] = Float.intBitsToFloat((int) l[i]);
+                values[2 * i + 1] = Float.intBitsToFloat((int) (l[i] >>> 32));
+            }
+        }
+        return t.type() + java.util.Arrays.toString(t.dims()) + fingerprint(values);
     }
 
     /**

@@ -1,8 +1,12 @@
 package io.pocketgrid.sim;
 
+import io.pocketgrid.worker.engine.Tensor;
 import io.pocketgrid.worker.loop.Lease;
+import io.pocketgrid.worker.loop.TensorSpec;
 import io.pocketgrid.worker.loop.WorkServerException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -96,11 +100,11 @@ final class SimulatedVolunteer implements Runnable {
                 server.input(lease);
                 run.pause(settings.crashPause());
             }
-            case RANDOM_OUTPUTS -> send(server, Submission.of(lease, noise(lease), lease.outputDims(), elapsed()));
+            case RANDOM_OUTPUTS -> send(server, Submission.of(lease, noise(lease), elapsed()));
             case COPY_OTHER -> {
-                float[] copied = pool.otherThan(lease.taskId(), lease.outputDims(), random)
+                Map<String, Tensor> copied = pool.otherThan(lease.taskId(), lease.outputs(), random)
                         .map(CopyPool.Sample::outputs).orElseGet(() -> noise(lease));
-                send(server, Submission.of(lease, copied, lease.outputDims(), elapsed()));
+                send(server, Submission.of(lease, copied, elapsed()));
             }
             case FORGED_TOKEN, EXPIRED_TOKEN, WRONG_SHAPE, NAN ->
                     send(server, log.behaviour().tamper().apply(lease, noise(lease)));
@@ -108,15 +112,15 @@ final class SimulatedVolunteer implements Runnable {
     }
 
     private Submission honest(HttpWorkServer server, Lease lease, Duration delay) {
-        float[] input = server.input(lease);
+        Map<String, Tensor> input = server.input(lease);
         long started = System.nanoTime();
-        float[] outputs = engine.outputs(lease, input, server);
+        Map<String, Tensor> outputs = engine.outputs(lease, input, server);
         long elapsedMs = (System.nanoTime() - started) / 1_000_000;
-        pool.offer(lease.taskId(), lease.outputDims(), outputs);
+        pool.offer(lease.taskId(), outputs);
         if (!delay.isZero()) {
             run.pause(delay);
         }
-        Submission s = Submission.of(lease, outputs, lease.outputDims(), elapsedMs);
+        Submission s = Submission.of(lease, outputs, elapsedMs);
         send(server, s);
         return s;
     }
@@ -127,13 +131,26 @@ final class SimulatedVolunteer implements Runnable {
         log.completed();
     }
 
-    /** Logit-like values of the right shape, finite, and wrong. */
-    private float[] noise(Lease lease) {
-        float[] v = new float[Floats.size(lease.outputDims())];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) (random.nextGaussian() * 5);
+    /** Outputs of the right names, types and dims, wrong: logit-like floats, small integers. */
+    private Map<String, Tensor> noise(Lease lease) {
+        Map<String, Tensor> outputs = new LinkedHashMap<>();
+        for (TensorSpec spec : lease.outputs()) {
+            int n = Tensor.sizeOf(spec.dims());
+            if (spec.type().isFloating()) {
+                float[] v = new float[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = (float) (random.nextGaussian() * 5);
+                }
+                outputs.put(spec.name(), Tensor.ofFloats(spec.type(), v, spec.dims()));
+            } else {
+                long[] v = new long[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = spec.type().wrap(random.nextInt(1000));
+                }
+                outputs.put(spec.name(), Tensor.ofLongs(spec.type(), v, spec.dims()));
+            }
         }
-        return v;
+        return outputs;
     }
 
     private long elapsed() {

@@ -1,7 +1,10 @@
 package io.pocketgrid.sim;
 
+import io.pocketgrid.worker.engine.Tensor;
 import io.pocketgrid.worker.loop.Lease;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The bad result submissions the simulator can send, each with the refusal DESIGN.md promises for
@@ -14,13 +17,13 @@ public enum Tamper {
     EXTENDED_EXPIRY(403, "BAD_LEASE_TOKEN"),
     /** No {@code X-Lease-Token} at all. */
     MISSING_TOKEN(400, "MISSING_HEADER"),
-    /** One more element on the last axis than the task has, body to match. */
+    /** One more element on the last axis of the first output than the task has, data to match. */
     WRONG_SHAPE(400, "SHAPE_MISMATCH"),
-    /** {@code X-Tensor-Dims} that are not dims. */
-    MALFORMED_DIMS(400, "SHAPE_MISMATCH"),
-    /** The right dims with the body one float short. */
+    /** A body that is not a tensor frame (its magic changed). */
+    MALFORMED_FRAME(400, "SHAPE_MISMATCH"),
+    /** The right frame with its last four bytes cut off. */
     SHORT_BODY(400, "SHAPE_MISMATCH"),
-    /** The right dims with one float too many. */
+    /** The right frame with four bytes more after it. */
     LONG_BODY(400, "SHAPE_MISMATCH"),
     /** A NaN among the outputs. */
     NAN(400, "NON_FINITE"),
@@ -54,25 +57,31 @@ public enum Tamper {
         return this == REPLAY;
     }
 
-    /** This bad request for a lease, built around outputs of the lease's output dims. */
-    public Submission apply(Lease lease, float[] outputs) {
-        Submission honest = Submission.of(lease, outputs, lease.outputDims(), 1);
+    /** This bad request for a lease, built around honest-looking outputs of the lease's output specs. */
+    public Submission apply(Lease lease, Map<String, Tensor> outputs) {
+        Submission honest = Submission.of(lease, outputs, 1);
         return switch (this) {
             case FORGED_TOKEN -> withToken(honest, forge(lease.leaseToken()));
             case EXTENDED_EXPIRY -> withToken(honest, extendExpiry(lease.leaseToken(), 86_400));
             case MISSING_TOKEN -> withToken(honest, null);
             case WRONG_SHAPE -> {
-                int[] dims = lease.outputDims().clone();
+                Map<String, Tensor> wrong = new LinkedHashMap<>(outputs);
+                Map.Entry<String, Tensor> first = outputs.entrySet().iterator().next();
+                int[] dims = first.getValue().dims().clone();
                 dims[dims.length - 1]++;
-                yield Submission.of(lease, new float[Floats.size(dims)], dims, 1);
+                wrong.put(first.getKey(), Tensor.zeros(first.getValue().type(), dims));
+                yield Submission.of(lease, wrong, 1);
             }
-            case MALFORMED_DIMS -> new Submission(lease.leaseId(), lease.leaseToken(), "32;x", honest.body(), 1);
+            case MALFORMED_FRAME -> {
+                byte[] body = honest.body().clone();
+                body[3] = '9';
+                yield withBody(honest, body);
+            }
             case SHORT_BODY -> withBody(honest, Arrays.copyOf(honest.body(), honest.body().length - 4));
             case LONG_BODY -> withBody(honest, Arrays.copyOf(honest.body(), honest.body().length + 4));
-            case NAN -> Submission.of(lease, poisoned(outputs, Float.NaN), lease.outputDims(), 1);
-            case INFINITY -> Submission.of(lease, poisoned(outputs, Float.POSITIVE_INFINITY), lease.outputDims(), 1);
-            case UNKNOWN_LEASE -> new Submission(Long.MAX_VALUE - lease.leaseId(), lease.leaseToken(), honest.dims(),
-                    honest.body(), 1);
+            case NAN -> Submission.of(lease, poisoned(outputs, Float.NaN), 1);
+            case INFINITY -> Submission.of(lease, poisoned(outputs, Float.POSITIVE_INFINITY), 1);
+            case UNKNOWN_LEASE -> new Submission(Long.MAX_VALUE - lease.leaseId(), lease.leaseToken(), honest.body(), 1);
             case REPLAY -> honest;
         };
     }
@@ -93,17 +102,26 @@ public enum Tamper {
         return parts[0] + "." + parts[1] + "." + expiry + "." + parts[3];
     }
 
-    private static float[] poisoned(float[] outputs, float bad) {
-        float[] copy = outputs.clone();
-        copy[copy.length / 2] = bad;
-        return copy;
+    /** The outputs with one value of the first floating-point output replaced by {@code bad}. */
+    private static Map<String, Tensor> poisoned(Map<String, Tensor> outputs, float bad) {
+        Map<String, Tensor> copy = new LinkedHashMap<>(outputs);
+        for (Map.Entry<String, Tensor> e : outputs.entrySet()) {
+            Tensor t = e.getValue();
+            if (t.type().isFloating() && t.size() > 0) {
+                float[] v = t.floats().clone();
+                v[v.length / 2] = bad;
+                copy.put(e.getKey(), Tensor.ofFloats(t.type(), v, t.dims()));
+                return copy;
+            }
+        }
+        throw new IllegalArgumentException("no floating-point output to poison");
     }
 
     private static Submission withToken(Submission s, String token) {
-        return new Submission(s.leaseId(), token, s.dims(), s.body(), s.elapsedMs());
+        return new Submission(s.leaseId(), token, s.body(), s.elapsedMs());
     }
 
     private static Submission withBody(Submission s, byte[] body) {
-        return new Submission(s.leaseId(), s.leaseToken(), s.dims(), body, s.elapsedMs());
+        return new Submission(s.leaseId(), s.leaseToken(), body, s.elapsedMs());
     }
 }

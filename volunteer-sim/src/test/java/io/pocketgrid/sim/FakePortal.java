@@ -2,11 +2,16 @@ package io.pocketgrid.sim;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.pocketgrid.worker.engine.EngineException;
+import io.pocketgrid.worker.engine.Tensor;
+import io.pocketgrid.worker.loop.TensorFrames;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,7 +42,8 @@ final class FakePortal implements AutoCloseable {
         });
         server.createContext("/api/v1/work/lease", this::lease);
         server.createContext("/api/v1/work/", this::result);
-        server.createContext("/api/v1/tasks/", ex -> reply(ex, 200, new byte[4 * 2 * 3]));
+        server.createContext("/api/v1/tasks/", ex -> reply(ex, 200,
+                TensorFrames.encode(Map.of("input", Tensor.zeros(Tensor.Type.FLOAT, 2, 3)))));
         server.start();
     }
 
@@ -64,8 +70,9 @@ final class FakePortal implements AutoCloseable {
         tokens.put(id, token);
         reply(ex, 200, """
                 {"leaseId":%d,"leaseToken":"%s","taskId":%d,"modelSha256":"ab","modelUrl":"/api/v1/models/ab",
-                 "inputUrl":"/api/v1/tasks/%d/input","inputName":"input","outputName":"logits",
-                 "inputDims":[2,3],"outputDims":[2,10],"deadline":"2026-01-01T00:00:00Z","deadlineEpochMs":1767225600000}
+                 "inputUrl":"/api/v1/tasks/%d/input",
+                 "inputs":[{"name":"input","dtype":"float32","dims":[2,3]}],
+                 "outputs":[{"name":"logits","dtype":"float32","dims":[2,10]}],"deadline":"2026-01-01T00:00:00Z","deadlineEpochMs":1767225600000}
                 """.formatted(id, token, 100 + id, 100 + id));
     }
 
@@ -79,9 +86,11 @@ final class FakePortal implements AutoCloseable {
             error(ex, 400, "MISSING_HEADER");
         } else if (!token.equals(tokens.get(id))) {
             error(ex, 403, "BAD_LEASE_TOKEN");
-        } else if (!"2,10".equals(ex.getRequestHeaders().getFirst("X-Tensor-Dims")) || body.length != 80) {
+        } else if (!TensorFrames.MEDIA_TYPE.equals(ex.getRequestHeaders().getFirst("Content-Type"))) {
+            error(ex, 415, "OLD_CLIENT");
+        } else if (!logits(body)) {
             error(ex, 400, "SHAPE_MISMATCH");
-        } else if (!finite(body)) {
+        } else if (!finite(TensorFrames.decode(body).get("logits").floats())) {
             error(ex, 400, "NON_FINITE");
         } else if (!submitted.add(id)) {
             error(ex, 409, "ALREADY_SUBMITTED");
@@ -90,8 +99,19 @@ final class FakePortal implements AutoCloseable {
         }
     }
 
-    private static boolean finite(byte[] body) {
-        for (float f : Floats.fromBytes(body)) {
+    /** Whether the body is a frame of exactly one float32 2×10 tensor "logits". */
+    private static boolean logits(byte[] body) {
+        try {
+            List<TensorFrames.Part> parts = TensorFrames.parts(body);
+            return parts.size() == 1 && parts.get(0).name().equals("logits") && parts.get(0).type() == Tensor.Type.FLOAT
+                    && Arrays.equals(parts.get(0).dims(), new int[] {2, 10});
+        } catch (EngineException e) {
+            return false;
+        }
+    }
+
+    private static boolean finite(float[] values) {
+        for (float f : values) {
             if (!Float.isFinite(f)) {
                 return false;
             }

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.pocketgrid.worker.engine.Tensor;
 import io.pocketgrid.worker.loop.Lease;
 import io.pocketgrid.worker.loop.WorkServerException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class HttpWorkServerTest {
@@ -24,16 +26,20 @@ class HttpWorkServerTest {
             Lease lease = server.lease();
             assertThat(lease.leaseId()).isEqualTo(1);
             assertThat(lease.taskId()).isEqualTo(101);
-            assertThat(lease.inputDims()).containsExactly(2, 3);
+            assertThat(lease.inputs()).singleElement().satisfies(spec -> {
+                assertThat(spec.name()).isEqualTo("input");
+                assertThat(spec.dims()).containsExactly(2, 3);
+            });
             assertThat(lease.outputDims()).containsExactly(2, 10);
-            assertThat(server.input(lease)).hasSize(6);
+            assertThat(server.input(lease).get("input").floats()).hasSize(6);
 
+            Map<String, Tensor> zeros = Map.of("logits", Tensor.zeros(Tensor.Type.FLOAT, 2, 10));
             WorkServerException forged = catchThrowableOfType(WorkServerException.class,
-                    () -> server.send(Tamper.FORGED_TOKEN.apply(lease, new float[20])));
+                    () -> server.send(Tamper.FORGED_TOKEN.apply(lease, zeros)));
             assertThat(forged.status()).isEqualTo(403);
             assertThat(forged.code()).isEqualTo("BAD_LEASE_TOKEN");
 
-            Receipt receipt = server.send(Submission.of(lease, new float[20], lease.outputDims(), 5));
+            Receipt receipt = server.send(Submission.of(lease, zeros, 5));
             assertThat(receipt).isEqualTo(new Receipt("PENDING", true, 0));
             assertThat(server.lease()).isNull();
 

@@ -1,15 +1,22 @@
 package io.pocketgrid.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pocketgrid.worker.engine.Tensor;
 import io.pocketgrid.worker.loop.Lease;
+import io.pocketgrid.worker.loop.TensorFrames;
+import io.pocketgrid.worker.loop.TensorSpec;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TamperTest {
 
     static final String TOKEN = "41.7.1767225600.q1w2e3r4t5y6u7i8o9p0asdfghjklzxcvbnmQWERTYU";
-    static final Lease LEASE = new Lease(41, TOKEN, 3, "ab", "/m", "/i", "input", "logits",
-            new int[] {2, 1, 28, 28}, new int[] {2, 10}, 0);
+    static final Lease LEASE = new Lease(41, TOKEN, 3, "ab", "/m", "/i",
+            List.of(new TensorSpec("input", Tensor.Type.FLOAT, new int[] {2, 1, 28, 28})),
+            List.of(new TensorSpec("logits", Tensor.Type.FLOAT, new int[] {2, 10})), 0);
 
     @Test
     void forgedTokenKeepsClaimsAndChangesTheSignature() {
@@ -26,32 +33,26 @@ class TamperTest {
 
     @Test
     void everyTamperChangesWhatItSaysAndNothingElse() {
-        float[] outputs = new float[20];
-        Submission honest = Submission.of(LEASE, outputs, LEASE.outputDims(), 1);
+        float[] values = new float[20];
+        Map<String, Tensor> outputs = Map.of("logits", Tensor.ofFloats(values, 2, 10));
+        Submission honest = Submission.of(LEASE, outputs, 1);
         for (Tamper t : Tamper.values()) {
             Submission s = t.apply(LEASE, outputs);
             switch (t) {
                 case FORGED_TOKEN, EXTENDED_EXPIRY -> assertThat(s.leaseToken()).isNotEqualTo(TOKEN);
                 case MISSING_TOKEN -> assertThat(s.leaseToken()).isNull();
-                case WRONG_SHAPE -> assertThat(s.dims()).isEqualTo("2,11");
-                case MALFORMED_DIMS -> assertThat(s.dims()).isNotEqualTo("2,10");
-                case SHORT_BODY -> assertThat(s.body()).hasSize(76);
-                case LONG_BODY -> assertThat(s.body()).hasSize(84);
-                case NAN -> assertThat(Floats.fromBytes(s.body())).contains(Float.NaN);
-                case INFINITY -> assertThat(Floats.fromBytes(s.body())).contains(Float.POSITIVE_INFINITY);
+                case WRONG_SHAPE -> assertThat(TensorFrames.decode(s.body()).get("logits").dims()).containsExactly(2, 11);
+                case MALFORMED_FRAME -> assertThatThrownBy(() -> TensorFrames.parts(s.body())).hasMessageContaining("PGT1");
+                case SHORT_BODY -> assertThat(s.body()).hasSize(honest.body().length - 4);
+                case LONG_BODY -> assertThat(s.body()).hasSize(honest.body().length + 4);
+                case NAN -> assertThat(TensorFrames.decode(s.body()).get("logits").floats()).contains(Float.NaN);
+                case INFINITY -> assertThat(TensorFrames.decode(s.body()).get("logits").floats())
+                        .contains(Float.POSITIVE_INFINITY);
                 case UNKNOWN_LEASE -> assertThat(s.leaseId()).isNotEqualTo(LEASE.leaseId());
                 case REPLAY -> assertThat(s.body()).isEqualTo(honest.body());
             }
             assertThat(t.status()).isBetween(400, 499);
         }
-        assertThat(outputs).containsOnly(0f);
-    }
-
-    @Test
-    void floatsRoundTripLittleEndian() {
-        byte[] b = Floats.toBytes(new float[] {1f, -2.5f});
-        assertThat(b).startsWith(0, 0, (byte) 0x80, 0x3f);
-        assertThat(Floats.fromBytes(b)).containsExactly(1f, -2.5f);
-        assertThat(Floats.dims(new int[] {32, 1, 28, 28})).isEqualTo("32,1,28,28");
+        assertThat(values).containsOnly(0f);
     }
 }

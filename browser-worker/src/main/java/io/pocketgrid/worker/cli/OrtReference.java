@@ -11,6 +11,7 @@ import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoopTranslator;
 import io.pocketgrid.worker.engine.EngineException;
 import io.pocketgrid.worker.engine.Tensor;
+import io.pocketgrid.worker.engine.TensorBytes;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,7 +60,13 @@ public final class OrtReference implements AutoCloseable {
                 Shape shape = new Shape(toLongs(t.dims()));
                 NDArray a = switch (t.type()) {
                     case FLOAT -> mgr.create(t.floats(), shape);
+                    // DJL 0.36's float32 → float16 conversion overflows its buffer: hand over the half bits
+                    case FLOAT16 -> mgr.create(direct(TensorBytes.encode(t)), shape, DataType.FLOAT16);
                     case INT64 -> mgr.create(t.longs(), shape);
+                    case INT32 -> mgr.create(ints(t.longs()), shape);
+                    case INT8 -> mgr.create(bytes(t.longs()), shape);
+                    case UINT8 -> mgr.create(direct(bytes(t.longs())), shape, DataType.UINT8);
+                    case BOOL -> mgr.create(booleans(t.longs()), shape);
                     default -> throw new EngineException("reference run: input type " + t.type() + " not wired");
                 };
                 a.setName(e.getKey());
@@ -70,9 +77,16 @@ public final class OrtReference implements AutoCloseable {
             for (int i = 0; i < out.size() && i < outputNames.size(); i++) {
                 NDArray a = out.get(i);
                 int[] dims = toInts(a.getShape().getShape());
-                Tensor t = a.getDataType() == DataType.FLOAT32 ? Tensor.ofFloats(a.toFloatArray(), dims)
-                        : a.getDataType() == DataType.INT64 ? Tensor.ofLongs(a.toLongArray(), dims)
-                        : Tensor.ofFloats(a.toType(DataType.FLOAT32, false).toFloatArray(), dims);
+                Tensor t = switch (a.getDataType()) {
+                    case FLOAT32 -> Tensor.ofFloats(a.toFloatArray(), dims);
+                    case INT64 -> Tensor.ofLongs(a.toLongArray(), dims);
+                    case FLOAT16 -> TensorBytes.decode(Tensor.Type.FLOAT16, dims, a.toByteArray(), 0);
+                    case INT32 -> TensorBytes.decode(Tensor.Type.INT32, dims, a.toByteArray(), 0);
+                    case INT8 -> TensorBytes.decode(Tensor.Type.INT8, dims, a.toByteArray(), 0);
+                    case UINT8 -> TensorBytes.decode(Tensor.Type.UINT8, dims, a.toByteArray(), 0);
+                    case BOOLEAN -> TensorBytes.decode(Tensor.Type.BOOL, dims, a.toByteArray(), 0);
+                    default -> Tensor.ofFloats(a.toType(DataType.FLOAT32, false).toFloatArray(), dims);
+                };
                 result.put(outputNames.get(i), t);
             }
             return result;
@@ -86,6 +100,37 @@ public final class OrtReference implements AutoCloseable {
     @Override
     public void close() {
         model.close();
+    }
+
+    /** Little-endian bytes in a direct buffer, as DJL hands buffers to OnnxRuntime. */
+    private static java.nio.ByteBuffer direct(byte[] bytes) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(bytes.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put(bytes).flip();
+        return b;
+    }
+
+    private static int[] ints(long[] v) {
+        int[] r = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            r[i] = (int) v[i];
+        }
+        return r;
+    }
+
+    private static byte[] bytes(long[] v) {
+        byte[] r = new byte[v.length];
+        for (int i = 0; i < v.length; i++) {
+            r[i] = (byte) v[i];
+        }
+        return r;
+    }
+
+    private static boolean[] booleans(long[] v) {
+        boolean[] r = new boolean[v.length];
+        for (int i = 0; i < v.length; i++) {
+            r[i] = v[i] != 0;
+        }
+        return r;
     }
 
     private static long[] toLongs(int[] d) {

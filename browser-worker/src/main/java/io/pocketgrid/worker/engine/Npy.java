@@ -60,66 +60,17 @@ public final class Npy {
             throw bad("fortran_order=True is not supported; save with np.ascontiguousarray");
         }
         int[] dims = shape(header);
-        int n = Tensor.sizeOf(dims);
-        int width = switch (descr) {
-            case "<f2" -> 2;
-            case "<f4", "<i4" -> 4;
-            case "<i8", "<f8" -> 8;
-            case "|u1", "|i1", "|b1", "<u1", "<i1" -> 1;
-            default -> throw bad("dtype '" + descr + "' is not supported (use float32, float16 or int64, little-endian)");
-        };
+        Tensor.Type type = TensorBytes.fromNpyDescr(descr);
+        if (type == null) {
+            throw bad("dtype '" + descr + "' is not supported (use float32, float16 or int64, little-endian)");
+        }
         int data = start + headerLen;
-        long need = (long) n * width;
+        long need = (long) Tensor.sizeOf(dims) * TensorBytes.width(type);
         if (b.length - data != need) {
             throw bad("shape " + java.util.Arrays.toString(dims) + " of " + descr + " needs " + need
                     + " data bytes, file has " + (b.length - data));
         }
-        switch (descr) {
-            case "<f4" -> {
-                float[] v = new float[n];
-                for (int i = 0; i < n; i++) {
-                    v[i] = Float.intBitsToFloat(le32(b, data + 4 * i));
-                }
-                return Tensor.ofFloats(v, dims);
-            }
-            case "<f2" -> {
-                float[] v = new float[n];
-                for (int i = 0; i < n; i++) {
-                    v[i] = HalfFloats.fromFloat16((b[data + 2 * i] & 0xFF) | (b[data + 2 * i + 1] & 0xFF) << 8);
-                }
-                return Tensor.ofFloats(Tensor.Type.FLOAT16, v, dims);
-            }
-            case "<f8" -> {
-                float[] v = new float[n];
-                for (int i = 0; i < n; i++) {
-                    v[i] = (float) Double.longBitsToDouble(le64(b, data + 8 * i));
-                }
-                return Tensor.ofFloats(Tensor.Type.DOUBLE, v, dims);
-            }
-            case "<i8" -> {
-                long[] v = new long[n];
-                for (int i = 0; i < n; i++) {
-                    v[i] = le64(b, data + 8 * i);
-                }
-                return Tensor.ofLongs(v, dims);
-            }
-            case "<i4" -> {
-                long[] v = new long[n];
-                for (int i = 0; i < n; i++) {
-                    v[i] = le32(b, data + 4 * i);
-                }
-                return Tensor.ofLongs(Tensor.Type.INT32, v, dims);
-            }
-            default -> {
-                Tensor.Type t = descr.endsWith("b1") ? Tensor.Type.BOOL : descr.endsWith("u1") ? Tensor.Type.UINT8
-                        : Tensor.Type.INT8;
-                long[] v = new long[n];
-                for (int i = 0; i < n; i++) {
-                    v[i] = t.wrap(b[data + i]);
-                }
-                return Tensor.ofLongs(t, v, dims);
-            }
-        }
+        return TensorBytes.decode(type, dims, b, data);
     }
 
     /** Reads a .npy file from a stream, refusing more than {@code maxBytes}. */
@@ -137,21 +88,21 @@ public final class Npy {
         return read(buf.toByteArray());
     }
 
-    /** Serializes a tensor as a version 1.0 .npy file. */
+    /** Serializes a tensor as a version 1.0 .npy file (BFLOAT16 as float32: NumPy has no bfloat16). */
     public static byte[] write(Tensor t) {
-        String descr = switch (t.type()) {
-            case FLOAT, BFLOAT16 -> "<f4";
-            case FLOAT16 -> "<f2";
-            case DOUBLE -> "<f8";
-            case INT32 -> "<i4";
-            case BOOL -> "|b1";
-            case UINT8 -> "|u1";
-            case INT8 -> "|i1";
-            default -> "<i8";
-        };
+        Tensor data = t.type() == Tensor.Type.BFLOAT16 ? Tensor.ofFloats(t.floats(), t.dims()) : t;
+        byte[] header = header(TensorBytes.npyDescr(data.type()), data.dims());
+        byte[] out = new byte[header.length + data.size() * TensorBytes.width(data.type())];
+        System.arraycopy(header, 0, out, 0, header.length);
+        TensorBytes.encode(data, out, header.length);
+        return out;
+    }
+
+    /** A version 1.0 .npy header (magic to newline, 64-byte aligned) for data of {@code descr} and {@code dims}. */
+    public static byte[] header(String descr, int[] dims) {
         StringBuilder shape = new StringBuilder("(");
-        for (int i = 0; i < t.rank(); i++) {
-            shape.append(t.dim(i)).append(i == 0 && t.rank() == 1 ? "," : i + 1 < t.rank() ? ", " : "");
+        for (int i = 0; i < dims.length; i++) {
+            shape.append(dims[i]).append(i == 0 && dims.length == 1 ? "," : i + 1 < dims.length ? ", " : "");
         }
         shape.append(')');
         StringBuilder h = new StringBuilder("{'descr': '").append(descr).append("', 'fortran_order': False, 'shape': ")
@@ -160,33 +111,14 @@ public final class Npy {
             h.append(' ');
         }
         h.append('\n');
-        byte[] header = h.toString().getBytes(StandardCharsets.ISO_8859_1);
-        int width = switch (descr) {
-            case "<f2" -> 2;
-            case "<f4", "<i4" -> 4;
-            case "<i8", "<f8" -> 8;
-            default -> 1;
-        };
-        int n = t.size();
-        byte[] out = new byte[10 + header.length + n * width];
+        byte[] text = h.toString().getBytes(StandardCharsets.ISO_8859_1);
+        byte[] out = new byte[10 + text.length];
         System.arraycopy(MAGIC, 0, out, 0, MAGIC.length);
         out[6] = 1;
         out[7] = 0;
-        out[8] = (byte) header.length;
-        out[9] = (byte) (header.length >>> 8);
-        System.arraycopy(header, 0, out, 10, header.length);
-        int p = 10 + header.length;
-        for (int i = 0; i < n; i++) {
-            long v = switch (descr) {
-                case "<f4" -> Float.floatToRawIntBits(t.floats()[i]);
-                case "<f2" -> HalfFloats.toFloat16(t.floats()[i]);
-                case "<f8" -> Double.doubleToRawLongBits(t.floats()[i]);
-                default -> t.longs()[i];
-            };
-            for (int k = 0; k < width; k++) {
-                out[p++] = (byte) (v >>> (8 * k));
-            }
-        }
+        out[8] = (byte) text.length;
+        out[9] = (byte) (text.length >>> 8);
+        System.arraycopy(text, 0, out, 10, text.length);
         return out;
     }
 
@@ -274,14 +206,6 @@ public final class Npy {
             dims[count++] = (int) d;
         }
         return java.util.Arrays.copyOf(dims, count);
-    }
-
-    private static long le64(byte[] b, int i) {
-        return (le32(b, i) & 0xFFFFFFFFL) | (long) le32(b, i + 4) << 32;
-    }
-
-    private static int le32(byte[] b, int i) {
-        return (b[i] & 0xFF) | (b[i + 1] & 0xFF) << 8 | (b[i + 2] & 0xFF) << 16 | (b[i + 3] & 0xFF) << 24;
     }
 
     private static EngineException bad(String why) {

@@ -1,8 +1,12 @@
 package io.pocketgrid.worker.loop;
 
+import io.pocketgrid.worker.engine.Tensor;
+import java.util.Map;
+
 /**
  * The server as the worker loop sees it. The browser build talks HTTP through XMLHttpRequest, the
- * JVM simulator through java.net.http; the loop does not care.
+ * JVM simulator through java.net.http; the loop does not care. Inputs and outputs travel as
+ * {@link TensorFrames}.
  */
 public interface WorkServer {
 
@@ -15,11 +19,11 @@ public interface WorkServer {
      */
     byte[] model(Lease lease);
 
-    /** The task's inputs, float32, in the lease's input dims. */
-    float[] input(Lease lease);
+    /** The task's inputs by graph input name, each as the lease describes it. */
+    Map<String, Tensor> input(Lease lease);
 
-    /** Sends the outputs of a finished lease. */
-    void submit(Lease lease, float[] outputs, int[] dims, long elapsedMs);
+    /** Sends the outputs of a finished lease, by graph output name in the lease's order. */
+    void submit(Lease lease, Map<String, Tensor> outputs, long elapsedMs);
 
     /**
      * Gives an unfinished lease back, so the server offers its task to someone else at once instead

@@ -2,6 +2,7 @@ package io.pocketgrid.worker.loop;
 
 import io.pocketgrid.worker.engine.Model;
 import io.pocketgrid.worker.engine.Tensor;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -95,11 +96,11 @@ public final class WorkerLoop {
                 drop();
                 return StepOutcome.GAVE_BACK;
             }
-            float[] input = server.input(lease);
+            Map<String, Tensor> input = server.input(lease);
             long started = clockMillis.getAsLong();
-            Tensor output = compute(m, lease, input);
+            Map<String, Tensor> outputs = compute(m, lease, input);
             long elapsed = clockMillis.getAsLong() - started;
-            server.submit(lease, output.floats(), output.dims(), elapsed);
+            server.submit(lease, outputs, elapsed);
             observe(m, lease, elapsed);
             drop();
             completed++;
@@ -120,30 +121,47 @@ public final class WorkerLoop {
         return completed;
     }
 
-    /** Runs the model on one task's inputs; the same computation the server's cross-checks use. */
-    public static Tensor compute(Model model, Lease lease, float[] input) {
-        Map<String, Tensor> outputs = model.run(Map.of(lease.inputName(), Tensor.ofFloats(input, lease.inputDims())));
-        Tensor out = outputs.get(lease.outputName());
-        if (out == null) {
-            throw new IllegalStateException("model has no output named " + lease.outputName());
+    /**
+     * Runs the model on one task's inputs and gives the outputs the lease asks for, in its order;
+     * the same computation the server's cross-checks use. An input or output that does not match
+     * the lease (name, type, dims) is an {@link IllegalStateException}: this is not the task's data.
+     */
+    public static Map<String, Tensor> compute(Model model, Lease lease, Map<String, Tensor> inputs) {
+        for (TensorSpec spec : lease.inputs()) {
+            Tensor t = inputs.get(spec.name());
+            if (t == null || !spec.matches(t)) {
+                throw new IllegalStateException("the task's input " + spec.name() + " is not the "
+                        + spec.type() + " " + java.util.Arrays.toString(spec.dims()) + " its lease describes");
+            }
         }
-        return out;
+        Map<String, Tensor> feeds = new LinkedHashMap<>();
+        lease.inputs().forEach(spec -> feeds.put(spec.name(), inputs.get(spec.name())));
+        Map<String, Tensor> all = model.run(feeds);
+        Map<String, Tensor> outputs = new LinkedHashMap<>();
+        for (TensorSpec spec : lease.outputs()) {
+            Tensor out = all.get(spec.name());
+            if (out == null) {
+                throw new IllegalStateException("model has no output named " + spec.name());
+            }
+            outputs.put(spec.name(), out);
+        }
+        return outputs;
     }
 
     /** Expected compute time of the lease on this device, or -1 when the speed is unknown. */
     long estimateMillis(Model m, Lease lease) {
         double gflops = observedGflops > 0 ? observedGflops : deviceGflops;
-        if (gflops <= 0 || lease.inputDims().length == 0) {
+        if (gflops <= 0 || lease.items() == 0) {
             return -1;
         }
-        double flops = (double) m.flopsPerItem() * lease.inputDims()[0];
+        double flops = (double) m.flopsPerItem() * lease.items();
         return (long) Math.ceil(flops / (gflops * 1e6));
     }
 
     /** The speed the last task of this model showed: the benchmark does not see a model's other ops. */
     private void observe(Model m, Lease lease, long elapsedMillis) {
-        if (elapsedMillis > 0 && lease.inputDims().length > 0) {
-            observedGflops = (double) m.flopsPerItem() * lease.inputDims()[0] / (elapsedMillis * 1e6);
+        if (elapsedMillis > 0 && lease.items() > 0) {
+            observedGflops = (double) m.flopsPerItem() * lease.items() / (elapsedMillis * 1e6);
         }
     }
 

@@ -25,6 +25,13 @@ final class Js {
     @JSBody(params = {"obj", "key"}, script = "var v = obj[key]; return v == null ? 0 : Number(v);")
     static native double number(JSObject obj, String key);
 
+    /** The length of the array {@code obj[key]}, 0 when it is not an array. */
+    @JSBody(params = {"obj", "key"}, script = "var v = obj[key]; return Array.isArray(v) ? v.length : 0;")
+    static native int length(JSObject obj, String key);
+
+    @JSBody(params = {"obj", "key", "i"}, script = "return obj[key][i];")
+    static native JSObject item(JSObject obj, String key, int i);
+
     @JSBody(params = {"obj", "key", "value"}, script = "obj[key] = value;")
     static native void setNumber(JSObject obj, String key, double value);
 

@@ -1,13 +1,20 @@
 package io.pocketgrid.worker.teavm;
 
+import io.pocketgrid.worker.engine.EngineException;
+import io.pocketgrid.worker.engine.Tensor;
+import io.pocketgrid.worker.engine.TensorBytes;
 import io.pocketgrid.worker.loop.Lease;
+import io.pocketgrid.worker.loop.TensorFrames;
+import io.pocketgrid.worker.loop.TensorSpec;
 import io.pocketgrid.worker.loop.WorkServer;
 import io.pocketgrid.worker.loop.WorkServerException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.teavm.jso.JSObject;
 import org.teavm.jso.ajax.XMLHttpRequest;
 import org.teavm.jso.json.JSON;
 import org.teavm.jso.typedarrays.ArrayBuffer;
-import org.teavm.jso.typedarrays.Float32Array;
 import org.teavm.jso.typedarrays.Int8Array;
 
 /**
@@ -61,16 +68,30 @@ final class XhrWorkServer implements WorkServer {
                 Js.string(json, "modelSha256"),
                 Js.string(json, "modelUrl"),
                 Js.string(json, "inputUrl"),
-                Js.string(json, "inputName"),
-                Js.string(json, "outputName"),
-                dims(Js.string(json, "inputDims")),
-                dims(Js.string(json, "outputDims")),
+                specs(json, "inputs"),
+                specs(json, "outputs"),
                 (long) Js.number(json, "deadlineEpochMs"));
-        if (lease.leaseId() < 0 || lease.leaseToken() == null || lease.modelSha256() == null || lease.inputUrl() == null) {
-            throw new WorkServerException(200, "BAD_LEASE", "the lease misses its id, token, model or input");
+        if (lease.leaseId() < 0 || lease.leaseToken() == null || lease.modelSha256() == null || lease.inputUrl() == null
+                || lease.inputs().isEmpty() || lease.outputs().isEmpty()) {
+            throw new WorkServerException(200, "BAD_LEASE", "the lease misses its id, token, model, inputs or outputs");
         }
         heldJson = json;
         return lease;
+    }
+
+    /** The lease's tensor descriptions {@code [{name, dtype, dims}]} under {@code key}. */
+    private static List<TensorSpec> specs(JSObject json, String key) {
+        List<TensorSpec> specs = new ArrayList<>();
+        for (int i = 0; i < Js.length(json, key); i++) {
+            JSObject spec = Js.item(json, key, i);
+            Tensor.Type type = TensorBytes.fromName(String.valueOf(Js.string(spec, "dtype")));
+            if (type == null) {
+                throw new WorkServerException(200, "BAD_LEASE", "the lease names an unknown element type "
+                        + Js.string(spec, "dtype"));
+            }
+            specs.add(new TensorSpec(Js.string(spec, "name"), type, dims(Js.string(spec, "dims"))));
+        }
+        return specs;
     }
 
     /** The JSON of the last lease parsed, for the page (which gives it back if it ends this worker). */
@@ -89,21 +110,25 @@ final class XhrWorkServer implements WorkServer {
     }
 
     @Override
-    public float[] input(Lease lease) {
+    public Map<String, Tensor> input(Lease lease) {
         XMLHttpRequest xhr = open("GET", lease.inputUrl(), "arraybuffer");
+        xhr.setRequestHeader("Accept", TensorFrames.MEDIA_TYPE);
         send(xhr, (JSObject) null);
         check(xhr);
-        return new Float32Array((ArrayBuffer) xhr.getResponse()).copyToJavaArray();
+        try {
+            return TensorFrames.decode(new Int8Array((ArrayBuffer) xhr.getResponse()).copyToJavaArray());
+        } catch (EngineException e) {
+            throw new WorkServerException(200, "BAD_INPUT", e.getMessage());
+        }
     }
 
     @Override
-    public void submit(Lease lease, float[] outputs, int[] dims, long elapsedMs) {
+    public void submit(Lease lease, Map<String, Tensor> outputs, long elapsedMs) {
         XMLHttpRequest xhr = open("POST", apiBase + "/work/" + lease.leaseId() + "/result", "text");
-        xhr.setRequestHeader("Content-Type", "application/octet-stream");
+        xhr.setRequestHeader("Content-Type", TensorFrames.MEDIA_TYPE);
         xhr.setRequestHeader("X-Lease-Token", lease.leaseToken());
-        xhr.setRequestHeader("X-Tensor-Dims", join(dims));
         xhr.setRequestHeader("X-Elapsed-Ms", Long.toString(elapsedMs));
-        send(xhr, Float32Array.copyFromJavaArray(outputs).getBuffer());
+        send(xhr, Int8Array.copyFromJavaArray(TensorFrames.encode(outputs)).getBuffer());
         check(xhr);
     }
 
@@ -162,16 +187,5 @@ final class XhrWorkServer implements WorkServer {
             dims[i] = Integer.parseInt(parts[i].trim());
         }
         return dims;
-    }
-
-    private static String join(int[] dims) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < dims.length; i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            sb.append(dims[i]);
-        }
-        return sb.toString();
     }
 }

@@ -43,6 +43,41 @@ class OrtCrossCheckTest {
         }
     }
 
+    @Test
+    void integerAndHalfInputsAndOutputsReachOnnxRuntimeAndComeBack() throws Exception {
+        byte[] bytes = new OnnxBuilder(14) // Add takes uint8 from opset 14
+                .input("ids", Tensor.Type.INT64, -1, 3).input("flags", Tensor.Type.BOOL, -1, 3)
+                .input("pixels", Tensor.Type.UINT8, -1, 3).input("half", Tensor.Type.FLOAT16, -1, 3)
+                .output("count", Tensor.Type.INT32, -1, 3).output("doubled", Tensor.Type.FLOAT16, -1, 3)
+                .output("bright", Tensor.Type.UINT8, -1, 3).output("kept", Tensor.Type.BOOL, -1, 3)
+                .node("Cast", names("ids"), names("count"), i("to", 6))
+                .node("Add", names("half", "half"), names("doubled"))
+                .node("Add", names("pixels", "pixels"), names("bright"))
+                .node("Not", names("flags"), names("kept"))
+                .build();
+        Path file = dir.resolve("types.onnx");
+        Files.write(file, bytes);
+        Map<String, Tensor> in = new java.util.LinkedHashMap<>();
+        in.put("ids", Tensor.ofLongs(new long[] {1, -2, 70000, 4, 5, 6}, 2, 3));
+        in.put("flags", Tensor.ofLongs(Tensor.Type.BOOL, new long[] {1, 0, 1, 0, 0, 1}, 2, 3));
+        in.put("pixels", Tensor.ofLongs(Tensor.Type.UINT8, new long[] {0, 100, 200, 255, 1, 2}, 2, 3));
+        in.put("half", Tensor.ofFloats(Tensor.Type.FLOAT16, new float[] {0.5f, -1.25f, 1000f, 3.14f, 0, -7}, 2, 3));
+
+        Map<String, Tensor> ours = Model.load(bytes).run(in);
+        Map<String, Tensor> theirs;
+        try (OrtReference ort = new OrtReference(file)) {
+            theirs = ort.run(List.copyOf(in.entrySet()), List.of("count", "doubled", "bright", "kept"));
+        }
+
+        for (String out : List.of("count", "bright", "kept")) {
+            assertThat(theirs.get(out).type()).as(out).isEqualTo(ours.get(out).type());
+            assertThat(theirs.get(out).longs()).as(out).containsExactly(ours.get(out).longs());
+        }
+        assertThat(theirs.get("doubled").type()).isEqualTo(Tensor.Type.FLOAT16);
+        assertThat(theirs.get("doubled").floats()).containsExactly(ours.get("doubled").floats());
+        assertThat(theirs.get("bright").longs()).as("uint8 wraps").containsExactly(0, 200, 144, 254, 2, 4);
+    }
+
     /** A small CNN with a residual block, the ops of a typical exported image model, opset 17. */
     static byte[] cnn(Random rnd) {
         return new OnnxBuilder(17)

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pocketgrid.worker.engine.Npy;
+import io.pocketgrid.worker.engine.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -97,8 +99,9 @@ class WorkerLoopTest {
     /** One lease of 32 demo images due in ten minutes. */
     private final class Server implements WorkServer {
         final List<String> calls = new ArrayList<>();
-        final Lease lease = new Lease(7, "lt", 3, "sha", "/m", "/i", "input", "logits",
-                new int[] {32, 1, 28, 28}, new int[] {32, 10}, now + 600_000);
+        final Lease lease = new Lease(7, "lt", 3, "sha", "/m", "/i",
+                List.of(new TensorSpec("input", Tensor.Type.FLOAT, new int[] {32, 1, 28, 28})),
+                List.of(new TensorSpec("logits", Tensor.Type.FLOAT, new int[] {32, 10})), now + 600_000);
         boolean modelReady = true;
         WorkServerException inputFailure;
 
@@ -115,18 +118,19 @@ class WorkerLoopTest {
         }
 
         @Override
-        public float[] input(Lease l) {
+        public Map<String, Tensor> input(Lease l) {
             calls.add("input");
             if (inputFailure != null) {
                 throw inputFailure;
             }
-            return input;
+            return Map.of("input", Tensor.ofFloats(input, 32, 1, 28, 28));
         }
 
         @Override
-        public void submit(Lease l, float[] outputs, int[] dims, long elapsedMs) {
+        public void submit(Lease l, Map<String, Tensor> outputs, long elapsedMs) {
             calls.add("submit");
-            assertThat(dims).containsExactly(32, 10);
+            assertThat(outputs.keySet()).containsExactly("logits");
+            assertThat(outputs.get("logits").dims()).containsExactly(32, 10);
         }
 
         @Override

@@ -6,9 +6,8 @@ import com.sun.net.httpserver.HttpExchange;
 import io.pocketgrid.worker.engine.Model;
 import io.pocketgrid.worker.engine.Npy;
 import io.pocketgrid.worker.engine.Tensor;
+import io.pocketgrid.worker.loop.TensorFrames;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,23 +116,25 @@ class VolunteerWorkerIT {
                 String lease = "{\"leaseId\":" + task + ",\"leaseToken\":\"lt\",\"taskId\":" + task
                         + ",\"modelSha256\":\"" + modelSha256 + "\",\"modelUrl\":\"" + base + "/models/" + modelSha256
                         + "\",\"inputUrl\":\"" + base
-                        + "/tasks/" + task + "/input\",\"inputName\":\"input\",\"outputName\":\"logits\","
-                        + "\"inputDims\":\"" + BATCH + ",1,28,28\",\"outputDims\":\"" + BATCH + ",10\","
+                        + "/tasks/" + task + "/input\","
+                        + "\"inputs\":[{\"name\":\"input\",\"dtype\":\"float32\",\"dims\":[" + BATCH + ",1,28,28]}],"
+                        + "\"outputs\":[{\"name\":\"logits\",\"dtype\":\"float32\",\"dims\":[" + BATCH + ",10]}],"
                         + "\"deadlineEpochMs\":" + (System.currentTimeMillis() + 600_000) + "}";
                 StaticServer.send(ex, lease.getBytes(StandardCharsets.UTF_8), "application/json");
             } else if (path.endsWith("/models/" + modelSha256)) {
                 StaticServer.send(ex, model, "application/octet-stream");
             } else if (path.endsWith("/input")) {
                 int task = Integer.parseInt(path.split("/")[4]);
-                ByteBuffer b = ByteBuffer.allocate(BATCH * 784 * 4).order(ByteOrder.LITTLE_ENDIAN);
-                b.asFloatBuffer().put(slice(task));
-                StaticServer.send(ex, b.array(), "application/octet-stream");
+                assertThat(ex.getRequestHeaders().getFirst("Accept")).isEqualTo(TensorFrames.MEDIA_TYPE);
+                StaticServer.send(ex, TensorFrames.encode(Map.of("input", Tensor.ofFloats(slice(task), BATCH, 1, 28, 28))),
+                        TensorFrames.MEDIA_TYPE);
             } else if (path.endsWith("/result")) {
                 int task = Integer.parseInt(path.split("/")[4]);
-                ByteBuffer b = ByteBuffer.wrap(ex.getRequestBody().readAllBytes()).order(ByteOrder.LITTLE_ENDIAN);
-                float[] out = new float[b.remaining() / 4];
-                b.asFloatBuffer().get(out);
-                results.put(task, out);
+                assertThat(ex.getRequestHeaders().getFirst("Content-Type")).isEqualTo(TensorFrames.MEDIA_TYPE);
+                Map<String, Tensor> out = TensorFrames.decode(ex.getRequestBody().readAllBytes());
+                assertThat(out.keySet()).containsExactly("logits");
+                assertThat(out.get("logits").dims()).containsExactly(BATCH, 10);
+                results.put(task, out.get("logits").floats());
                 StaticServer.send(ex, "{\"status\":\"PENDING\",\"creditPending\":0}".getBytes(StandardCharsets.UTF_8),
                         "application/json");
             } else {

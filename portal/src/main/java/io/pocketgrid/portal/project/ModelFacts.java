@@ -1,5 +1,7 @@
 package io.pocketgrid.portal.project;
 
-/** What the engine learned from a model when it was stored. */
-record ModelFacts(String sha256, String inputName, String outputName, int[] outputItemDims, long flopsPerItem) {
+import java.util.List;
+
+/** What the engine learned from a model when it was stored: the outputs to collect, per item, and its FLOPs. */
+record ModelFacts(String sha256, List<ProjectTensor> outputs, long flopsPerItem) {
 }

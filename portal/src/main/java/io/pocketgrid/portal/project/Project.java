@@ -1,15 +1,26 @@
 package io.pocketgrid.portal.project;
 
+import io.pocketgrid.worker.engine.Tensor;
+import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
+import jakarta.persistence.ElementCollection;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
+import jakarta.persistence.FetchType;
 import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.OrderColumn;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
-/** A workload: one ONNX model, one input tensor file, cut into tasks of {@code inputsPerTask} items. */
+/**
+ * A workload: one ONNX model, one {@code .npy} file of items per graph input it feeds, the graph
+ * outputs it collects, cut into tasks of {@code inputsPerTask} items.
+ */
 @Entity
 public class Project {
 
@@ -30,23 +41,15 @@ public class Project {
     @Column(name = "model_sha256", nullable = false)
     private String modelSha256;
 
-    @Column(name = "input_sha256", nullable = false)
-    private String inputSha256;
+    @ElementCollection(fetch = FetchType.EAGER)
+    @CollectionTable(name = "project_input", joinColumns = @JoinColumn(name = "project_id"))
+    @OrderColumn(name = "ordinal")
+    private List<ProjectInput> inputs = new ArrayList<>();
 
-    @Column(name = "input_offset", nullable = false)
-    private long inputOffset;
-
-    @Column(name = "input_name", nullable = false)
-    private String inputName;
-
-    @Column(name = "item_dims", nullable = false)
-    private String itemDims;
-
-    @Column(name = "output_name", nullable = false)
-    private String outputName;
-
-    @Column(name = "output_item_dims", nullable = false)
-    private String outputItemDims;
+    @ElementCollection(fetch = FetchType.EAGER)
+    @CollectionTable(name = "project_output", joinColumns = @JoinColumn(name = "project_id"))
+    @OrderColumn(name = "ordinal")
+    private List<ProjectTensor> outputs = new ArrayList<>();
 
     @Column(name = "item_count", nullable = false)
     private int itemCount;
@@ -96,21 +99,17 @@ public class Project {
     protected Project() {
     }
 
-    Project(Long ownerId, String name, String description, ModelFacts model, InputFacts input, LabelFacts labels,
-            ProjectSettings settings, Instant createdAt) {
+    Project(Long ownerId, String name, String description, ModelFacts model, List<ProjectInput> inputs, int itemCount,
+            LabelFacts labels, ProjectSettings settings, Instant createdAt) {
         this.ownerId = ownerId;
         this.name = name;
         this.description = description;
         this.status = ProjectStatus.RUNNING;
         this.modelSha256 = model.sha256();
-        this.inputName = model.inputName();
-        this.outputName = model.outputName();
-        this.outputItemDims = Dims.format(model.outputItemDims());
+        this.inputs = new ArrayList<>(inputs);
+        this.outputs = new ArrayList<>(model.outputs());
         this.flopsPerItem = model.flopsPerItem();
-        this.inputSha256 = input.sha256();
-        this.inputOffset = input.dataOffset();
-        this.itemDims = Dims.format(input.itemDims());
-        this.itemCount = input.itemCount();
+        this.itemCount = itemCount;
         this.inputsPerTask = settings.inputsPerTask();
         this.replication = settings.replication();
         this.quorum = settings.quorum();
@@ -190,28 +189,23 @@ public class Project {
         return modelSha256;
     }
 
-    public String getInputSha256() {
-        return inputSha256;
+    /** The graph inputs this project feeds, in the order tasks carry them. */
+    public List<ProjectInput> getInputs() {
+        return List.copyOf(inputs);
     }
 
-    public long getInputOffset() {
-        return inputOffset;
+    /** The graph outputs this project collects, in the order results carry them. */
+    public List<ProjectTensor> getOutputs() {
+        return List.copyOf(outputs);
     }
 
-    public String getInputName() {
-        return inputName;
-    }
-
-    public int[] getItemDims() {
-        return Dims.parse(itemDims);
-    }
-
-    public String getOutputName() {
-        return outputName;
-    }
-
-    public int[] getOutputItemDims() {
-        return Dims.parse(outputItemDims);
+    /**
+     * Whether a task is one float32 input and its result one float32 output: the only kind a client
+     * of the first protocol (raw float32 bodies, {@code X-Tensor-Dims}) can handle.
+     */
+    public boolean isSingleFloat32() {
+        return inputs.size() == 1 && outputs.size() == 1 && inputs.get(0).tensor().type() == Tensor.Type.FLOAT
+                && outputs.get(0).type() == Tensor.Type.FLOAT;
     }
 
     public int getItemCount() {

@@ -5,7 +5,10 @@ import io.pocketgrid.portal.account.AccountService;
 import io.pocketgrid.portal.api.ApiException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -18,6 +21,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
+import org.springframework.web.multipart.MultipartHttpServletRequest;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 /** The owner REST API: create projects from uploads, follow them, steer them, download results. */
@@ -38,33 +42,80 @@ class ProjectController {
 
     /** Settings part of an upload: the project's name and description beside its {@link ProjectSettings}. */
     record CreateSettings(String name, String description, Integer inputsPerTask, Integer replication, Integer quorum,
-                          Double atol, Double rtol, Integer deadlineSeconds, Integer maxErrors, Integer priority) {
+                          Double atol, Double rtol, Integer deadlineSeconds, Integer maxErrors, Integer priority,
+                          List<String> outputs) {
         ProjectSettings settings() {
             return new ProjectSettings(inputsPerTask, replication, quorum, atol, rtol, deadlineSeconds, maxErrors, priority);
         }
     }
 
+    /**
+     * A new project: the model, its inputs as one {@code .npy} per graph input (parts
+     * {@code input:<name>}) or one {@code inputs} part ({@code .npz} with an array per input name, or
+     * an {@code .npy} for a single-input model), optional labels and settings.
+     */
     @PostMapping(value = "/api/v1/projects", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     ResponseEntity<ProjectProgress> create(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String auth,
                                            @RequestPart("model") MultipartFile model,
-                                           @RequestPart("inputs") MultipartFile inputs,
+                                           @RequestPart(value = "inputs", required = false) MultipartFile inputs,
                                            @RequestPart(value = "labels", required = false) MultipartFile labels,
-                                           @RequestPart(value = "settings", required = false) CreateSettings settings)
+                                           @RequestPart(value = "settings", required = false) CreateSettings settings,
+                                           MultipartHttpServletRequest request)
             throws IOException {
         Account owner = accounts.authenticate(auth);
         limit("model", model, limits.maxModelBytes());
-        limit("inputs", inputs, limits.maxInputBytes());
+        Map<String, MultipartFile> named = new LinkedHashMap<>();
+        long inputBytes = 0;
+        for (Map.Entry<String, MultipartFile> part : request.getFileMap().entrySet()) {
+            if (part.getKey().startsWith(INPUT_PART)) {
+                String input = part.getKey().substring(INPUT_PART.length());
+                limit("input " + input, part.getValue(), limits.maxInputBytes());
+                named.put(input, part.getValue());
+                inputBytes += part.getValue().getSize();
+            }
+        }
+        if (inputs != null) {
+            limit("inputs", inputs, limits.maxInputBytes());
+            inputBytes += inputs.getSize();
+        }
+        if (inputBytes > limits.maxInputBytes()) {
+            throw ApiException.tooLarge("the inputs have " + inputBytes + " bytes together; at most "
+                    + limits.maxInputBytes() + " are accepted");
+        }
+        if (inputs == null && named.isEmpty()) {
+            throw ApiException.badRequest("MISSING_PART", "no inputs: send an 'inputs' part (.npy or .npz) or one"
+                    + " 'input:<graph input name>' part per input");
+        }
         if (labels != null) {
             limit("labels", labels, limits.maxInputBytes());
         }
         CreateSettings s = settings == null
-                ? new CreateSettings(null, null, null, null, null, null, null, null, null, null) : settings;
-        try (InputStream m = model.getInputStream(); InputStream in = inputs.getInputStream();
-             InputStream l = labels == null ? null : labels.getInputStream()) {
-            Project p = projects.create(new ProjectService.Upload(owner.getId(), s.name(), s.description(), m, in, l,
-                    s.settings()));
+                ? new CreateSettings(null, null, null, null, null, null, null, null, null, null, null) : settings;
+        List<InputStream> opened = new ArrayList<>();
+        try (InputStream m = model.getInputStream(); InputStream l = labels == null ? null : labels.getInputStream()) {
+            List<ProjectService.InputPart> parts = new ArrayList<>();
+            if (inputs != null) {
+                parts.add(new ProjectService.InputPart(null, open(inputs, opened)));
+            }
+            for (Map.Entry<String, MultipartFile> e : named.entrySet()) {
+                parts.add(new ProjectService.InputPart(e.getKey(), open(e.getValue(), opened)));
+            }
+            Project p = projects.create(new ProjectService.Upload(owner.getId(), s.name(), s.description(), m, parts, l,
+                    s.settings(), s.outputs()));
             return ResponseEntity.status(HttpStatus.CREATED).body(queries.progress(p.getId()));
+        } finally {
+            for (InputStream in : opened) {
+                in.close();
+            }
         }
+    }
+
+    private static final String INPUT_PART = "input:";
+
+    private static InputStream open(MultipartFile file, List<InputStream> opened) throws IOException {
+        InputStream in = file.getInputStream();
+        opened.add(in);
+        return in;
     }
 
     @GetMapping("/api/v1/projects")
@@ -96,8 +147,9 @@ class ProjectController {
     }
 
     /**
-     * The outputs as one {@code .npy} in input order, streamed; also while the project runs. Rows
-     * not validated yet are NaN and listed in {@code X-Missing-Rows} as {@code start-end} ranges.
+     * The outputs in input order, streamed; also while the project runs: one {@code .npy} for a
+     * single-output project, else an {@code .npz} with one array per output. Rows not validated yet
+     * are NaN (0 in integer outputs) and listed in {@code X-Missing-Rows} as {@code start-end} ranges.
      */
     @GetMapping("/api/v1/projects/{id}/results")
     ResponseEntity<StreamingResponseBody> results(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false)

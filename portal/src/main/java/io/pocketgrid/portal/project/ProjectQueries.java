@@ -2,14 +2,14 @@ package io.pocketgrid.portal.project;
 
 import io.pocketgrid.portal.storage.BlobStore;
 import io.pocketgrid.portal.validation.Agreement;
+import io.pocketgrid.worker.engine.Npy;
+import io.pocketgrid.worker.engine.Tensor;
+import io.pocketgrid.worker.engine.TensorBytes;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -84,7 +84,9 @@ public class ProjectQueries {
                 accuracy == null || accuracy[1] == 0 ? null : (double) accuracy[0] / accuracy[1],
                 accuracy == null ? 0 : accuracy[1], p.getFlopsPerItem(), p.getReplication(), p.getQuorum(),
                 p.getPriority(), p.getCreatedAt(), p.getCompletedAt(), failed, (int) itemsFailed,
-                ProjectProgress.note(p.getStatus(), p.getItemCount(), (int) itemsFailed, counts[1]));
+                ProjectProgress.note(p.getStatus(), p.getItemCount(), (int) itemsFailed, counts[1]),
+                p.getInputs().stream().map(i -> ProjectProgress.Tensor.of(i.tensor())).toList(),
+                p.getOutputs().stream().map(ProjectProgress.Tensor::of).toList(), blobs.size(p.getModelSha256()));
     }
 
     /** Items validated in each of the last {@code minutes} minutes, oldest first: progress over time. */
@@ -109,10 +111,12 @@ public class ProjectQueries {
         if (p.getLabelsSha256() == null) {
             return null;
         }
-        int itemSize = (int) Dims.size(p.getOutputItemDims());
-        if (itemSize < 2) {
+        ProjectTensor first = p.getOutputs().get(0);
+        int itemSize = (int) Dims.size(first.itemDims());
+        if (itemSize < 2 || !first.type().isFloating()) {
             return null;
         }
+        OutputLayout layout = new OutputLayout(p.getOutputs());
         int[] tally = new int[2];
         int width = (int) ((blobs.size(p.getLabelsSha256()) - p.getLabelsOffset()) / p.getItemCount());
         // the labels are read forward once (slices come in input order), the outputs a group at a time
@@ -123,7 +127,8 @@ public class ProjectQueries {
             for (List<CanonicalSlice> group : groups(slices)) {
                 Map<String, byte[]> outputs = blobs.readAll(group.stream().map(CanonicalSlice::sha256).toList());
                 for (CanonicalSlice slice : group) {
-                    float[] out = BlobStore.floats(outputs.get(slice.sha256()));
+                    // the first output's values come first
+                    float[] out = layout.values(outputs.get(slice.sha256()), slice.end() - slice.start(), false);
                     labels.skipNBytes((slice.start() - at) * width);
                     for (int i = 0; i < slice.end() - slice.start(); i++) {
                         long label = width == 8 ? Long.reverseBytes(labels.readLong()) : Integer.reverseBytes(labels.readInt());
@@ -142,8 +147,9 @@ public class ProjectQueries {
     }
 
     /**
-     * Writes the project's outputs as one {@code .npy} (float32, input order). Rows of tasks not
-     * yet validated are NaN; the returned list names them as {@code [start, end)} ranges.
+     * The project's outputs in input order: one {@code .npy} for a single output, else an {@code .npz}
+     * of one array per output. Rows of tasks not yet validated are NaN (0 in integer outputs); the
+     * file's {@link ResultsFile#missing} names them as {@code [start, end)} ranges.
      */
     @Transactional(readOnly = true)
     public ResultsFile results(long projectId) {
@@ -180,27 +186,60 @@ public class ProjectQueries {
         }
 
         public String fileName() {
-            return "project-" + project.getId() + "-" + project.getOutputName().replaceAll("[^A-Za-z0-9_.-]", "_") + ".npy";
+            List<ProjectTensor> outputs = project.getOutputs();
+            return "project-" + project.getId()
+                    + (outputs.size() == 1 ? "-" + outputs.get(0).name().replaceAll("[^A-Za-z0-9_.-]", "_") + ".npy" : "-results.npz");
         }
 
         public void writeTo(OutputStream out) throws IOException {
-            int[] itemDims = project.getOutputItemDims();
-            int itemBytes = (int) (4 * Dims.size(itemDims));
-            out.write(npyHeader(Dims.prepend(project.getItemCount(), itemDims)));
-            byte[] nanRow = nanRow(itemBytes);
+            List<ProjectTensor> outputs = project.getOutputs();
+            if (outputs.size() == 1) {
+                writeNpy(out, 0);
+                return;
+            }
+            // one deflated entry per output, as numpy.savez_compressed writes them; np.load reads it lazily
+            java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out);
+            zip.setLevel(java.util.zip.Deflater.BEST_SPEED);
+            for (int k = 0; k < outputs.size(); k++) {
+                zip.putNextEntry(new java.util.zip.ZipEntry(outputs.get(k).name() + ".npy"));
+                writeNpy(zip, k);
+                zip.closeEntry();
+            }
+            zip.finish();
+        }
+
+        /** Output {@code k} of every item as one .npy: the k-th part of each canonical result, missing rows filled. */
+        private void writeNpy(OutputStream out, int k) throws IOException {
+            List<ProjectTensor> outputs = project.getOutputs();
+            ProjectTensor output = outputs.get(k);
+            int itemBytes = (int) output.itemBytes();
+            Tensor.Type type = output.type() == Tensor.Type.BFLOAT16 ? Tensor.Type.FLOAT : output.type();
+            out.write(Npy.header(TensorBytes.npyDescr(type), Dims.prepend(project.getItemCount(), output.itemDims())));
+            byte[] missingRow = missingRow(output);
             int next = 0;
             for (List<CanonicalSlice> group : groups(slices)) {
-                Map<String, byte[]> outputs = blobs.readAll(group.stream().map(CanonicalSlice::sha256).toList());
+                Map<String, byte[]> stored = blobs.readAll(group.stream().map(CanonicalSlice::sha256).toList());
                 for (CanonicalSlice s : group) {
                     for (; next < s.start(); next++) {
-                        out.write(nanRow);
+                        out.write(missingRow);
                     }
-                    out.write(outputs.get(s.sha256()));
+                    int items = s.end() - s.start();
+                    long offset = 0;
+                    for (int j = 0; j < k; j++) {
+                        offset += items * outputs.get(j).itemBytes();
+                    }
+                    byte[] bytes = stored.get(s.sha256());
+                    if (output.type() == Tensor.Type.BFLOAT16) {
+                        Tensor t = TensorBytes.decode(output.type(), Dims.prepend(items, output.itemDims()), bytes, (int) offset);
+                        out.write(TensorBytes.encode(Tensor.ofFloats(t.floats(), t.dims())));
+                    } else {
+                        out.write(bytes, (int) offset, items * itemBytes);
+                    }
                     next = s.end();
                 }
             }
             for (; next < project.getItemCount(); next++) {
-                out.write(nanRow);
+                out.write(missingRow);
             }
         }
     }
@@ -212,31 +251,18 @@ public class ProjectQueries {
                 (rs, i) -> new CanonicalSlice(rs.getInt(1), rs.getInt(2), rs.getString(3)), p.getId());
     }
 
-    static byte[] npyHeader(int[] shape) {
-        StringBuilder dict = new StringBuilder("{'descr': '<f4', 'fortran_order': False, 'shape': (");
-        for (int d : shape) {
-            dict.append(d).append(", ");
-        }
-        if (shape.length > 1) {
-            dict.setLength(dict.length() - 1);
-        }
-        dict.append("), }");
-        int total = 10 + dict.length() + 1;
-        int padded = (total + 63) / 64 * 64;
-        dict.append(" ".repeat(padded - total)).append('\n');
-        byte[] text = dict.toString().getBytes(StandardCharsets.ISO_8859_1);
-        ByteBuffer b = ByteBuffer.allocate(10 + text.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
-        b.putShort((short) text.length).put(text);
-        return b.array();
+    /** A row of one item of {@code output} for an item with no result: NaN for floating-point types, else 0. */
+    private static byte[] missingRow(ProjectTensor output) {
+        int n = (int) Dims.size(output.itemDims());
+        Tensor.Type type = output.type() == Tensor.Type.BFLOAT16 ? Tensor.Type.FLOAT : output.type();
+        Tensor row = type.isFloating() ? Tensor.ofFloats(type, filled(n), n) : Tensor.zeros(type, n);
+        return TensorBytes.encode(row);
     }
 
-    private static byte[] nanRow(int bytes) {
-        ByteBuffer b = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        while (b.hasRemaining()) {
-            b.putFloat(Float.NaN);
-        }
-        return b.array();
+    private static float[] filled(int n) {
+        float[] v = new float[n];
+        java.util.Arrays.fill(v, Float.NaN);
+        return v;
     }
 
     private record CanonicalSlice(int start, int end, String sha256) {

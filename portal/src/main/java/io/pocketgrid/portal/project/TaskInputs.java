@@ -1,11 +1,14 @@
 package io.pocketgrid.portal.project;
 
 import io.pocketgrid.portal.storage.BlobStore;
+import io.pocketgrid.worker.engine.Tensor;
+import io.pocketgrid.worker.engine.TensorBytes;
+import io.pocketgrid.worker.loop.TensorFrames;
 import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-/** A task's slice of its project's inputs, read straight from the content-addressed .npy blob (one range read). */
+/** A task's slice of its project's inputs, read straight from the content-addressed .npy blobs (one range read each). */
 @Component
 public class TaskInputs {
 
@@ -21,8 +24,35 @@ public class TaskInputs {
         this.blobs = blobs;
     }
 
-    /** The raw little-endian float32 bytes and dims of one task's inputs. */
-    public record Slice(Project project, int[] dims, byte[] bytes) {
+    /** One task's inputs: the items of each of its project's inputs, as little-endian bytes of its type. */
+    public record Slice(Project project, int items, List<byte[]> bytes) {
+
+        /** The dims of input {@code i} for this task, item axis first. */
+        public int[] dims(int i) {
+            return Dims.prepend(items, project.getInputs().get(i).tensor().itemDims());
+        }
+
+        /** The inputs as one tensor frame, in the project's order (docs/protocol.md). */
+        public byte[] frame() {
+            List<ProjectInput> inputs = project.getInputs();
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            out.writeBytes(TensorFrames.start(inputs.size()));
+            for (int i = 0; i < inputs.size(); i++) {
+                out.writeBytes(TensorFrames.header(inputs.get(i).name(), inputs.get(i).tensor().type(), dims(i)));
+                out.writeBytes(bytes.get(i));
+            }
+            return out.toByteArray();
+        }
+
+        /** The inputs as tensors by graph input name, in the project's order. */
+        public java.util.Map<String, Tensor> tensors() {
+            java.util.Map<String, Tensor> tensors = new java.util.LinkedHashMap<>();
+            List<ProjectInput> inputs = project.getInputs();
+            for (int i = 0; i < inputs.size(); i++) {
+                tensors.put(inputs.get(i).name(), TensorBytes.decode(inputs.get(i).tensor().type(), dims(i), bytes.get(i), 0));
+            }
+            return tensors;
+        }
     }
 
     /** Notes a task's range (which never changes), so reading its inputs needs no query. */
@@ -44,11 +74,13 @@ public class TaskInputs {
             task = rows.get(0);
         }
         Project project = projects.facts(task[0]);
-        int[] itemDims = project.getItemDims();
-        long itemBytes = 4 * Dims.size(itemDims);
         int items = (int) (task[2] - task[1]);
-        byte[] bytes = blobs.read(project.getInputSha256(), project.getInputOffset() + task[1] * itemBytes,
-                Math.toIntExact(items * itemBytes));
-        return java.util.Optional.of(new Slice(project, Dims.prepend(items, itemDims), bytes));
+        List<byte[]> bytes = new java.util.ArrayList<>();
+        for (ProjectInput input : project.getInputs()) {
+            long itemBytes = input.tensor().itemBytes();
+            bytes.add(blobs.read(input.blobSha256(), input.dataOffset() + task[1] * itemBytes,
+                    Math.toIntExact(items * itemBytes)));
+        }
+        return java.util.Optional.of(new Slice(project, items, bytes));
     }
 }

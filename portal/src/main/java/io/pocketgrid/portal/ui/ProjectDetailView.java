@@ -30,6 +30,7 @@ public class ProjectDetailView extends VerticalLayout implements HasUrlParameter
     private final Paragraph description = new Paragraph();
     private final ProgressBar bar = new ProgressBar(0, 1);
     private final Span summary = new Span();
+    private final Paragraph workload = new Paragraph();
     private final com.vaadin.flow.component.html.Div chart = new com.vaadin.flow.component.html.Div();
     private long projectId;
     private Registration registration;
@@ -38,9 +39,10 @@ public class ProjectDetailView extends VerticalLayout implements HasUrlParameter
         this.queries = queries;
         this.live = live;
         summary.setId("project-summary");
+        workload.setId("project-workload");
         chart.setWidthFull();
         chart.setId("progress-chart");
-        add(title, description, bar, summary, new Paragraph("Items validated per minute, last hour"), chart);
+        add(title, description, bar, summary, workload, new Paragraph("Items validated per minute, last hour"), chart);
     }
 
     @Override
@@ -60,11 +62,19 @@ public class ProjectDetailView extends VerticalLayout implements HasUrlParameter
                     p.accuracy() == null ? "no labels" : String.format(Locale.ROOT, "accuracy %.1f %% over %d items",
                             100 * p.accuracy(), p.accuracyItems()),
                     p.flopsPerItem(), p.replication(), p.quorum()) + (p.statusNote().isEmpty() ? "" : " · " + p.statusNote()));
+            workload.setText(String.format(Locale.ROOT, "Model %,.1f kB · each item: %s → %s", p.modelBytes() / 1000.0,
+                    describe(p.inputs()), describe(p.outputs())));
             chart.removeAll();
             chart.add(BarChart.of(queries.itemsValidatedPerMinute(projectId, 60), "items validated per minute"));
         } catch (ApiException e) {
             title.setText("No such project");
         }
+    }
+
+    /** {@code input_ids int64[16], attention_mask int64[16]}. */
+    private static String describe(java.util.List<ProjectProgress.Tensor> tensors) {
+        return String.join(", ", tensors.stream().map(t -> t.name() + " " + t.dtype()
+                + java.util.Arrays.toString(t.itemDims()).replace(" ", "")).toList());
     }
 
     @Override

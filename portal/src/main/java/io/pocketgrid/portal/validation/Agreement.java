@@ -1,27 +1,66 @@
 package io.pocketgrid.portal.validation;
 
+import io.pocketgrid.portal.project.Dims;
+import io.pocketgrid.portal.project.OutputLayout;
+import io.pocketgrid.portal.project.ProjectTensor;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * When two results of one task agree: every element within {@code atol + rtol·|reference|}, and,
- * when each item's output is a class vector, the same argmax for every item (so two results that
- * are numerically close but pick different classes still disagree).
+ * When two results of one task agree, output by output (each result is all its outputs as one float
+ * array, {@link OutputLayout#values}): a floating-point output within {@code atol + rtol·|reference|}
+ * element by element and, when each item's output is a class vector, with the same argmax for every
+ * item (so two results that are numerically close but pick different classes still disagree); an
+ * integer or boolean output exactly.
  */
-public record Agreement(double atol, double rtol, int itemSize, boolean classVector) {
+public record Agreement(double atol, double rtol, List<Part> parts) {
+
+    /** One output: its elements per item, compared exactly or within tolerance, and whether items are class vectors. */
+    public record Part(int itemSize, boolean exact, boolean classVector) {
+    }
+
+    public Agreement {
+        parts = List.copyOf(parts);
+    }
+
+    /** The agreement of a project's outputs. */
+    public static Agreement of(double atol, double rtol, OutputLayout layout) {
+        List<Part> parts = new ArrayList<>();
+        for (ProjectTensor o : layout.outputs()) {
+            int itemSize = (int) Dims.size(o.itemDims());
+            boolean floating = o.type().isFloating();
+            parts.add(new Part(itemSize, !floating, floating && o.itemDims().length == 1 && itemSize > 1));
+        }
+        return new Agreement(atol, rtol, parts);
+    }
 
     public boolean agree(float[] reference, float[] candidate) {
         if (reference.length != candidate.length) {
             return false;
         }
-        for (int i = 0; i < reference.length; i++) {
-            if (!(Math.abs(candidate[i] - reference[i]) <= atol + rtol * Math.abs(reference[i]))) {
-                return false;
-            }
+        int perItem = 0;
+        for (Part p : parts) {
+            perItem += p.itemSize();
         }
-        if (classVector) {
-            for (int start = 0; start + itemSize <= reference.length; start += itemSize) {
-                if (argmax(reference, start, itemSize) != argmax(candidate, start, itemSize)) {
+        int items = perItem == 0 ? 0 : reference.length / perItem;
+        int offset = 0;
+        for (Part p : parts) {
+            int n = items * p.itemSize();
+            for (int i = offset; i < offset + n; i++) {
+                boolean same = p.exact() ? candidate[i] == reference[i]
+                        : Math.abs(candidate[i] - reference[i]) <= atol + rtol * Math.abs(reference[i]);
+                if (!same) {
                     return false;
                 }
             }
+            if (p.classVector()) {
+                for (int start = offset; start + p.itemSize() <= offset + n; start += p.itemSize()) {
+                    if (argmax(reference, start, p.itemSize()) != argmax(candidate, start, p.itemSize())) {
+                        return false;
+                    }
+                }
+            }
+            offset += n;
         }
         return true;
     }

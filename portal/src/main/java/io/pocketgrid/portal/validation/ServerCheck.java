@@ -1,11 +1,15 @@
 package io.pocketgrid.portal.validation;
 
 import io.pocketgrid.portal.config.PocketGridProperties;
+import io.pocketgrid.portal.project.OutputLayout;
 import io.pocketgrid.portal.project.Project;
+import io.pocketgrid.portal.project.ProjectTensor;
 import io.pocketgrid.portal.project.TaskInputs;
 import io.pocketgrid.portal.storage.BlobStore;
 import io.pocketgrid.worker.cli.OrtReference;
+import io.pocketgrid.worker.engine.Model;
 import io.pocketgrid.worker.engine.Tensor;
+import io.pocketgrid.worker.engine.ValueInfo;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,6 +33,7 @@ class ServerCheck {
     private final BlobStore blobs;
     private final Path modelDir;
     private final Map<String, OrtReference> models = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> outputNames = new ConcurrentHashMap<>();
 
     ServerCheck(TaskInputs inputs, BlobStore blobs, PocketGridProperties properties) {
         this.inputs = inputs;
@@ -36,15 +41,25 @@ class ServerCheck {
         this.modelDir = properties.dataDir().toAbsolutePath().normalize().resolve("reference-models");
     }
 
-    /** The reference outputs of one task, as float32. */
+    /** The reference outputs of one task, all of the project's outputs as one float array ({@link OutputLayout#values}). */
     float[] recompute(long taskId) {
         TaskInputs.Slice slice = inputs.read(taskId).orElseThrow();
         Project p = slice.project();
-        float[] in = BlobStore.floats(slice.bytes());
         OrtReference model = models.computeIfAbsent(p.getModelSha256(), this::load);
-        Tensor out = model.run(List.of(Map.entry(p.getInputName(), Tensor.ofFloats(in, slice.dims()))),
-                List.of(p.getOutputName())).get(p.getOutputName());
-        return out.floats();
+        // OnnxRuntime gives every graph output, in graph order
+        List<String> graphOutputs = outputNames.computeIfAbsent(p.getModelSha256(),
+                sha -> Model.load(blobs.readAll(sha)).outputs().stream().map(ValueInfo::name).toList());
+        Map<String, Tensor> out = model.run(List.copyOf(slice.tensors().entrySet()), graphOutputs);
+        OutputLayout layout = new OutputLayout(p.getOutputs());
+        float[] values = new float[Math.toIntExact(layout.elements(slice.items()))];
+        int at = 0;
+        for (ProjectTensor o : p.getOutputs()) {
+            Tensor t = out.get(o.name());
+            for (int i = 0; i < t.size(); i++) {
+                values[at++] = (float) t.getDouble(i);
+            }
+        }
+        return values;
     }
 
     /**

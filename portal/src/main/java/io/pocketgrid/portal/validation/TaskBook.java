@@ -1,6 +1,8 @@
 package io.pocketgrid.portal.validation;
 
 import io.pocketgrid.portal.credit.CreditService;
+import io.pocketgrid.portal.project.OutputLayout;
+import io.pocketgrid.portal.project.ProjectService;
 import io.pocketgrid.portal.storage.BlobStore;
 import io.pocketgrid.portal.volunteer.VolunteerStanding;
 import java.sql.Types;
@@ -39,7 +41,11 @@ class TaskBook {
     private final VolunteerStanding standing;
     private final ValidationProperties properties;
 
-    TaskBook(JdbcTemplate jdbc, CreditService credit, VolunteerStanding standing, ValidationProperties properties) {
+    private final ProjectService projects;
+
+    TaskBook(JdbcTemplate jdbc, CreditService credit, VolunteerStanding standing, ValidationProperties properties,
+             ProjectService projects) {
+        this.projects = projects;
         this.standing = standing;
         this.properties = properties;
         this.jdbc = jdbc;
@@ -53,6 +59,7 @@ class TaskBook {
         final long projectId;
         final int items;
         final Agreement agreement;
+        final OutputLayout layout;
         final long flopsPerItem;
         final int maxErrors;
         final int projectQuorum;
@@ -73,7 +80,7 @@ class TaskBook {
         boolean wanted;
         boolean changed;
 
-        Task(java.sql.ResultSet rs) throws java.sql.SQLException {
+        Task(java.sql.ResultSet rs, java.util.function.LongFunction<OutputLayout> layouts) throws java.sql.SQLException {
             id = rs.getLong(1);
             projectId = rs.getLong(2);
             status = rs.getString(3);
@@ -82,16 +89,12 @@ class TaskBook {
             errorCount = rs.getInt(6);
             canonicalResultId = rs.getLong(7);
             items = rs.getInt(8);
-            String[] outDims = rs.getString(11).isEmpty() ? new String[0] : rs.getString(11).split(",");
-            int itemSize = 1;
-            for (String d : outDims) {
-                itemSize *= Integer.parseInt(d);
-            }
-            agreement = new Agreement(rs.getDouble(9), rs.getDouble(10), itemSize, outDims.length == 1 && itemSize > 1);
-            flopsPerItem = rs.getLong(12);
-            maxErrors = rs.getInt(13);
-            projectQuorum = rs.getInt(14);
-            projectReplication = rs.getInt(15);
+            layout = layouts.apply(projectId);
+            agreement = Agreement.of(rs.getDouble(9), rs.getDouble(10), layout);
+            flopsPerItem = rs.getLong(11);
+            maxErrors = rs.getInt(12);
+            projectQuorum = rs.getInt(13);
+            projectReplication = rs.getInt(14);
             maxResults = projectReplication + 2 * maxErrors;
         }
 
@@ -145,9 +148,11 @@ class TaskBook {
         String status;
         private float[] outputs;
         private final StoredOutputs stored;
+        private final Task task;
 
         Result(long id, long volunteerId, boolean reliable, String status, String sha, float[] outputs,
-               StoredOutputs stored) {
+               StoredOutputs stored, Task task) {
+            this.task = task;
             this.id = id;
             this.volunteerId = volunteerId;
             this.reliable = reliable;
@@ -159,7 +164,7 @@ class TaskBook {
 
         float[] outputs() {
             if (outputs == null) {
-                outputs = stored.get(sha);
+                outputs = task.layout.values(stored.get(sha), task.items, false);
             }
             return outputs;
         }
@@ -182,12 +187,12 @@ class TaskBook {
             wanted.add(sha);
         }
 
-        float[] get(String sha) {
+        byte[] get(String sha) {
             if (read == null || !read.containsKey(sha)) {
                 wanted.add(sha);
                 read = blobs.readAll(wanted);
             }
-            return BlobStore.floats(read.get(sha));
+            return read.get(sha);
         }
     }
 
@@ -197,11 +202,11 @@ class TaskBook {
         MapSqlParameterSource params = new MapSqlParameterSource("ids", new SqlArrayValue("BIGINT", ids.toArray()));
         named.query("""
                 SELECT t.id, t.project_id, t.status, t.quorum, t.target_replicas, t.error_count, t.canonical_result_id,
-                       t.end_item - t.start_item, p.atol, p.rtol, p.output_item_dims, p.flops_per_item, p.max_errors,
+                       t.end_item - t.start_item, p.atol, p.rtol, p.flops_per_item, p.max_errors,
                        p.quorum, p.replication
                 FROM task t JOIN project p ON p.id = t.project_id WHERE t.id = ANY(:ids) ORDER BY t.id""", params,
                 rs -> {
-                    tasks.put(rs.getLong(1), new Task(rs));
+                    tasks.put(rs.getLong(1), new Task(rs, projectId -> new OutputLayout(projects.facts(projectId).getOutputs())));
                 });
         Map<Long, float[]> fresh = new HashMap<>();
         StoredOutputs stored = new StoredOutputs(blobs);
@@ -217,9 +222,9 @@ class TaskBook {
                     if (!fresh.containsKey(id) && !"INVALID".equals(rs.getString(4))) {
                         stored.want(rs.getString(5));
                     }
-                    tasks.get(rs.getLong(2)).results.add(new Result(id, rs.getLong(3),
-                            properties.reliable(rs.getInt(6), rs.getInt(7)),
-                            fresh.containsKey(id) ? UNSEEN : rs.getString(4), rs.getString(5), fresh.get(id), stored));
+                    Task task = tasks.get(rs.getLong(2));
+                    task.results.add(new Result(id, rs.getLong(3), properties.reliable(rs.getInt(6), rs.getInt(7)),
+                            fresh.containsKey(id) ? UNSEEN : rs.getString(4), rs.getString(5), fresh.get(id), stored, task));
                 });
         return new Batch(tasks);
     }

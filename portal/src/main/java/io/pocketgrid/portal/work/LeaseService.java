@@ -8,6 +8,7 @@ import io.pocketgrid.portal.api.RateLimitedException;
 import io.pocketgrid.portal.config.PocketGridProperties;
 import io.pocketgrid.portal.project.Dims;
 import io.pocketgrid.portal.project.Project;
+import io.pocketgrid.portal.project.ProjectInput;
 import io.pocketgrid.portal.project.ProjectService;
 import io.pocketgrid.portal.project.TaskInputs;
 import io.pocketgrid.portal.volunteer.VolunteerStanding;
@@ -113,11 +114,9 @@ public class LeaseService {
                     expires, pick.get().single() || project.getQuorum() == 1));
             inputs.remember(slot.taskId, slot.projectId, slot.start, slot.end);
             int items = slot.end - slot.start;
-            return Optional.of(new Lease(leaseId, tokens.issue(leaseId, volunteerId, expires.getEpochSecond()), slot.taskId,
-                    project.getModelSha256(), "/api/v1/models/" + project.getModelSha256(),
-                    "/api/v1/tasks/" + slot.taskId + "/input", project.getInputName(), project.getOutputName(),
-                    Dims.prepend(items, project.getItemDims()), Dims.prepend(items, project.getOutputItemDims()),
-                    expires, expires.toEpochMilli()));
+            return Optional.of(Lease.of(leaseId, tokens.issue(leaseId, volunteerId, expires.getEpochSecond()), slot.taskId,
+                    project.getModelSha256(), "/api/v1/tasks/" + slot.taskId + "/input",
+                    project.getInputs().stream().map(ProjectInput::tensor).toList(), project.getOutputs(), items, expires));
         }
         return Optional.empty();
     }

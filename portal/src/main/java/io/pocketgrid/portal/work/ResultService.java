@@ -5,10 +5,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pocketgrid.portal.api.ApiException;
 import io.pocketgrid.portal.api.BodyTooLargeException;
 import io.pocketgrid.portal.project.Dims;
+import io.pocketgrid.portal.project.OutputLayout;
 import io.pocketgrid.portal.project.Project;
 import io.pocketgrid.portal.project.ProjectService;
 import io.pocketgrid.portal.storage.BlobStore;
 import io.pocketgrid.portal.validation.ValidationService;
+import io.pocketgrid.worker.loop.TensorFrames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
@@ -64,8 +66,8 @@ public class ResultService {
      * Checks a result against its lease before anything is written, stores its outputs, and hands
      * it to the writer, which stores and judges it with the other results of its batch.
      */
-    public Receipt submit(long volunteerId, long leaseId, String leaseToken, String dimsHeader, Long elapsedMs,
-                          InputStream body) {
+    public Receipt submit(long volunteerId, long leaseId, String leaseToken, boolean framed, String dimsHeader,
+                          Long elapsedMs, InputStream body) {
         LeaseRegistry.Issued a = issued(leaseId);
         if (!tokens.verify(leaseToken, leaseId, a.volunteerId())) {
             throw new ApiException(HttpStatus.FORBIDDEN, "BAD_LEASE_TOKEN", "the lease token is not valid for lease " + leaseId);
@@ -78,13 +80,31 @@ public class ResultService {
             throw new ApiException(HttpStatus.GONE, "LEASE_EXPIRED", "lease " + leaseId + " expired at " + a.expiresAt());
         }
         Project project = projects.facts(a.projectId());
-        int[] expected = Dims.prepend(a.end() - a.start(), project.getOutputItemDims());
-        int[] dims = parseDims(dimsHeader);
-        if (!Arrays.equals(expected, dims)) {
-            throw shape("the result has dims " + Arrays.toString(dims) + " but this task needs " + Arrays.toString(expected));
+        OutputLayout layout = new OutputLayout(project.getOutputs());
+        int items = a.end() - a.start();
+        byte[] bytes;
+        int[] dims;
+        if (framed) {
+            int max = layout.frameBytes(items);
+            byte[] frame = read(body, max + 1);
+            if (frame.length > max) {
+                throw shape("the result is longer than the " + max + " bytes this task's outputs take");
+            }
+            bytes = layout.fromFrame(frame, items);
+            dims = Dims.prepend(items, project.getOutputs().get(0).itemDims());
+        } else {
+            if (!project.isSingleFloat32()) {
+                throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "OLD_CLIENT", "this task's result has several"
+                        + " tensors or other types than float32: send it as " + TensorFrames.MEDIA_TYPE + " (docs/protocol.md)");
+            }
+            dims = Dims.prepend(items, project.getOutputs().get(0).itemDims());
+            int[] sent = parseDims(dimsHeader);
+            if (!Arrays.equals(dims, sent)) {
+                throw shape("the result has dims " + Arrays.toString(sent) + " but this task needs " + Arrays.toString(dims));
+            }
+            bytes = readExactly(body, Math.toIntExact(layout.bytes(items)));
         }
-        byte[] bytes = readExactly(body, Math.toIntExact(4 * Dims.size(expected)));
-        float[] outputs = finite(bytes);
+        float[] outputs = layout.values(bytes, items, true);
         BlobStore.Small blob = blobs.small(bytes);
         float[] reference = validation.spotCheck(a.taskId(), a.single());
         Receipt receipt = writes.result(new ResultWrites.ResultOp(leaseId, a.taskId(), volunteerId, blob, Dims.format(dims),
@@ -161,31 +181,29 @@ public class ResultService {
     }
 
     private static byte[] readExactly(InputStream body, int length) {
+        byte[] bytes = read(body, length);
+        if (bytes.length < length) {
+            throw shape("the body has " + bytes.length + " bytes; the dims need " + length);
+        }
         try {
-            byte[] bytes = body.readNBytes(length);
-            if (bytes.length < length) {
-                throw shape("the body has " + bytes.length + " bytes; the dims need " + length);
-            }
             if (body.read() >= 0) {
                 throw shape("the body is longer than the " + length + " bytes the dims need");
             }
-            return bytes;
+        } catch (IOException e) {
+            throw ApiException.badRequest("BAD_BODY", "the body could not be read: " + e.getMessage());
+        }
+        return bytes;
+    }
+
+    /** At most {@code length} bytes of the body. */
+    private static byte[] read(InputStream body, int length) {
+        try {
+            return body.readNBytes(length);
         } catch (BodyTooLargeException e) {
             throw ApiException.tooLarge(e.getMessage());
         } catch (IOException e) {
             throw ApiException.badRequest("BAD_BODY", "the body could not be read: " + e.getMessage());
         }
-    }
-
-    /** The outputs as floats, refusing NaN and infinities. */
-    private static float[] finite(byte[] bytes) {
-        float[] floats = BlobStore.floats(bytes);
-        for (int i = 0; i < floats.length; i++) {
-            if (!Float.isFinite(floats[i])) {
-                throw ApiException.badRequest("NON_FINITE", "output " + i + " is " + floats[i] + "; results must be finite");
-            }
-        }
-        return floats;
     }
 
     private static ApiException shape(String message) {

@@ -71,31 +71,34 @@ class WorkApiDocs {
                                 + " leases, or throttled for disagreements")));
     }
 
+    private static final String FRAMES = "application/x-pocketgrid-tensors";
+
     private static Operation input() {
-        return volunteerCall("taskInput", "A task's inputs", "Raw little-endian float32 in C order; the dims are in"
-                + " X-Tensor-Dims (first axis = item).")
+        return volunteerCall("taskInput", "A task's inputs", """
+                With Accept: application/x-pocketgrid-tensors, the lease's inputs as one tensor frame (docs/protocol.md:                 PGT1, count, then name, ONNX element type, dims and little-endian data per tensor). Without it, raw                 little-endian float32 with the dims in X-Tensor-Dims, for clients of the first protocol; only a                 project of one float32 input and output answers so, any other 406 OLD_CLIENT.""")
                 .addParametersItem(pathId("taskId"))
+                .addParametersItem(headerParameter("Accept", false, FRAMES + " for a tensor frame"))
                 .responses(new ApiResponses()
-                        .addApiResponse("200", new ApiResponse().description("The input tensor")
-                                .content(new Content().addMediaType("application/octet-stream", binary()))
-                                .addHeaderObject("X-Tensor-Dims", header("Comma-separated dims, e.g. 32,1,28,28")))
+                        .addApiResponse("200", new ApiResponse().description("The input tensors")
+                                .content(new Content().addMediaType(FRAMES, binary())
+                                        .addMediaType("application/octet-stream", binary()))
+                                .addHeaderObject("X-Tensor-Dims", header("Raw answers only: comma-separated dims, e.g. 32,1,28,28")))
                         .addApiResponse("400", error("BAD_PARAMETER"))
                         .addApiResponse("401", error("UNAUTHORIZED"))
-                        .addApiResponse("404", error("UNKNOWN_TASK")));
+                        .addApiResponse("404", error("UNKNOWN_TASK"))
+                        .addApiResponse("406", error("OLD_CLIENT: this task needs tensor frames")));
     }
 
     private static Operation result() {
         return volunteerCall("submitResult", "Send a lease's outputs", """
-                The body is the project's output tensor for the task, raw little-endian float32 in C order, exactly \
-                as many bytes as X-Tensor-Dims says. PENDING: waiting for other replicas (credit follows if they \
-                agree); VALID: credited now; INVALID or DISCARDED: no credit.""")
+                The body is the lease's outputs as one tensor frame (Content-Type application/x-pocketgrid-tensors):                 exactly the tensors the lease lists, in its order, each of its element type and dims. Clients of the                 first protocol may send raw little-endian float32 (application/octet-stream, dims in X-Tensor-Dims)                 for a project of one float32 output; any other answers 415 OLD_CLIENT. PENDING: waiting for other                 replicas (credit follows if they agree); VALID: credited now; INVALID or DISCARDED: no credit.""")
                 .addParametersItem(pathId("leaseId"))
                 .addParametersItem(headerParameter("X-Lease-Token", true, "The lease's token from the lease answer"))
-                .addParametersItem(headerParameter("X-Tensor-Dims", true, "The outputs' dims, e.g. 32,10"))
+                .addParametersItem(headerParameter("X-Tensor-Dims", false, "Raw bodies only: the outputs' dims, e.g. 32,10"))
                 .addParametersItem(new Parameter().in("header").name("X-Elapsed-Ms").required(false)
                         .description("How long the device computed, in milliseconds").schema(new IntegerSchema()))
                 .requestBody(new RequestBody().required(true)
-                        .content(new Content().addMediaType("application/octet-stream", binary())))
+                        .content(new Content().addMediaType(FRAMES, binary()).addMediaType("application/octet-stream", binary())))
                 .responses(new ApiResponses()
                         .addApiResponse("200", new ApiResponse().description("The receipt").content(json("Receipt")))
                         .addApiResponse("400", error("SHAPE_MISMATCH, NON_FINITE, MISSING_HEADER, BAD_PARAMETER"))
@@ -105,6 +108,7 @@ class WorkApiDocs {
                         .addApiResponse("409", error("ALREADY_SUBMITTED"))
                         .addApiResponse("410", error("LEASE_EXPIRED"))
                         .addApiResponse("413", error("TOO_LARGE"))
+                        .addApiResponse("415", error("OLD_CLIENT: this task's result needs a tensor frame"))
                         .addApiResponse("429", error("RATE_LIMITED, with Retry-After")));
     }
 

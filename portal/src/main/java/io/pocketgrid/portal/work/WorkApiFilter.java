@@ -6,6 +6,7 @@ import io.pocketgrid.portal.api.BodyTooLargeException;
 import io.pocketgrid.portal.project.Dims;
 import io.pocketgrid.portal.project.TaskInputs;
 import io.pocketgrid.portal.volunteer.VolunteerService;
+import io.pocketgrid.worker.loop.TensorFrames;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
@@ -112,7 +113,9 @@ class WorkApiFilter extends HttpFilter {
     private void result(long leaseId, HttpServletRequest req, HttpServletResponse res) throws IOException {
         long volunteerId = volunteer(req);
         String token = header(req, "X-Lease-Token");
-        String dims = header(req, "X-Tensor-Dims");
+        String contentType = req.getContentType();
+        boolean framed = contentType != null && contentType.startsWith(TensorFrames.MEDIA_TYPE);
+        String dims = framed ? null : header(req, "X-Tensor-Dims");
         String elapsed = req.getHeader("X-Elapsed-Ms");
         Long elapsedMs;
         try {
@@ -120,19 +123,35 @@ class WorkApiFilter extends HttpFilter {
         } catch (NumberFormatException e) {
             throw ApiException.badRequest("BAD_PARAMETER", "parameter X-Elapsed-Ms is malformed");
         }
-        writeJson(res, HttpServletResponse.SC_OK, results.submit(volunteerId, leaseId, token, dims, elapsedMs,
-                req.getInputStream()));
+        writeJson(res, HttpServletResponse.SC_OK, results.submit(volunteerId, leaseId, token, framed, dims,
+                elapsedMs, req.getInputStream()));
     }
 
+    /**
+     * A task's inputs: a tensor frame for a client that accepts one; raw float32 with
+     * {@code X-Tensor-Dims} for a client of the first protocol, which only a project of one float32
+     * input and output can serve (others answer 406 OLD_CLIENT rather than bytes it would misread).
+     */
     private void input(long taskId, HttpServletRequest req, HttpServletResponse res) throws IOException {
         volunteers.authenticate(req.getHeader("Authorization"));
         TaskInputs.Slice slice = inputs.read(taskId).orElseThrow(() ->
                 new ApiException(HttpStatus.NOT_FOUND, "UNKNOWN_TASK", "there is no task " + taskId));
+        String accept = req.getHeader("Accept");
+        byte[] body;
+        if (accept != null && accept.contains(TensorFrames.MEDIA_TYPE)) {
+            body = slice.frame();
+            res.setContentType(TensorFrames.MEDIA_TYPE);
+        } else if (slice.project().isSingleFloat32()) {
+            body = slice.bytes().get(0);
+            res.setHeader("X-Tensor-Dims", Dims.format(slice.dims(0)));
+            res.setContentType("application/octet-stream");
+        } else {
+            throw new ApiException(HttpStatus.NOT_ACCEPTABLE, "OLD_CLIENT", "this task has inputs of several tensors or"
+                    + " other types than float32: ask with 'Accept: " + TensorFrames.MEDIA_TYPE + "' (docs/protocol.md)");
+        }
         res.setStatus(HttpServletResponse.SC_OK);
-        res.setHeader("X-Tensor-Dims", Dims.format(slice.dims()));
-        res.setContentType("application/octet-stream");
-        res.setContentLength(slice.bytes().length);
-        res.getOutputStream().write(slice.bytes());
+        res.setContentLength(body.length);
+        res.getOutputStream().write(body);
     }
 
     private long volunteer(HttpServletRequest req) {

@@ -152,7 +152,9 @@ class OpenApiH2IT {
         var create = spec().getPaths().get("/api/v1/projects").getPost();
         assertThat(create.getSecurity()).isNotEmpty();
         var multipart = create.getRequestBody().getContent().get("multipart/form-data").getSchema();
-        assertThat(multipart.getRequired()).contains("model", "inputs");
+        // inputs come as one 'inputs' part or as parts 'input:<name>', so only the model is required
+        assertThat(multipart.getRequired()).containsExactly("model");
+        assertThat(multipart.getProperties()).containsKeys("model", "inputs", "labels", "settings");
     }
 
     @Test

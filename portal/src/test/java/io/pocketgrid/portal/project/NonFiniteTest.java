@@ -21,7 +21,7 @@ class NonFiniteTest {
         float[] data = new float[50 * ITEM];
         data[33 * ITEM + 5] = Float.NEGATIVE_INFINITY;
         data[41 * ITEM] = Float.NaN;
-        assertThat(NonFinite.firstItem(stream(data, 7), ITEM, 50)).isEqualTo(33);
+        assertThat(NonFinite.firstItem(4, stream(data, 7), ITEM, 50)).isEqualTo(33);
     }
 
     @Test
@@ -30,7 +30,7 @@ class NonFiniteTest {
         for (int i = 0; i < data.length; i++) {
             data[i] = i % 3 == 0 ? Float.MAX_VALUE : i % 3 == 1 ? -Float.MIN_VALUE : -0f;
         }
-        assertThat(NonFinite.firstItem(stream(data, 3), ITEM, 20)).isEqualTo(-1);
+        assertThat(NonFinite.firstItem(4, stream(data, 3), ITEM, 20)).isEqualTo(-1);
     }
 
     @Test
@@ -38,12 +38,12 @@ class NonFiniteTest {
         float[] data = new float[70_000];
         data[16_384] = Float.NaN; // its bytes start exactly at the 64 KiB chunk boundary
         data[16_385] = Float.NaN;
-        assertThat(NonFinite.firstItem(stream(data, 5), 1, data.length)).isEqualTo(16_384);
+        assertThat(NonFinite.firstItem(4, stream(data, 5), 1, data.length)).isEqualTo(16_384);
     }
 
     @Test
     void aShortStreamIsRefused() {
-        assertThatThrownBy(() -> NonFinite.firstItem(stream(new float[10], 4), 4, 3)).isInstanceOf(EOFException.class);
+        assertThatThrownBy(() -> NonFinite.firstItem(4, stream(new float[10], 4), 4, 3)).isInstanceOf(EOFException.class);
     }
 
     /** The floats as little-endian bytes, handed out at most {@code step} bytes per read for odd splits. */

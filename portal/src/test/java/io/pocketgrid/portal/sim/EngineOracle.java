@@ -1,8 +1,8 @@
 package io.pocketgrid.portal.sim;
 
 import io.pocketgrid.portal.project.Dims;
+import io.pocketgrid.portal.support.ApiClient;
 import io.pocketgrid.portal.support.StoredBlobs;
-import io.pocketgrid.sim.Floats;
 import io.pocketgrid.worker.engine.Model;
 import io.pocketgrid.worker.engine.Tensor;
 import java.nio.file.Path;
@@ -30,8 +30,9 @@ final class EngineOracle {
         this.jdbc = jdbc;
         this.blobs = new StoredBlobs(jdbc, dataDir);
         this.facts = jdbc.queryForObject("""
-                SELECT model_sha256, input_sha256, input_offset, item_dims, input_name, output_name, atol, rtol,
-                       output_item_dims FROM project WHERE id = ?""",
+                SELECT p.model_sha256, i.blob_sha256, i.data_offset, i.item_dims, i.name, o.name, p.atol, p.rtol, o.item_dims
+                FROM project p JOIN project_input i ON i.project_id = p.id AND i.ordinal = 0
+                JOIN project_output o ON o.project_id = p.id AND o.ordinal = 0 WHERE p.id = ?""",
                 (rs, i) -> new Facts(rs.getString(1), rs.getString(2), rs.getLong(3), Dims.parse(rs.getString(4)),
                         rs.getString(5), rs.getString(6), rs.getDouble(7), rs.getDouble(8),
                         (int) Dims.size(Dims.parse(rs.getString(9)))), projectId);
@@ -54,7 +55,7 @@ final class EngineOracle {
                     (rs, i) -> new int[] {rs.getInt(1), rs.getInt(2)}, id);
             int items = range[1] - range[0];
             long itemBytes = 4 * Dims.size(facts.itemDims());
-            float[] input = Floats.fromBytes(slice(facts.inputSha(), facts.inputOffset() + range[0] * itemBytes,
+            float[] input = ApiClient.floats(slice(facts.inputSha(), facts.inputOffset() + range[0] * itemBytes,
                     Math.toIntExact(items * itemBytes)));
             Tensor in = Tensor.ofFloats(input, Dims.prepend(items, facts.itemDims()));
             return model.run(Map.of(facts.inputName(), in)).get(facts.outputName()).floats();
@@ -63,7 +64,7 @@ final class EngineOracle {
 
     /** A stored output blob. */
     float[] stored(String outputSha256) {
-        return Floats.fromBytes(read(outputSha256));
+        return ApiClient.floats(read(outputSha256));
     }
 
     /** The validator's rule against the engine: every element within atol + rtol·|expected|, same argmax per item. */

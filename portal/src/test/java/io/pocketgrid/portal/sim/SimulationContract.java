@@ -26,6 +26,7 @@ import io.pocketgrid.sim.Tamper;
 import io.pocketgrid.sim.VolunteerLog;
 import io.pocketgrid.sim.VolunteerSimulator;
 import io.pocketgrid.worker.engine.Model;
+import io.pocketgrid.worker.engine.Tensor;
 import io.pocketgrid.worker.loop.Lease;
 import io.pocketgrid.worker.loop.WorkServerException;
 import io.pocketgrid.worker.loop.WorkerLoop;
@@ -37,6 +38,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -226,7 +228,7 @@ abstract class SimulationContract {
             HttpWorkServer server = volunteer(http, base);
             Lease lease = server.lease();
             Model model = Model.load(server.model(lease));
-            float[] honest = WorkerLoop.compute(model, lease, server.input(lease)).floats();
+            Map<String, Tensor> honest = WorkerLoop.compute(model, lease, server.input(lease));
 
             for (Tamper t : Tamper.values()) {
                 if (!t.needsAcceptedResult()) {
@@ -234,20 +236,20 @@ abstract class SimulationContract {
                 }
             }
             assertRefusedAndNothingChanged(volunteer(http, base), lease.leaseId(),
-                    Submission.of(lease, honest, lease.outputDims(), 1), 403, "NOT_YOUR_LEASE", "another volunteer");
+                    Submission.of(lease, honest, 1), 403, "NOT_YOUR_LEASE", "another volunteer");
 
             // none of that spoiled the lease: the honest result is accepted, once
             GridState.Snapshot before = grid.snapshot(lease.leaseId());
-            assertThat(server.send(Submission.of(lease, honest, lease.outputDims(), 1)).status()).isEqualTo("PENDING");
+            assertThat(server.send(Submission.of(lease, honest, 1)).status()).isEqualTo("PENDING");
             assertThat(grid.snapshot(lease.leaseId()))
                     .isEqualTo(new GridState.Snapshot(before.results() + 1, before.credits(), before.microCredits(), "RETURNED"));
             assertRefusedAndNothingChanged(server, lease.leaseId(), Tamper.REPLAY.apply(lease, honest),
                     Tamper.REPLAY.status(), Tamper.REPLAY.code(), "REPLAY");
 
             Lease late = server.lease();
-            float[] lateOutputs = WorkerLoop.compute(model, late, server.input(late)).floats();
+            Map<String, Tensor> lateOutputs = WorkerLoop.compute(model, late, server.input(late));
             Thread.sleep(Math.max(0, late.deadlineEpochMs() - System.currentTimeMillis()) + 300);
-            assertRefusedAndNothingChanged(server, late.leaseId(), Submission.of(late, lateOutputs, late.outputDims(), 1),
+            assertRefusedAndNothingChanged(server, late.leaseId(), Submission.of(late, lateOutputs, 1),
                     410, "LEASE_EXPIRED", "a result after the lease ended");
         }
     }

@@ -83,6 +83,8 @@ class TwoPortalsPostgresIT {
     static void properties(DynamicPropertyRegistry registry) {
         PostgresSchema.register(registry, SCHEMA);
         registry.add("pocketgrid.data-dir", DATA_DIR::toString);
+        // one demo project: this test follows its tasks
+        registry.add("pocketgrid.demo-workloads", () -> "false");
         registry.add("pocketgrid.lease-duration", () -> SimulationContract.LEASE_DURATION);
         // the local chain; epochs only when the test runs the job
         registry.add("pocketgrid.ledger.epoch-interval", () -> "1h");

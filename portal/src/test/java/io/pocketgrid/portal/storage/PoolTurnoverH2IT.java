@@ -47,6 +47,8 @@ class PoolTurnoverH2IT {
         String dataDir = Files.createTempDirectory("pocketgrid-pool-it").toString();
         registry.add("pocketgrid.data-dir", () -> dataDir);
         registry.add("pocketgrid.ledger.enabled", () -> "false");
+        // one demo project: this test follows its tasks
+        registry.add("pocketgrid.demo-workloads", () -> "false");
         registry.add("spring.datasource.hikari.max-lifetime", () -> "30000");
     }
 

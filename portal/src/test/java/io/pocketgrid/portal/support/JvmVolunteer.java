@@ -2,13 +2,14 @@ package io.pocketgrid.portal.support;
 
 import io.pocketgrid.worker.engine.Model;
 import io.pocketgrid.worker.engine.Tensor;
-import java.util.Arrays;
+import io.pocketgrid.worker.loop.TensorFrames;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
  * A volunteer in the test JVM: leases over the REST API, computes with the JVM engine (the
- * reference the browser builds must agree with) and submits, one task per call.
+ * reference the browser builds must agree with) and submits in tensor frames, one task per call.
  */
 public final class JvmVolunteer {
 
@@ -37,15 +38,13 @@ public final class JvmVolunteer {
             model = Model.load(api.get(lease.get("modelUrl").asString(), null).body());
             modelSha = lease.get("modelSha256").asString();
         }
-        int[] dims = new int[lease.get("inputDims").size()];
-        Arrays.setAll(dims, k -> lease.get("inputDims").get(k).asInt());
-        float[] in = ApiClient.floats(api.get(lease.get("inputUrl").asString(), token).body());
-        Tensor out = model.run(Map.of(lease.get("inputName").asString(), Tensor.ofFloats(in, dims)))
-                .get(lease.get("outputName").asString());
-        String outDims = String.join(",", Arrays.stream(out.dims()).mapToObj(Integer::toString).toList());
+        Map<String, Tensor> in = TensorFrames.decode(api.send("GET", lease.get("inputUrl").asString(),
+                Map.of("Authorization", "Bearer " + token, "Accept", TensorFrames.MEDIA_TYPE), null).body());
+        Map<String, Tensor> all = model.run(in);
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        lease.get("outputs").forEach(o -> out.put(o.get("name").asString(), all.get(o.get("name").asString())));
         return api.send("POST", "/api/v1/work/" + lease.get("leaseId").asLong() + "/result", Map.of(
                 "Authorization", "Bearer " + token, "X-Lease-Token", lease.get("leaseToken").asString(),
-                "X-Tensor-Dims", outDims, "Content-Type", "application/octet-stream"),
-                ApiClient.floats(out.floats())).json();
+                "Content-Type", TensorFrames.MEDIA_TYPE), TensorFrames.encode(out)).json();
     }
 }

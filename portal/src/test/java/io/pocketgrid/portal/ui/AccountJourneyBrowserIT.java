@@ -51,6 +51,8 @@ class AccountJourneyBrowserIT {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("pocketgrid.data-dir", () -> DATA_DIR);
+        // one demo project: a second volunteer validates the browser's tasks of it
+        registry.add("pocketgrid.demo-workloads", () -> "false");
     }
 
     @AfterEach

@@ -88,6 +88,8 @@ class WorkerLifecycleBrowserIT {
         String dataDir = Files.createTempDirectory("pocketgrid-lifecycle-it").toString();
         registry.add("pocketgrid.data-dir", () -> dataDir);
         registry.add("pocketgrid.ledger.enabled", () -> "false");
+        // one model: the tests count its downloads (the image demo shares this test's model)
+        registry.add("pocketgrid.demo-workloads", () -> "false");
         try (ServerSocket free = new ServerSocket(0)) {
             int port = free.getLocalPort();
             registry.add("server.port", () -> port);

@@ -69,7 +69,8 @@ class LeaseRecoveryH2IT {
 
     private static ConfigurableApplicationContext start(String dataDir) {
         return new SpringApplicationBuilder(PortalApplication.class).run("--server.port=0",
-                "--pocketgrid.data-dir=" + dataDir, "--pocketgrid.ledger.enabled=false", "--pocketgrid.instance-id=node-a");
+                "--pocketgrid.data-dir=" + dataDir, "--pocketgrid.ledger.enabled=false", "--pocketgrid.instance-id=node-a",
+                "--pocketgrid.demo-workloads=false");
     }
 
     private static ApiClient client(ConfigurableApplicationContext context) {

@@ -15,6 +15,8 @@ class WorkApiH2IT extends WorkApiContract {
         String dataDir = tempDir();
         registry.add("pocketgrid.data-dir", () -> dataDir);
         registry.add("pocketgrid.ledger.enabled", () -> "false");
+        // one demo project: this test follows its tasks
+        registry.add("pocketgrid.demo-workloads", () -> "false");
         registry.add("pocketgrid.max-result-bytes", () -> MAX_RESULT_BYTES);
         registry.add("pocketgrid.max-open-leases", () -> MAX_OPEN_LEASES);
     }

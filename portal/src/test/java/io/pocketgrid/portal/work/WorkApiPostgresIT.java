@@ -42,6 +42,8 @@ class WorkApiPostgresIT extends WorkApiContract {
         }
         registry.add("pocketgrid.data-dir", () -> dataDir);
         registry.add("pocketgrid.ledger.enabled", () -> "false");
+        // one demo project: this test follows its tasks
+        registry.add("pocketgrid.demo-workloads", () -> "false");
         // the test calls the statistics refresh itself
         registry.add("pocketgrid.statistics-interval", () -> "1h");
     }
@@ -56,11 +58,10 @@ class WorkApiPostgresIT extends WorkApiContract {
         jdbc.execute((ConnectionCallback<Object>) c -> {
             try (var s = c.createStatement()) {
                 s.execute("""
-                        INSERT INTO project (name, description, status, model_sha256, input_sha256, input_offset, input_name,
-                               item_dims, output_name, output_item_dims, item_count, inputs_per_task, replication, quorum,
-                               atol, rtol, deadline_seconds, flops_per_item, created_at)
-                        SELECT 'statistics', '', 'CANCELLED', model_sha256, input_sha256, input_offset, input_name, item_dims,
-                               output_name, output_item_dims, 3000, 1, 1, 1, atol, rtol, deadline_seconds, flops_per_item, created_at
+                        INSERT INTO project (name, description, status, model_sha256, item_count, inputs_per_task,
+                               replication, quorum, atol, rtol, deadline_seconds, flops_per_item, created_at)
+                        SELECT 'statistics', '', 'CANCELLED', model_sha256, 3000, 1, 1, 1, atol, rtol, deadline_seconds,
+                               flops_per_item, created_at
                         FROM project ORDER BY id FETCH FIRST 1 ROWS ONLY""");
                 s.execute("""
                         INSERT INTO task (project_id, start_item, end_item, status, quorum, target_replicas, wanted)

@@ -1,0 +1,27 @@
+package io.pocketgrid.portal.workload;
+
+import io.pocketgrid.portal.support.PostgresSchema;
+import java.io.IOException;
+import java.nio.file.Files;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** {@link WorkloadTypesContract} on the local PostgreSQL, blobs in the database, in a schema of its own. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("postgres")
+@Import(PostgresSchema.CleanThenMigrate.class)
+class WorkloadTypesPostgresIT extends WorkloadTypesContract {
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) throws IOException {
+        PostgresSchema.register(registry, "pocketgrid_workload_it");
+        String dataDir = Files.createTempDirectory("pocketgrid-workload-pg-it").toString();
+        registry.add("pocketgrid.data-dir", () -> dataDir);
+        registry.add("pocketgrid.ledger.enabled", () -> "false");
+        registry.add("pocketgrid.demo-project", () -> "false");
+        registry.add("pocketgrid.validation.server-check-rate", () -> "1.0");
+    }
+}
