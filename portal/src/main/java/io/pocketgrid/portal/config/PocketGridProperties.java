@@ -20,6 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxResultBytes largest result body the API accepts
  * @param demoProject    create the bundled demo project on first start
  * @param demoModel      which bundled model the demo project uses: {@code cnn} or {@code mlp}
+ * @param demoWorkloads  with the demo project, also create the text classifier (int64 token ids and mask)
+ *                       and the int8-quantized CNN demo projects
  * @param maxOpenLeases  leases one volunteer may hold at once
  * @param requestsPerSecond worker API calls one volunteer may make per second (bursts of twice that)
  * @param adminUsernames usernames that become ADMIN when they sign up (everyone else is an OWNER)
@@ -34,6 +36,7 @@ public record PocketGridProperties(
         @DefaultValue("67108864") long maxResultBytes,
         @DefaultValue("true") boolean demoProject,
         @DefaultValue("cnn") String demoModel,
+        @DefaultValue("true") boolean demoWorkloads,
         @DefaultValue("8") int maxOpenLeases,
         @DefaultValue("50") double requestsPerSecond,
         @DefaultValue("") java.util.List<String> adminUsernames) {

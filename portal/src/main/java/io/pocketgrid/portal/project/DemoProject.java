@@ -10,14 +10,18 @@ import org.springframework.core.io.ClassPathResource;
 import org.springframework.stereotype.Component;
 
 /**
- * Creates the bundled demo project (a Fashion-MNIST classifier over 2,000 test images) on the
- * first start, so a new portal always has work for its first volunteer.
+ * Creates the bundled demo projects on the first start, so a new portal always has work for its
+ * first volunteer: a Fashion-MNIST classifier over 2,000 test images and (unless
+ * {@code pocketgrid.demo-workloads=false}) the same with an int8-quantized model and a text
+ * classifier fed int64 token ids and an attention mask. Volunteers get them by fair share.
  */
 @Component
 class DemoProject implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(DemoProject.class);
     static final String NAME = "Fashion-MNIST demo";
+    static final String INT8_NAME = "Fashion-MNIST demo, int8 model";
+    static final String TEXT_NAME = "Sentence topics demo";
 
     private final ProjectService projects;
     private final io.pocketgrid.portal.config.PocketGridProperties properties;
@@ -32,14 +36,37 @@ class DemoProject implements ApplicationRunner {
         if (!properties.demoProject() || !projects.all().isEmpty()) {
             return;
         }
-        try (InputStream model = new ClassPathResource("demo/" + properties.demoModel() + ".onnx").getInputStream();
-             InputStream inputs = new ClassPathResource("demo/inputs.npy").getInputStream();
-             InputStream labels = new ClassPathResource("demo/labels.npy").getInputStream()) {
-            Project p = projects.create(new ProjectService.Upload(null, NAME, "Classifies 2,000 Fashion-MNIST test"
+        try (InputStream model = demo(properties.demoModel() + ".onnx"); InputStream inputs = demo("inputs.npy");
+             InputStream labels = demo("labels.npy")) {
+            created(projects.create(new ProjectService.Upload(null, NAME, "Classifies 2,000 Fashion-MNIST test"
                     + " images (clothing photos, 28×28) with a small " + properties.demoModel().toUpperCase()
-                    + ". Bundled with PocketGrid.", model, inputs, labels, ProjectSettings.defaults()));
-            log.info("Created the demo project {} ({} tasks of {} images)", p.getId(),
-                    (p.getItemCount() + p.getInputsPerTask() - 1) / p.getInputsPerTask(), p.getInputsPerTask());
+                    + ". Bundled with PocketGrid.", model, inputs, labels, ProjectSettings.defaults())));
         }
+        if (!properties.demoWorkloads()) {
+            return;
+        }
+        try (InputStream model = demo("cnn-int8.onnx"); InputStream inputs = demo("inputs.npy");
+             InputStream labels = demo("labels.npy")) {
+            created(projects.create(new ProjectService.Upload(null, INT8_NAME, "The same 2,000 Fashion-MNIST images"
+                    + " with the same CNN, its weights quantized to int8 (DequantizeLinear per output channel):"
+                    + " a model about a quarter of the size for a phone to download. Bundled with PocketGrid.",
+                    model, inputs, labels, ProjectSettings.defaults())));
+        }
+        try (InputStream model = demo("text.onnx"); InputStream inputs = demo("text-inputs.npz");
+             InputStream labels = demo("text-labels.npy")) {
+            created(projects.create(new ProjectService.Upload(null, TEXT_NAME, "Sorts 2,000 short English sentences"
+                    + " into four topics (sports, weather, food, technology) with a small BERT-style encoder: int64"
+                    + " token ids and attention mask in, class logits out. Bundled with PocketGrid.",
+                    model, inputs, labels, ProjectSettings.defaults())));
+        }
+    }
+
+    private static InputStream demo(String file) throws IOException {
+        return new ClassPathResource("demo/" + file).getInputStream();
+    }
+
+    private static void created(Project p) {
+        log.info("Created the demo project {} '{}' ({} tasks of {} items)", p.getId(), p.getName(),
+                (p.getItemCount() + p.getInputsPerTask() - 1) / p.getInputsPerTask(), p.getInputsPerTask());
     }
 }
