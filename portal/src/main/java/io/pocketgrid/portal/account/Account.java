@@ -94,4 +94,8 @@ public class Account {
     public boolean isAdmin() {
         return role == Role.ADMIN;
     }
+
+    void setRole(Role role) {
+        this.role = role;
+    }
 }

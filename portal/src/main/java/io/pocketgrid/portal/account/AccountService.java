@@ -1,7 +1,6 @@
 package io.pocketgrid.portal.account;
 
 import io.pocketgrid.portal.api.ApiException;
-import io.pocketgrid.portal.config.PocketGridProperties;
 import io.pocketgrid.portal.storage.BlobStore;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -30,14 +29,12 @@ public class AccountService {
     private final AccountRepository accounts;
     private final JdbcTemplate jdbc;
     private final PasswordEncoder passwords;
-    private final PocketGridProperties properties;
     private final Clock clock;
     private final SignInThrottle throttle;
     private final String dummyHash;
 
-    AccountService(AccountRepository accounts, JdbcTemplate jdbc, PasswordEncoder passwords,
-                   PocketGridProperties properties, Clock clock, SignInThrottle throttle) {
-        this.properties = properties;
+    AccountService(AccountRepository accounts, JdbcTemplate jdbc, PasswordEncoder passwords, Clock clock,
+                   SignInThrottle throttle) {
         this.throttle = throttle;
         byte[] random = new byte[16];
         RANDOM.nextBytes(random);
@@ -48,7 +45,11 @@ public class AccountService {
         this.clock = clock;
     }
 
-    /** Signs up a new owner; usernames listed in {@code pocketgrid.admin-usernames} become admins. */
+    /**
+     * Signs up a new owner. Never an admin: admin rights come from the operator
+     * ({@link #grantRole} at start-up for {@code pocketgrid.admin-usernames}) or from another admin, so
+     * whoever signs up first under an admin's name gains nothing.
+     */
     @Transactional
     public Account signUp(String username, String password, String email) {
         if (username == null || !USERNAME.matcher(username).matches()) {
@@ -63,8 +64,23 @@ public class AccountService {
         if (accounts.existsByUsernameIgnoreCase(username)) {
             throw new ApiException(HttpStatus.CONFLICT, "USERNAME_TAKEN", "the username " + username + " is taken");
         }
-        Role role = properties.adminUsernames().stream().anyMatch(username::equalsIgnoreCase) ? Role.ADMIN : Role.OWNER;
-        return accounts.save(new Account(username, passwords.encode(password), email, role, clock.instant()));
+        return accounts.save(new Account(username, passwords.encode(password), email, Role.OWNER, clock.instant()));
+    }
+
+    /**
+     * Gives an existing account a role (404 UNKNOWN_ACCOUNT when there is none of that name): what
+     * the operator does for {@code pocketgrid.admin-usernames} at start-up, and an admin through the
+     * API. An admin cannot take their own admin role away, so a portal always keeps the one it has.
+     */
+    @Transactional
+    public Account grantRole(String username, Role role, Account by) {
+        Account account = accounts.findByUsernameIgnoreCase(username == null ? "" : username).orElseThrow(() ->
+                new ApiException(HttpStatus.NOT_FOUND, "UNKNOWN_ACCOUNT", "there is no account named " + username));
+        if (by != null && by.getId().equals(account.getId()) && role != Role.ADMIN) {
+            throw new ApiException(HttpStatus.CONFLICT, "OWN_ROLE", "an admin cannot take their own admin role away");
+        }
+        account.setRole(role);
+        return account;
     }
 
     /**

@@ -24,7 +24,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                       and the int8-quantized CNN demo projects
  * @param maxOpenLeases  leases one volunteer may hold at once
  * @param requestsPerSecond worker API calls one volunteer may make per second (bursts of twice that)
- * @param adminUsernames usernames that become ADMIN when they sign up (everyone else is an OWNER)
+ * @param adminUsernames existing accounts the operator makes ADMIN at start-up (sign-up never makes an admin)
  */
 @ConfigurationProperties("pocketgrid")
 public record PocketGridProperties(

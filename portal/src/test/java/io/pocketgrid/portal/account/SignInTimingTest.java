@@ -43,7 +43,7 @@ class SignInTimingTest {
         when(repository.findByUsernameIgnoreCase("nobody")).thenReturn(Optional.empty());
         LimitsProperties limits = new LimitsProperties(List.of(), List.of(), 20, 6, 400, 20, 5, 20,
                 Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofMinutes(15));
-        AccountService accounts = new AccountService(repository, null, encoder, null, Clock.systemUTC(),
+        AccountService accounts = new AccountService(repository, null, encoder, Clock.systemUTC(),
                 new SignInThrottle(limits));
 
         checks.set(0);

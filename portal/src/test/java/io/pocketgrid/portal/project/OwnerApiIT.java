@@ -2,6 +2,8 @@ package io.pocketgrid.portal.project;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pocketgrid.portal.account.AccountService;
+import io.pocketgrid.portal.account.Role;
 import io.pocketgrid.portal.support.ApiClient;
 import io.pocketgrid.portal.support.ApiClient.Part;
 import io.pocketgrid.portal.support.ApiClient.Response;
@@ -51,6 +53,9 @@ class OwnerApiIT {
     @Autowired
     JdbcTemplate jdbc;
 
+    @Autowired
+    AccountService accounts;
+
     ApiClient api;
 
     @DynamicPropertySource
@@ -58,7 +63,6 @@ class OwnerApiIT {
         registry.add("pocketgrid.data-dir", () -> DATA_DIR);
         registry.add("pocketgrid.ledger.enabled", () -> "false");
         registry.add("pocketgrid.demo-project", () -> "false");
-        registry.add("pocketgrid.admin-usernames", () -> "root");
         // every single-replica result is recomputed on OnnxRuntime: the honest ones here must pass
         registry.add("pocketgrid.validation.server-check-rate", () -> "1.0");
     }
@@ -254,6 +258,7 @@ class OwnerApiIT {
     void anAdminBansAVolunteerWhosePendingResultsAreDiscardedAndWhoGetsNoMoreWork() {
         String owner = api.ownerToken("knuth" + System.nanoTime() % 100000);
         api.ownerToken("root");
+        accounts.grantRole("root", Role.ADMIN, null); // as the operator's pocketgrid.admin-usernames does at start-up
         String admin = api.postJson("/api/v1/auth/tokens", null,
                 "{\"username\":\"root\",\"password\":\"correct horse battery\"}").json().get("token").asString();
         upload(owner, model, Npy.write(inputs), null, "{\"inputsPerTask\":25}");
@@ -287,7 +292,9 @@ class OwnerApiIT {
                 Path.of("/usr/share/libonnx-testdata/data/node/test_gru_defaults/model.onnx")), goodInputs, null, null);
         assertThat(unsupported.error()).isEqualTo("UNSUPPORTED_OP");
         assertThat(unsupported.json().get("message").asString()).contains("GRU");
-        assertThat(upload(owner, "not an onnx file".getBytes(), goodInputs, null, null).error()).isEqualTo("BAD_MODEL");
+        Response notOnnx = upload(owner, "not an onnx file".getBytes(), goodInputs, null, null);
+        assertThat(notOnnx.error()).isEqualTo("BAD_MODEL");
+        assertThat(notOnnx.json().get("message").asString()).startsWith("not an ONNX model");
         assertThat(upload(owner, model, Npy.write(Tensor.ofFloats(new float[ITEMS * 27 * 28], ITEMS, 1, 27, 28)), null,
                 null).error()).isEqualTo("INPUT_MISMATCH");
         assertThat(upload(owner, model, Arrays.copyOf(goodInputs, goodInputs.length - 100), null, null).error())
