@@ -336,7 +336,10 @@ public class ProjectService {
         } catch (io.pocketgrid.worker.engine.UnsupportedOpException e) {
             throw ApiException.badRequest("UNSUPPORTED_OP", e.getMessage());
         } catch (EngineException e) {
-            throw ApiException.badRequest("BAD_MODEL", e.getMessage());
+            // a parse failure says so first; the protobuf detail is for those who want it
+            String detail = e.getMessage() == null ? "" : e.getMessage();
+            throw ApiException.badRequest("BAD_MODEL", detail.startsWith("protobuf:") || detail.startsWith("empty ONNX")
+                    ? "not an ONNX model (" + detail + ")" : detail);
         }
     }
 

@@ -31,6 +31,13 @@ class ApiErrorsIT extends DrillPortal {
     }
 
     @Test
+    void aRegistrationWithABodyThatIsNotJsonIsA400LikeEveryJsonCall() {
+        assertJson(api.postJson("/api/v1/volunteers", null, "this is not json"), 400, "INVALID_JSON");
+        assertThat(api.postJson("/api/v1/volunteers", null, "{}").status()).isEqualTo(201);
+        assertThat(api.postJson("/api/v1/volunteers", null, null).status()).as("no body at all").isEqualTo(201);
+    }
+
+    @Test
     void anUnknownPathIsA404InJson() {
         assertJson(api.get("/api/v1/nothing-here", null), 404, "NOT_FOUND");
         assertJson(api.postJson("/api/v2/volunteers", null, "{}"), 404, "NOT_FOUND");
