@@ -16,7 +16,8 @@ Models (per-item input in brackets):
   bert4             BERT-style encoder: 4 post-norm layers, hidden 256, 4 heads, FFN 1024,
                     exact GELU (Erf), vocab 8000, sequence 128  input_ids, attention_mask int64 [128]
   kws1d             1-D conv keyword spotter over MFCC frames   mfcc    float32 [40, 101]
-  cnn, mlp          the portal's demo models (portal/src/main/resources/demo), referenced, not copied
+  cnn, cnn-int8,    the portal's demo models (portal/src/main/resources/demo), referenced, not copied
+  mlp, text
 
 BatchNorm running statistics are set by a few forward passes in training mode over random inputs
 (seeded), so that activations keep a sensible scale through the random network; the weights
@@ -197,16 +198,20 @@ def main():
         '1-D conv keyword spotter: 5 Conv1d+BN+ReLU (64-128 ch, two stride 2), global avg pool, Linear 12',
         calibrate=(40, 101))
 
-    for name, note in [('cnn', 'portal demo CNN (Fashion-MNIST)'), ('mlp', 'portal demo MLP (Fashion-MNIST)')]:
+    images = [{'name': 'input', 'dtype': 'float32', 'dims': [1, 28, 28], 'fill': {'kind': 'npy', 'file': 'inputs.npy'}}]
+    words = [{'name': 'input_ids', 'dtype': 'int64', 'dims': [16], 'fill': {'kind': 'ids', 'vocab': 300}},
+             {'name': 'attention_mask', 'dtype': 'int64', 'dims': [16], 'fill': {'kind': 'mask', 'min': 4}}]
+    for name, note, inputs in [('cnn', 'portal demo CNN (Fashion-MNIST)', images),
+                               ('cnn-int8', 'portal demo CNN, int8 weights (DequantizeLinear per channel)', images),
+                               ('mlp', 'portal demo MLP (Fashion-MNIST)', images),
+                               ('text', 'portal demo sentence-topic classifier (2-layer BERT-style, seq 16)', words)]:
         path = os.path.join(DEMO, name + '.onnx')
         m = onnx.load(path)
         onnx.checker.check_model(m)
         ops = histogram(m)
         print('%-17s %6.1f MB, %4d nodes: %s (from %s)' % (
             name, os.path.getsize(path) / 1e6, len(m.graph.node), ', '.join('%s %d' % kv for kv in ops.items()), path))
-        entries.append({'name': name, 'file': name + '.onnx', 'mount': '/demo', 'note': note,
-                        'inputs': [{'name': 'input', 'dtype': 'float32', 'dims': [1, 28, 28],
-                                    'fill': {'kind': 'npy', 'file': 'inputs.npy'}}],
+        entries.append({'name': name, 'file': name + '.onnx', 'mount': '/demo', 'note': note, 'inputs': inputs,
                         'outputs': ['logits'], 'ops': ops})
 
     manifest = {
