@@ -2,6 +2,7 @@ package io.pocketgrid.portal;
 
 import com.vaadin.flow.component.dependency.StyleSheet;
 import com.vaadin.flow.component.page.AppShellConfigurator;
+import com.vaadin.flow.server.AppShellSettings;
 import com.vaadin.flow.component.page.Push;
 import com.vaadin.flow.component.page.Viewport;
 import com.vaadin.flow.theme.lumo.Lumo;
@@ -18,6 +19,12 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @StyleSheet(Lumo.STYLESHEET)
 @Viewport("width=device-width, initial-scale=1")
 public class PortalApplication implements AppShellConfigurator {
+
+    /** The tab icon, on every page (browsers that ask for /favicon.ico find it too). */
+    @Override
+    public void configurePage(AppShellSettings settings) {
+        settings.addFavIcon("icon", "/icons/icon-32.png", "32x32");
+    }
 
     public static void main(String[] args) {
         System.setProperty("ai.djl.offline", "true");

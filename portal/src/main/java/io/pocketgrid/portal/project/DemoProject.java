@@ -36,37 +36,30 @@ class DemoProject implements ApplicationRunner {
         if (!properties.demoProject() || !projects.all().isEmpty()) {
             return;
         }
-        try (InputStream model = demo(properties.demoModel() + ".onnx"); InputStream inputs = demo("inputs.npy");
-             InputStream labels = demo("labels.npy")) {
-            created(projects.create(new ProjectService.Upload(null, NAME, "Classifies 2,000 Fashion-MNIST test"
-                    + " images (clothing photos, 28×28) with a small " + properties.demoModel().toUpperCase()
-                    + ". Bundled with PocketGrid.", model, inputs, labels, ProjectSettings.defaults())));
-        }
+        create(NAME, "Classifies 2,000 Fashion-MNIST test images (clothing photos, 28×28) with a small "
+                + properties.demoModel().toUpperCase() + ".", properties.demoModel() + ".onnx", "inputs.npy", "labels.npy");
         if (!properties.demoWorkloads()) {
             return;
         }
-        try (InputStream model = demo("cnn-int8.onnx"); InputStream inputs = demo("inputs.npy");
-             InputStream labels = demo("labels.npy")) {
-            created(projects.create(new ProjectService.Upload(null, INT8_NAME, "The same 2,000 Fashion-MNIST images"
-                    + " with the same CNN, its weights quantized to int8 (DequantizeLinear per output channel):"
-                    + " a model about a quarter of the size for a phone to download. Bundled with PocketGrid.",
-                    model, inputs, labels, ProjectSettings.defaults())));
-        }
-        try (InputStream model = demo("text.onnx"); InputStream inputs = demo("text-inputs.npz");
-             InputStream labels = demo("text-labels.npy")) {
-            created(projects.create(new ProjectService.Upload(null, TEXT_NAME, "Sorts 2,000 short English sentences"
-                    + " into four topics (sports, weather, food, technology) with a small BERT-style encoder: int64"
-                    + " token ids and attention mask in, class logits out. Bundled with PocketGrid.",
-                    model, inputs, labels, ProjectSettings.defaults())));
+        create(INT8_NAME, "The same 2,000 Fashion-MNIST images with the same CNN, its weights quantized to int8"
+                + " (DequantizeLinear per output channel): a model about a quarter of the size for a phone to download.",
+                "cnn-int8.onnx", "inputs.npy", "labels.npy");
+        create(TEXT_NAME, "Sorts 2,000 short English sentences into four topics (sports, weather, food, technology)"
+                + " with a small BERT-style encoder: int64 token ids and attention mask in, class logits out.",
+                "text.onnx", "text-inputs.npz", "text-labels.npy");
+    }
+
+    /** One demo project from the bundled files under {@code demo/}, with the default settings. */
+    private void create(String name, String description, String model, String inputs, String labels) throws IOException {
+        try (InputStream m = demo(model); InputStream in = demo(inputs); InputStream l = demo(labels)) {
+            Project p = projects.create(new ProjectService.Upload(null, name, description + " Bundled with PocketGrid.",
+                    m, in, l, ProjectSettings.defaults()));
+            log.info("Created the demo project {} '{}' ({} tasks of {} items)", p.getId(), p.getName(),
+                    (p.getItemCount() + p.getInputsPerTask() - 1) / p.getInputsPerTask(), p.getInputsPerTask());
         }
     }
 
     private static InputStream demo(String file) throws IOException {
         return new ClassPathResource("demo/" + file).getInputStream();
-    }
-
-    private static void created(Project p) {
-        log.info("Created the demo project {} '{}' ({} tasks of {} items)", p.getId(), p.getName(),
-                (p.getItemCount() + p.getInputsPerTask() - 1) / p.getInputsPerTask(), p.getInputsPerTask());
     }
 }
