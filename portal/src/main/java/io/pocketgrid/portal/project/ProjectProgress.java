@@ -14,6 +14,7 @@ import java.util.List;
  * @param inputs           the graph inputs each task carries, in order
  * @param outputs          the graph outputs each result carries, in order (the results file holds these)
  * @param modelBytes       the size of the ONNX file every volunteer downloads
+ * @param labelled         whether the owner gave labels (accuracy follows once tasks are validated)
  */
 public record ProjectProgress(long id, String name, String description, ProjectStatus status, int items,
                               int inputsPerTask, int tasks, int tasksValidated, int tasksFailed, int tasksOpen,
@@ -21,7 +22,7 @@ public record ProjectProgress(long id, String name, String description, ProjectS
                               int accuracyItems, long flopsPerItem, int replication, int quorum, int priority,
                               Instant createdAt, Instant completedAt, List<Long> failedTasks,
                               int itemsFailed, String statusNote, List<Tensor> inputs, List<Tensor> outputs,
-                              long modelBytes) {
+                              long modelBytes, boolean labelled) {
 
     /** A tensor of every item: graph name, element type (float32, int64, ...) and the dims of one item. */
     public record Tensor(String name, String dtype, int[] itemDims) {

@@ -86,7 +86,8 @@ public class ProjectQueries {
                 p.getPriority(), p.getCreatedAt(), p.getCompletedAt(), failed, (int) itemsFailed,
                 ProjectProgress.note(p.getStatus(), p.getItemCount(), (int) itemsFailed, counts[1]),
                 p.getInputs().stream().map(i -> ProjectProgress.Tensor.of(i.tensor())).toList(),
-                p.getOutputs().stream().map(ProjectProgress.Tensor::of).toList(), blobs.size(p.getModelSha256()));
+                p.getOutputs().stream().map(ProjectProgress.Tensor::of).toList(), blobs.size(p.getModelSha256()),
+                p.getLabelsSha256() != null);
     }
 
     /** Items validated in each of the last {@code minutes} minutes, oldest first: progress over time. */

@@ -143,7 +143,8 @@ public class HomeView extends VerticalLayout {
     /** Sends the device settings to the page script, which keeps them in this browser and restarts its workers. */
     private void configure() {
         String json = String.format(Locale.ROOT, "{\"workers\":%d,\"cpuPercent\":%d,\"pauseWhenHidden\":%b,"
-                        + "\"pauseOnBatteryBelow\":%d}", clamp(workers.getValue(), 1, 32, 1), clamp(cpuPercent.getValue(), 5, 100, 100),
+                        + "\"pauseOnBatteryBelow\":%d}", clamp(workers.getValue(), 1, workers.getMax(), 1),
+                clamp(cpuPercent.getValue(), 5, 100, 100),
                 pauseWhenHidden.getValue(), clamp(batteryThreshold.getValue(), 0, 100, 20));
         getElement().executeJs("window.PocketGrid.configure($0, JSON.parse($1))", getElement(), json);
     }
@@ -157,7 +158,7 @@ public class HomeView extends VerticalLayout {
             return;
         }
         JsonNode s = JsonMapper.builder().build().readTree(json);
-        workers.setValue(s.path("workers").asInt(1));
+        workers.setValue(Math.min(workers.getMax(), s.path("workers").asInt(1)));
         cpuPercent.setValue(s.path("cpuPercent").asInt(100));
         pauseWhenHidden.setValue(s.path("pauseWhenHidden").asBoolean(true));
         batteryThreshold.setValue(s.path("pauseOnBatteryBelow").asInt(20));
@@ -234,8 +235,14 @@ public class HomeView extends VerticalLayout {
         getElement().executeJs("return window.PocketGrid ? window.PocketGrid.completedSoFar() : 0")
                 .then(Integer.class, this::tasksCompleted);
         readIdentity();
-        getElement().executeJs("return window.PocketGrid ? JSON.stringify(window.PocketGrid.settings()) : ''")
-                .then(String.class, this::showSettings);
+        // more workers than cores only slow each other down: the field stops at this device's cores
+        getElement().executeJs("return navigator.hardwareConcurrency || 1").then(Integer.class, cores -> {
+            workers.setMax(Math.max(1, Math.min(32, cores)));
+            workers.setHelperText("at most " + workers.getMax() + " on this device (" + cores
+                    + (cores == 1 ? " core)" : " cores)"));
+            getElement().executeJs("return window.PocketGrid ? JSON.stringify(window.PocketGrid.settings()) : ''")
+                    .then(String.class, this::showSettings);
+        });
         refresh();
         liveRegistration = live.register(event.getUI(), this::refresh);
     }

@@ -59,7 +59,7 @@ public class ProjectDetailView extends VerticalLayout implements HasUrlParameter
             summary.setText(String.format(Locale.ROOT, "%s · %d of %d tasks validated, %d failed · %d items · "
                             + "%.1f items/s · %s · %,d FLOPs per item · replication %d, quorum %d",
                     p.status(), p.tasksValidated(), p.tasks(), p.tasksFailed(), p.items(), p.itemsPerSecond(),
-                    p.accuracy() == null ? "no labels" : String.format(Locale.ROOT, "accuracy %.1f %% over %d items",
+                    p.accuracy() == null ? (p.labelled() ? "accuracy once tasks are validated" : "no labels") : String.format(Locale.ROOT, "accuracy %.1f %% over %d items",
                             100 * p.accuracy(), p.accuracyItems()),
                     p.flopsPerItem(), p.replication(), p.quorum()) + (p.statusNote().isEmpty() ? "" : " · " + p.statusNote()));
             workload.setText(String.format(Locale.ROOT, "Model %,.1f kB · each item: %s → %s", p.modelBytes() / 1000.0,

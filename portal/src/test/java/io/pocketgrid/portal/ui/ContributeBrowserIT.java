@@ -81,6 +81,11 @@ class ContributeBrowserIT {
         if (backend.equals("wasm")) {
             // the volunteer chooses two workers at half the CPU; the choice is kept in the browser
             var count = browser.findElement(By.cssSelector("#worker-count input"));
+            // more workers than this device has cores are not taken
+            count.sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"), "64",
+                    org.openqa.selenium.Keys.TAB);
+            Object cores = browser.executeScript("return navigator.hardwareConcurrency");
+            wait.until(d -> cores.equals(browser.executeScript("return window.PocketGrid.settings().workers")));
             count.sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"), "2",
                     org.openqa.selenium.Keys.TAB);
             var cpu = browser.findElement(By.cssSelector("#cpu-percent input"));
@@ -117,9 +122,18 @@ class ContributeBrowserIT {
         Thread.sleep(3000);
         assertThat(stored.count()).as("nothing more runs after stop").isEqualTo(afterStop);
 
+        if (backend.equals("wasm")) {
+            // the text demo has labels but no task of it validated yet (one volunteer, quorum 2): say so
+            browser.get("http://localhost:" + port + "/projects/3");
+            wait.until(d -> d.findElement(By.id("project-summary")).getText().contains("accuracy once tasks are validated"));
+            assertThat(browser.findElement(By.id("project-workload")).getText()).contains("input_ids int64[16]");
+        }
         if (backend.equals("js")) {
-            // the project page charts the validated items per minute in plain SVG
-            browser.get("http://localhost:" + port + "/projects/1");
+            // the project page charts the validated items per minute in plain SVG (the page of a demo
+            // this run validated tasks of: the demos are shared out, so which one is not fixed)
+            Long validated = jdbc.queryForObject("SELECT project_id FROM task WHERE validated_at IS NOT NULL"
+                    + " ORDER BY validated_at FETCH FIRST 1 ROWS ONLY", Long.class);
+            browser.get("http://localhost:" + port + "/projects/" + validated);
             wait.until(d -> d.findElement(By.id("project-summary")).getText().contains("tasks validated"));
             // read in one script: live updates replace the chart every few seconds
             wait.until(d -> Boolean.TRUE.equals(browser.executeScript("return Array.from(document.querySelectorAll("
