@@ -24,7 +24,6 @@ the argmax agreement and the file sizes, and replaces (or appends) the "int8 CNN
 README.md; the rest of the README is kept.
 """
 import argparse
-import hashlib
 import os
 import platform
 import sys
@@ -35,6 +34,9 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # tools/, for onnx_numpy
+from onnx_numpy import accuracy, replace_readme_section, run, sha256  # noqa: E402
 
 OPSET = 13
 QMAX = 127
@@ -107,93 +109,9 @@ def quantize_model(m):
     return m, report
 
 
-# ----------------------------------------------------------------------------- NumPy interpreter
-def _conv(x, w, b, a):
-    assert a.get("group", 1) == 1 and all(s == 1 for s in a.get("strides", [1, 1])) \
-        and all(d == 1 for d in a.get("dilations", [1, 1])), a
-    pt, pl, pb, pr = a.get("pads", [0, 0, 0, 0])
-    x = np.pad(x, ((0, 0), (0, 0), (pt, pb), (pl, pr)))
-    n, c, h, wd = x.shape
-    o, _, kh, kw = w.shape
-    oh, ow = h - kh + 1, wd - kw + 1
-    cols = np.empty((n, c, kh, kw, oh, ow), dtype=x.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            cols[:, :, i, j] = x[:, :, i:i + oh, j:j + ow]
-    out = np.einsum("ncklp,ockl->nop", cols.reshape(n, c, kh, kw, oh * ow), w, optimize=True)
-    out = out.reshape(n, o, oh, ow)
-    return out + b.reshape(1, -1, 1, 1) if b is not None else out
-
-
-def _maxpool(x, a):
-    k = a["kernel_shape"]
-    assert k == [2, 2] and a.get("strides", k) == [2, 2] and not any(a.get("pads", [0] * 4)), a
-    n, c, h, w = x.shape
-    return x[:, :, :h // 2 * 2, :w // 2 * 2].reshape(n, c, h // 2, 2, w // 2, 2).max(axis=(3, 5))
-
-
-def _dequantize(q, scale, zp, a):
-    if scale.ndim == 0:
-        return ((q.astype(np.int32) - (0 if zp is None else zp.astype(np.int32))) * scale).astype(np.float32)
-    shape = [1] * q.ndim
-    shape[a.get("axis", 1) % q.ndim] = -1
-    zp = np.zeros_like(scale, dtype=np.int32) if zp is None else zp.astype(np.int32)
-    return ((q.astype(np.int32) - zp.reshape(shape)) * scale.reshape(shape)).astype(np.float32)
-
-
-def onnx_numpy_eval(m, x):
-    env = {t.name: numpy_helper.to_array(t) for t in m.graph.initializer}
-    env[m.graph.input[0].name] = x
-    for node in m.graph.node:
-        a = {at.name: helper.get_attribute_value(at) for at in node.attribute}
-        ins = [env[i] if i else None for i in node.input]
-        op = node.op_type
-        if op == "Conv":
-            r = _conv(ins[0], ins[1], ins[2] if len(ins) > 2 else None, a)
-        elif op == "Relu":
-            r = np.maximum(ins[0], 0)
-        elif op == "MaxPool":
-            r = _maxpool(ins[0], a)
-        elif op == "Flatten":
-            ax = a.get("axis", 1)
-            r = ins[0].reshape(int(np.prod(ins[0].shape[:ax])), -1)
-        elif op == "Gemm":
-            A = ins[0].T if a.get("transA", 0) else ins[0]
-            B = ins[1].T if a.get("transB", 0) else ins[1]
-            r = a.get("alpha", 1.0) * (A @ B)
-            if len(ins) > 2 and ins[2] is not None:
-                r = r + a.get("beta", 1.0) * ins[2]
-        elif op == "DequantizeLinear":
-            r = _dequantize(ins[0], ins[1], ins[2] if len(ins) > 2 else None, a)
-        else:
-            raise NotImplementedError(op)
-        env[node.output[0]] = np.asarray(r, dtype=np.float32)
-    return env[m.graph.output[0].name]
-
-
 def eval_batched(m, x, batch=250):  # batches keep the im2col buffers small (~30 MB)
-    return np.concatenate([onnx_numpy_eval(m, x[i:i + batch]) for i in range(0, len(x), batch)])
-
-
-# ----------------------------------------------------------------------------- README
-def replace_readme_section(readme, key, body):
-    """Replaces the marked section `key` in README.md, or appends it; everything else is kept."""
-    begin = "<!-- BEGIN %s -->" % key
-    end = "<!-- END %s -->" % key
-    block = "%s\n%s\n%s\n" % (begin, body.rstrip("\n"), end)
-    text = open(readme).read() if os.path.exists(readme) else ""
-    if begin in text and end in text:
-        head, rest = text.split(begin, 1)
-        text = head + block + rest.split(end, 1)[1].lstrip("\n")
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
-    with open(readme, "w") as f:
-        f.write(text)
-
-
-def sha256(path):
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
+    name = m.graph.input[0].name
+    return np.concatenate([run(m, {name: x[i:i + batch]}) for i in range(0, len(x), batch)])
 
 
 # ----------------------------------------------------------------------------- main
@@ -214,7 +132,7 @@ def main():
     x = np.load(os.path.join(args.demo, "inputs.npy"))
     y = np.load(os.path.join(args.demo, "labels.npy"))
     l32, l8 = eval_batched(fp32, x), eval_batched(q, x)
-    acc32, acc8 = float((l32.argmax(1) == y).mean()), float((l8.argmax(1) == y).mean())
+    acc32, acc8 = accuracy(l32, y), accuracy(l8, y)
     diff = float(np.abs(l32 - l8).max())
     agree = float((l32.argmax(1) == l8.argmax(1)).mean())
     s32, s8 = os.path.getsize(src), os.path.getsize(dst)

@@ -32,7 +32,6 @@ whole run take a few minutes on 2 cores. Bit-exact outputs may differ between BL
 """
 import argparse
 import gzip
-import hashlib
 import os
 import platform
 import sys
@@ -45,6 +44,9 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 import numpy as np
 import torch
 import torch.nn as nn
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # tools/, for onnx_numpy
+from onnx_numpy import accuracy, deb_version, run, save_npy_v1, sha256  # noqa: E402
 
 SEED = 20240601
 DATA_DIR = "/usr/share/datasets/fashion-mnist"
@@ -145,10 +147,6 @@ def predict(model, x, batch=1000):
     return np.concatenate([model(torch.from_numpy(x[i:i + batch])).numpy() for i in range(0, len(x), batch)])
 
 
-def accuracy(logits, y):
-    return float((logits.argmax(1) == y).mean())
-
-
 # ----------------------------------------------------------------------------- export
 def export(model, path):
     model.eval()
@@ -159,73 +157,6 @@ def export(model, path):
         input_names=["input"], output_names=["logits"],
         dynamic_axes={"input": {0: "N"}, "logits": {0: "N"}},
     )
-
-
-# Minimal NumPy interpreter for the ops these graphs may contain. It reads the
-# exported .onnx file (via the `onnx` package) and evaluates it without torch,
-# so it independently checks what was actually serialised.
-def _conv(x, w, b, a):
-    assert a.get("group", 1) == 1 and all(s == 1 for s in a.get("strides", [1, 1])) \
-        and all(d == 1 for d in a.get("dilations", [1, 1])), a
-    pt, pl, pb, pr = a.get("pads", [0, 0, 0, 0])
-    x = np.pad(x, ((0, 0), (0, 0), (pt, pb), (pl, pr)))
-    n, c, h, wd = x.shape
-    o, _, kh, kw = w.shape
-    oh, ow = h - kh + 1, wd - kw + 1
-    cols = np.empty((n, c, kh, kw, oh, ow), dtype=x.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            cols[:, :, i, j] = x[:, :, i:i + oh, j:j + ow]
-    out = np.einsum("ncklp,ockl->nop", cols.reshape(n, c, kh, kw, oh * ow), w, optimize=True)
-    out = out.reshape(n, o, oh, ow)
-    if b is not None:
-        out = out + b.reshape(1, -1, 1, 1)
-    return out
-
-
-def _maxpool(x, a):
-    k = a["kernel_shape"]
-    s = a.get("strides", k)
-    assert k == [2, 2] and s == [2, 2] and not any(a.get("pads", [0] * 4)), a
-    n, c, h, w = x.shape
-    return x[:, :, :h // 2 * 2, :w // 2 * 2].reshape(n, c, h // 2, 2, w // 2, 2).max(axis=(3, 5))
-
-
-def onnx_numpy_eval(model_proto, x):
-    import onnx
-    from onnx import numpy_helper
-    env = {t.name: numpy_helper.to_array(t) for t in model_proto.graph.initializer}
-    env[model_proto.graph.input[0].name] = x
-    for node in model_proto.graph.node:
-        a = {at.name: onnx.helper.get_attribute_value(at) for at in node.attribute}
-        ins = [env[i] if i else None for i in node.input]
-        op = node.op_type
-        if op == "Conv":
-            r = _conv(ins[0], ins[1], ins[2] if len(ins) > 2 else None, a)
-        elif op == "Relu":
-            r = np.maximum(ins[0], 0)
-        elif op == "MaxPool":
-            r = _maxpool(ins[0], a)
-        elif op == "Flatten":
-            ax = a.get("axis", 1)
-            r = ins[0].reshape(int(np.prod(ins[0].shape[:ax])), -1)
-        elif op == "Reshape":
-            shp = [ins[0].shape[i] if d == 0 else d for i, d in enumerate(ins[1].tolist())]
-            r = ins[0].reshape(shp)
-        elif op == "Gemm":
-            A = ins[0].T if a.get("transA", 0) else ins[0]
-            B = ins[1].T if a.get("transB", 0) else ins[1]
-            r = a.get("alpha", 1.0) * (A @ B)
-            if len(ins) > 2 and ins[2] is not None:
-                r = r + a.get("beta", 1.0) * ins[2]
-        elif op == "MatMul":
-            r = ins[0] @ ins[1]
-        elif op == "Add":
-            r = ins[0] + ins[1]
-        else:
-            raise NotImplementedError(op)
-        env[node.output[0]] = r.astype(np.float32)
-    return env[model_proto.graph.output[0].name]
 
 
 def verify_onnx(path, x, torch_logits):
@@ -242,23 +173,12 @@ def verify_onnx(path, x, torch_logits):
     assert [o.name for o in m.graph.output] == ["logits"]
     dim0 = m.graph.input[0].type.tensor_type.shape.dim[0]
     assert dim0.dim_param == "N", dim0
-    out = onnx_numpy_eval(m, x)
+    out = run(m, {m.graph.input[0].name: x})
     diff = float(np.abs(out - torch_logits).max())
     agree = float((out.argmax(1) == torch_logits.argmax(1)).mean())
     assert diff < 1e-3 and agree == 1.0, (diff, agree)
     return ops, ("onnx %s checker OK; NumPy evaluation of the .onnx graph on inputs.npy matches torch: "
                  "max |diff| = %.2e, argmax agreement %.1f%%" % (onnx.__version__, diff, 100 * agree))
-
-
-def save_npy_v1(path, arr):
-    arr = np.ascontiguousarray(arr)
-    with open(path, "wb") as f:
-        np.lib.format.write_array(f, arr, version=(1, 0), allow_pickle=False)
-
-
-def sha256(path):
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
 
 
 # ----------------------------------------------------------------------------- main
@@ -317,15 +237,6 @@ def main():
         assert set(results["mlp"]["ops"]) <= {"Flatten", "Gemm", "Relu", "MatMul", "Add", "Reshape"}
     write_readme(args, results)
     print("wrote", args.out)
-
-
-def deb_version(pkg):
-    try:
-        import subprocess
-        return subprocess.run(["dpkg-query", "-W", "-f=${Version}", pkg], capture_output=True,
-                              text=True, check=True).stdout.strip() or "?"
-    except Exception:
-        return "not a Debian package"
 
 
 def blas_in_use():

@@ -55,6 +55,9 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # tools/, for onnx_numpy
+from onnx_numpy import accuracy, deb_version, replace_readme_section, run, save_npy_v1, sha256  # noqa: E402
+
 SEED = 20240611
 OPSET = 17
 SEQ = 16
@@ -254,10 +257,6 @@ def predict(model, ids, mask, batch=500):
                            for i in range(0, len(ids), batch)])
 
 
-def accuracy(logits, y):
-    return float((logits.argmax(1) == y).mean())
-
-
 def train(model, ids, mask, y, ids_te, mask_te, y_te, epochs, lr, batch, seed):
     gen = torch.Generator().manual_seed(seed)
     it, mt, yt = torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(y)
@@ -297,84 +296,6 @@ def export(model, path):
     )
 
 
-# Minimal NumPy interpreter for the ops this graph may contain. It reads the exported .onnx
-# file and evaluates it without torch, so it independently checks what was serialised.
-_erf = np.frompyfunc(math.erf, 1, 1)  # NumPy has no erf and scipy is not required
-
-
-def _reshape(x, shape, allowzero=0):
-    shape = [x.shape[i] if d == 0 and not allowzero else d for i, d in enumerate(shape.tolist())]
-    return x.reshape(shape)
-
-
-def _softmax(x, axis):
-    e = np.exp(x - x.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
-
-
-def _layernorm(x, scale, bias, a):
-    ax = a.get("axis", -1)
-    axes = tuple(range(ax % x.ndim, x.ndim))
-    mu = x.mean(axis=axes, keepdims=True)
-    var = ((x - mu) ** 2).mean(axis=axes, keepdims=True)
-    y = (x - mu) / np.sqrt(var + a.get("epsilon", 1e-5)) * scale
-    return y + bias if bias is not None else y
-
-
-ONNX_TO_NUMPY = {1: np.float32, 6: np.int32, 7: np.int64, 9: np.bool_, 11: np.float64}
-
-
-def onnx_numpy_eval(model_proto, feeds):
-    import onnx
-    from onnx import numpy_helper
-    env = {t.name: numpy_helper.to_array(t) for t in model_proto.graph.initializer}
-    env.update(feeds)
-    for node in model_proto.graph.node:
-        a = {at.name: onnx.helper.get_attribute_value(at) for at in node.attribute}
-        ins = [env[i] if i else None for i in node.input]
-        op = node.op_type
-        if op == "Constant":
-            r = numpy_helper.to_array(a["value"])
-        elif op == "Gather":
-            r = np.take(ins[0], ins[1], axis=a.get("axis", 0))
-        elif op == "Cast":
-            r = ins[0].astype(ONNX_TO_NUMPY[a["to"]])
-        elif op in ("Add", "Sub", "Mul", "Div", "Pow"):
-            r = {"Add": np.add, "Sub": np.subtract, "Mul": np.multiply, "Div": np.divide,
-                 "Pow": np.power}[op](ins[0], ins[1])
-        elif op == "Sqrt":
-            r = np.sqrt(ins[0])
-        elif op == "Erf":
-            r = _erf(ins[0]).astype(ins[0].dtype)
-        elif op == "Reshape":
-            r = _reshape(ins[0], ins[1], a.get("allowzero", 0))
-        elif op == "Unsqueeze":
-            r = np.expand_dims(ins[0], tuple(int(i) for i in ins[1]))
-        elif op == "Transpose":
-            r = np.transpose(ins[0], a.get("perm"))
-        elif op == "MatMul":
-            r = np.matmul(ins[0], ins[1])
-        elif op == "Softmax":
-            r = _softmax(ins[0], a.get("axis", -1))
-        elif op == "LayerNormalization":
-            r = _layernorm(ins[0], ins[1], ins[2] if len(ins) > 2 else None, a)
-        elif op in ("ReduceSum", "ReduceMean"):
-            axes = tuple(int(i) for i in ins[1]) if len(ins) > 1 and ins[1] is not None else a.get("axes")
-            f = np.sum if op == "ReduceSum" else np.mean
-            r = f(ins[0], axis=None if axes is None else tuple(axes), keepdims=bool(a.get("keepdims", 1)))
-        elif op == "Gemm":
-            A = ins[0].T if a.get("transA", 0) else ins[0]
-            B = ins[1].T if a.get("transB", 0) else ins[1]
-            r = a.get("alpha", 1.0) * (A @ B)
-            if len(ins) > 2 and ins[2] is not None:
-                r = r + a.get("beta", 1.0) * ins[2]
-        else:
-            raise NotImplementedError(op)
-        r = np.asarray(r)
-        env[node.output[0]] = r.astype(np.float32) if r.dtype == np.float64 else r
-    return env[model_proto.graph.output[0].name]
-
-
 def verify_onnx(path, ids, mask, torch_logits):
     import onnx
     m = onnx.load(path)
@@ -392,7 +313,7 @@ def verify_onnx(path, ids, mask, torch_logits):
     ops = [n.op_type for n in m.graph.node]
     assert "Cast" in ops
     t0 = time.time()
-    got = onnx_numpy_eval(m, {"input_ids": ids, "attention_mask": mask})
+    got = run(m, {"input_ids": ids, "attention_mask": mask})
     secs = time.time() - t0
     diff = float(np.abs(got - torch_logits).max())
     agree = float((got.argmax(1) == torch_logits.argmax(1)).mean())
@@ -401,41 +322,6 @@ def verify_onnx(path, ids, mask, torch_logits):
     text = ("onnx %s checker (full_check) OK; NumPy evaluation of the .onnx graph on text-inputs.npz matches "
             "torch: max |diff| = %.2e, argmax agreement %.1f%%" % (onnx.__version__, diff, 100 * agree))
     return ops, text, diff, agree, got, secs
-
-
-# ----------------------------------------------------------------------------- files
-def save_npy_v1(path, arr):
-    with open(path, "wb") as f:
-        np.lib.format.write_array(f, np.ascontiguousarray(arr), version=(1, 0), allow_pickle=False)
-
-
-def sha256(path):
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
-
-
-def replace_readme_section(readme, key, body):
-    """Replaces the marked section `key` in README.md, or appends it; everything else is kept."""
-    begin = "<!-- BEGIN %s -->" % key
-    end = "<!-- END %s -->" % key
-    block = "%s\n%s\n%s\n" % (begin, body.rstrip("\n"), end)
-    text = open(readme).read() if os.path.exists(readme) else ""
-    if begin in text and end in text:
-        head, rest = text.split(begin, 1)
-        text = head + block + rest.split(end, 1)[1].lstrip("\n")
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
-    with open(readme, "w") as f:
-        f.write(text)
-
-
-def deb_version(pkg):
-    try:
-        import subprocess
-        return subprocess.run(["dpkg-query", "-W", "-f=${Version}", pkg], capture_output=True,
-                              text=True, check=True).stdout.strip() or "?"
-    except Exception:
-        return "not a Debian package"
 
 
 # ----------------------------------------------------------------------------- main
