@@ -68,7 +68,7 @@
 
   function settings() {
     const defaults = {workers: Math.max(1, (navigator.hardwareConcurrency || 2) - 1), cpuPercent: 100,
-      pauseWhenHidden: true, pauseOnBatteryBelow: 20};
+      pauseWhenHidden: true, pauseOnBatteryBelow: 20, onlyWhileCharging: false};
     try {
       return Object.assign(defaults, JSON.parse(localStorage.getItem(SETTINGS_KEY) || '{}'));
     } catch (e) {
@@ -83,6 +83,7 @@
       terminateAll(true);
       launch(view);
     }
+    checkBattery();
   }
 
   /** Ends every worker at once; their leases are given back, or parked for the next workers (keep). */
@@ -214,19 +215,30 @@
     }
   });
 
+  // Battery: pause while not charging when the volunteer wants that (phones), or below the chosen
+  // level on battery. Browsers without the Battery API (Firefox, Safari) cannot tell: the view says so.
+  let battery = null;
+  function checkBattery() {
+    if (!battery) {
+      return;
+    }
+    const s = settings();
+    const reason = battery.charging ? null
+      : s.onlyWhileCharging ? 'not charging'
+        : battery.level * 100 < s.pauseOnBatteryBelow ? 'battery low' : null;
+    if (reason) {
+      pause(reason);
+    } else if (pausedFor === 'battery low' || pausedFor === 'not charging') {
+      pause(null);
+    }
+  }
+
   if (navigator.getBattery) {
-    navigator.getBattery().then((battery) => {
-      const check = () => {
-        const low = !battery.charging && battery.level * 100 < settings().pauseOnBatteryBelow;
-        if (low) {
-          pause('battery low');
-        } else if (pausedFor === 'battery low') {
-          pause(null);
-        }
-      };
-      battery.addEventListener('levelchange', check);
-      battery.addEventListener('chargingchange', check);
-      check();
+    navigator.getBattery().then((b) => {
+      battery = b;
+      battery.addEventListener('levelchange', checkBattery);
+      battery.addEventListener('chargingchange', checkBattery);
+      checkBattery();
     });
   }
 
@@ -286,5 +298,5 @@
 
   window.PocketGrid = {start: start, stop: stop, completedSoFar: completedSoFar, settings: settings,
     configure: configure, workerCount: () => workers.length, leasesHeld: () => leases().count(),
-    wasRunning: () => sessionStorage.getItem(RUNNING_KEY) === 'yes'};
+    wasRunning: () => sessionStorage.getItem(RUNNING_KEY) === 'yes', knowsCharging: () => !!navigator.getBattery};
 })();

@@ -20,10 +20,16 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @Viewport("width=device-width, initial-scale=1")
 public class PortalApplication implements AppShellConfigurator {
 
-    /** The tab icon, on every page (browsers that ask for /favicon.ico find it too). */
+    /**
+     * The tab icon on every page (browsers that ask for /favicon.ico find it too), and the web app
+     * manifest with its icons, so a phone can put the portal on its home screen.
+     */
     @Override
     public void configurePage(AppShellSettings settings) {
         settings.addFavIcon("icon", "/icons/icon-32.png", "32x32");
+        settings.addLink("manifest", "/manifest.webmanifest");
+        settings.addLink("apple-touch-icon", "/icons/icon-192.png");
+        settings.addMetaTag("theme-color", "#1f6f5c");
     }
 
     public static void main(String[] args) {

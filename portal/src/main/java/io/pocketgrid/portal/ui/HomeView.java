@@ -106,6 +106,7 @@ public class HomeView extends VerticalLayout {
     private final IntegerField cpuPercent = new IntegerField("CPU %");
     private final Checkbox pauseWhenHidden = new Checkbox("Pause when this tab is hidden");
     private final IntegerField batteryThreshold = new IntegerField("Pause on battery below %");
+    private final Checkbox onlyWhileCharging = new Checkbox("Compute only while charging");
 
     private Div panel() {
         Div panel = new Div();
@@ -124,13 +125,15 @@ public class HomeView extends VerticalLayout {
         cpuPercent.setStepButtonsVisible(true);
         pauseWhenHidden.setId("pause-when-hidden");
         batteryThreshold.setId("battery-threshold");
+        onlyWhileCharging.setId("only-while-charging");
         batteryThreshold.setMin(0);
         batteryThreshold.setMax(100);
         workers.addValueChangeListener(e -> { if (e.isFromClient()) { configure(); } });
         cpuPercent.addValueChangeListener(e -> { if (e.isFromClient()) { configure(); } });
         pauseWhenHidden.addValueChangeListener(e -> { if (e.isFromClient()) { configure(); } });
         batteryThreshold.addValueChangeListener(e -> { if (e.isFromClient()) { configure(); } });
-        FormLayout settings = new FormLayout(workers, cpuPercent, batteryThreshold, pauseWhenHidden);
+        onlyWhileCharging.addValueChangeListener(e -> { if (e.isFromClient()) { configure(); } });
+        FormLayout settings = new FormLayout(workers, cpuPercent, batteryThreshold, pauseWhenHidden, onlyWhileCharging);
         settings.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 2), new FormLayout.ResponsiveStep("36em", 4));
         panel.add(new H2("This device"), controls, settings,
                 line("Tasks completed by this browser: ", tasksCompleted),
@@ -143,9 +146,9 @@ public class HomeView extends VerticalLayout {
     /** Sends the device settings to the page script, which keeps them in this browser and restarts its workers. */
     private void configure() {
         String json = String.format(Locale.ROOT, "{\"workers\":%d,\"cpuPercent\":%d,\"pauseWhenHidden\":%b,"
-                        + "\"pauseOnBatteryBelow\":%d}", clamp(workers.getValue(), 1, workers.getMax(), 1),
+                        + "\"pauseOnBatteryBelow\":%d,\"onlyWhileCharging\":%b}", clamp(workers.getValue(), 1, workers.getMax(), 1),
                 clamp(cpuPercent.getValue(), 5, 100, 100),
-                pauseWhenHidden.getValue(), clamp(batteryThreshold.getValue(), 0, 100, 20));
+                pauseWhenHidden.getValue(), clamp(batteryThreshold.getValue(), 0, 100, 20), onlyWhileCharging.getValue());
         getElement().executeJs("window.PocketGrid.configure($0, JSON.parse($1))", getElement(), json);
     }
 
@@ -162,6 +165,7 @@ public class HomeView extends VerticalLayout {
         cpuPercent.setValue(s.path("cpuPercent").asInt(100));
         pauseWhenHidden.setValue(s.path("pauseWhenHidden").asBoolean(true));
         batteryThreshold.setValue(s.path("pauseOnBatteryBelow").asInt(20));
+        onlyWhileCharging.setValue(s.path("onlyWhileCharging").asBoolean(false));
     }
 
     private FlexLayout figures() {
@@ -243,6 +247,9 @@ public class HomeView extends VerticalLayout {
             getElement().executeJs("return window.PocketGrid ? JSON.stringify(window.PocketGrid.settings()) : ''")
                     .then(String.class, this::showSettings);
         });
+        getElement().executeJs("return !!navigator.getBattery").then(Boolean.class, knows -> onlyWhileCharging.setHelperText(
+                knows ? "for phones and laptops: pauses when unplugged"
+                        : "this browser does not tell whether it is charging, so this setting does nothing here"));
         refresh();
         liveRegistration = live.register(event.getUI(), this::refresh);
     }

@@ -63,6 +63,24 @@ class PagesIT {
         ApiClient.Response png = http.get("/icons/icon-32.png", null);
         assertThat(png.status()).isEqualTo(200);
         assertThat(new String(png.body(), 1, 3, StandardCharsets.US_ASCII)).isEqualTo("PNG");
-        assertThat(new String(http.get("/", null).body(), StandardCharsets.UTF_8)).contains("/icons/icon-32.png");
+        String home = new String(http.get("/", null).body(), StandardCharsets.UTF_8);
+        assertThat(home).contains("/icons/icon-32.png", "rel=\"manifest\"", "/manifest.webmanifest");
+    }
+
+    @Test
+    void aPhoneCanAddThePortalToItsHomeScreen() {
+        ApiClient http = new ApiClient(port);
+        ApiClient.Response manifest = http.get("/manifest.webmanifest", null);
+        assertThat(manifest.status()).isEqualTo(200);
+        var json = manifest.json();
+        assertThat(json.get("start_url").asString()).isEqualTo("/");
+        assertThat(json.get("display").asString()).isEqualTo("standalone");
+        for (var icon : json.get("icons")) {
+            ApiClient.Response png = http.get(icon.get("src").asString(), null);
+            assertThat(png.status()).as(icon.toString()).isEqualTo(200);
+            int side = Integer.parseInt(icon.get("sizes").asString().split("x")[0]);
+            // the PNG's own width (IHDR, bytes 16–19) is the size the manifest promises
+            assertThat(java.nio.ByteBuffer.wrap(png.body(), 16, 4).getInt()).as(icon.toString()).isEqualTo(side);
+        }
     }
 }

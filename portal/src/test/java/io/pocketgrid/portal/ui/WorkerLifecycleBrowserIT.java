@@ -187,6 +187,35 @@ class WorkerLifecycleBrowserIT {
     }
 
     @Test
+    void aDeviceSetToComputeOnlyWhileChargingWaitsForThePlugAndStopsWhenUnplugged() {
+        // a battery the test controls, in place of the browser's own (the Battery API has no test hook)
+        browser.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
+                window.testBattery = {charging: false, level: 0.9, listeners: [],
+                  addEventListener(type, f) { this.listeners.push(f); },
+                  set(charging) { this.charging = charging; this.listeners.forEach((f) => f()); }};
+                navigator.getBattery = () => Promise.resolve(window.testBattery);"""));
+        browser.get("http://localhost:" + port + "/");
+        browser.executeScript("localStorage.setItem('pocketgrid.settings', JSON.stringify({workers: 1, onlyWhileCharging: true}))");
+        browser.navigate().refresh();
+        wait.until(d -> d.findElement(By.id("consent-accept")).isDisplayed());
+        browser.findElement(By.id("consent-accept")).click();
+        wait.until(d -> Chromium.enabled(d.findElement(By.id("start-contributing"))));
+        assertThat(browser.findElement(By.id("only-while-charging")).getDomAttribute("checked")).isNotNull();
+        browser.findElement(By.id("start-contributing")).click();
+        wait.until(d -> d.findElement(By.id("worker-state")).getText().equals("paused (not charging)"));
+        assertThat(browser.executeScript("return window.PocketGrid.workerCount()")).isEqualTo(0L);
+
+        browser.executeScript("window.testBattery.set(true)");
+        int before = completedWhenShown();
+        wait.until(d -> completed() > before);
+
+        browser.executeScript("window.testBattery.set(false)");
+        wait.until(d -> d.findElement(By.id("worker-state")).getText().equals("paused (not charging)"));
+        assertThat(browser.executeScript("return window.PocketGrid.workerCount()")).isEqualTo(0L);
+        browser.findElement(By.id("stop-contributing")).click();
+    }
+
+    @Test
     void aPageWhoseSessionTheServerLostGoesOnContributingAndAStoppedOneStaysStopped() throws InterruptedException {
         startContributing();
         wait.until(d -> completed() >= 1);
