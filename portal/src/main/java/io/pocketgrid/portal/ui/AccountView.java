@@ -7,6 +7,7 @@ import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.TextField;
@@ -65,12 +66,21 @@ public class AccountView extends VerticalLayout {
         TextField tokenName = new TextField("New token name");
         Button createToken = new Button("Create API token", e -> {
             String token = accounts.createToken(accountId, tokenName.getValue());
-            Paragraph shown = new Paragraph("Your new token (shown once): " + token);
+            // long and unbroken: wrap it anywhere so a phone does not scroll sideways, and offer a copy button
+            Span value = new Span(token);
+            value.setId("account-new-token-value");
+            value.getStyle().set("overflow-wrap", "anywhere").set("font-family", "monospace");
+            Button copy = new Button("Copy", c -> c.getSource().getElement().executeJs(
+                    "navigator.clipboard.writeText($0).then(() => this.textContent = 'Copied')", token));
+            copy.setId("account-copy-token");
+            Paragraph shown = new Paragraph(new Span("Your new token (shown once): "), value, copy);
             shown.setId("account-new-token");
+            shown.setWidthFull();
             addComponentAtIndex(indexOf(tokens), shown);
             refreshTokens();
         });
         createToken.setId("account-create-token");
+        tokenName.setId("account-token-name");
         tokens.addColumn(AccountService.TokenInfo::name).setHeader("Token");
         tokens.addColumn(t -> t.createdAt().toString()).setHeader("Created");
         tokens.addComponentColumn(t -> new Button("Revoke", e -> {

@@ -1,6 +1,5 @@
 package io.pocketgrid.portal.ui;
 
-import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.login.LoginForm;
 import com.vaadin.flow.component.login.LoginI18n;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
@@ -28,13 +27,16 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
         form.setAction("login");
         form.setForgotPasswordButtonVisible(false);
         form.setId("login-form");
-        add(new H2("Sign in"), form, new RouterLink("No account yet? Sign up", SignUpView.class));
+        // one heading: the form's own, named like the menu entry and the page title (it said "Log in")
+        add(form, new RouterLink("No account yet? Sign up", SignUpView.class));
     }
 
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
         boolean error = event.getLocation().getQueryParameters().getParameters().containsKey("error");
         LoginI18n i18n = LoginI18n.createDefault();
+        i18n.getForm().setTitle("Sign in");
+        i18n.getForm().setSubmit("Sign in");
         if (error && lastFailure() instanceof AuthenticationException e && !(e instanceof BadCredentialsException)) {
             // the sign-in was refused unread: too many failures for this name or from this address
             i18n.getErrorMessage().setTitle("Too many failed sign-ins");

@@ -7,7 +7,6 @@ import com.vaadin.flow.component.sidenav.SideNav;
 import com.vaadin.flow.component.sidenav.SideNavItem;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
 import com.vaadin.flow.spring.security.AuthenticationContext;
-import com.vaadin.flow.theme.lumo.LumoUtility;
 
 /** The frame of every page: title, and a navigation drawer that folds away on a phone. */
 @AnonymousAllowed
@@ -15,7 +14,10 @@ public class MainLayout extends AppLayout {
 
     public MainLayout(AuthenticationContext auth) {
         H1 title = new H1("PocketGrid");
-        title.addClassNames(LumoUtility.FontSize.LARGE, LumoUtility.Margin.NONE);
+        // inline: Lumo's utility classes need a stylesheet this app does not load, so the class names
+        // left the title at a browser H1's size, larger than every page heading
+        title.setId("app-title");
+        title.getStyle().set("font-size", "var(--lumo-font-size-l)").set("margin", "0");
         SideNav nav = new SideNav();
         nav.addItem(new SideNavItem("Contribute", HomeView.class),
                 new SideNavItem("Projects", ProjectsView.class),

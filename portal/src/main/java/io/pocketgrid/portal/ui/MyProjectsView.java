@@ -10,6 +10,7 @@ import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
@@ -19,6 +20,7 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.component.upload.Upload;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.server.streams.DownloadHandler;
 import com.vaadin.flow.server.streams.UploadHandler;
 import com.vaadin.flow.spring.security.AuthenticationContext;
@@ -26,6 +28,7 @@ import io.pocketgrid.portal.account.Account;
 import io.pocketgrid.portal.account.AccountService;
 import io.pocketgrid.portal.api.ApiException;
 import io.pocketgrid.portal.project.ModelReport;
+import io.pocketgrid.portal.project.Project;
 import io.pocketgrid.portal.project.ProjectProgress;
 import io.pocketgrid.portal.project.ProjectQueries;
 import io.pocketgrid.portal.project.ProjectService;
@@ -54,6 +57,7 @@ public class MyProjectsView extends VerticalLayout {
     private final Grid<ProjectProgress> grid = new Grid<>();
     private final Div report = new Div();
     private final Button launch = new Button("Launch project");
+    private final Paragraph launched = new Paragraph();
     private File modelFile;
     private File inputsFile;
     private File labelsFile;
@@ -73,21 +77,30 @@ public class MyProjectsView extends VerticalLayout {
             modelFile = file;
             showReport(ModelReport.of(read(file)));
         });
-        Upload inputs = upload("inputs-upload", ".npy", file -> {
+        Upload inputs = upload("inputs-upload", ".npy,.npz", file -> {
             inputsFile = file;
             ready();
         });
         Upload labels = upload("labels-upload", ".npy", file -> labelsFile = file);
+        // two uploads that looked the same: each says what it takes
+        inputs.setUploadButton(new Button("Upload inputs (.npy or .npz)…"));
+        inputs.setDropLabel(new Span("or drop the inputs file here"));
+        labels.setUploadButton(new Button("Upload labels (.npy, optional)…"));
+        labels.setDropLabel(new Span("or drop the labels file here"));
         report.setId("model-report");
+        launched.setId("project-launched");
         TextField name = new TextField("Name");
         name.setId("project-name");
         TextField description = new TextField("Description");
         IntegerField perTask = new IntegerField("Inputs per task");
         perTask.setValue(ProjectSettings.defaults().inputsPerTask());
+        perTask.setHelperText("items in one task; a task should take a device about a minute or less");
         IntegerField replication = new IntegerField("Replication");
         replication.setValue(ProjectSettings.defaults().replication());
+        replication.setHelperText("how many volunteers compute each task");
         IntegerField quorum = new IntegerField("Quorum");
         quorum.setValue(ProjectSettings.defaults().quorum());
+        quorum.setHelperText("how many of them must agree before a result is accepted and credited");
         launch.setId("launch-project");
         launch.addThemeVariants(ButtonVariant.PRIMARY);
         launch.setEnabled(false);
@@ -95,9 +108,11 @@ public class MyProjectsView extends VerticalLayout {
             try (InputStream m = Files.newInputStream(modelFile.toPath());
                  InputStream in = Files.newInputStream(inputsFile.toPath());
                  InputStream l = labelsFile == null ? null : Files.newInputStream(labelsFile.toPath())) {
-                projects.create(new ProjectService.Upload(owner.getId(), name.getValue(), description.getValue(), m, in,
-                        l, new ProjectSettings(perTask.getValue(), replication.getValue(), quorum.getValue(), null, null,
-                        null, null, null)));
+                Project created = projects.create(new ProjectService.Upload(owner.getId(), name.getValue(),
+                        description.getValue(), m, in, l, new ProjectSettings(perTask.getValue(), replication.getValue(),
+                        quorum.getValue(), null, null, null, null, null)));
+                launched.removeAll();
+                launched.add(new Span("Launched: "), new RouterLink(created.getName(), ProjectDetailView.class, created.getId()));
                 Notification.show("Project launched");
                 refresh();
             } catch (ApiException ex) {
@@ -108,9 +123,12 @@ public class MyProjectsView extends VerticalLayout {
         });
         VerticalLayout w = new VerticalLayout(new H3("New project"),
                 new Paragraph("1. The ONNX model"), model, report,
-                new Paragraph("2. Inputs (.npy, float32, first axis = item) and, optionally, labels (.npy, int)"),
+                new Paragraph("2. Inputs: an .npy for a model with one input, or an .npz with one array per input"
+                        + " name (first axis = item, each input's dtype as the model declares); optionally labels"
+                        + " (.npy of integer classes, for the accuracy)"),
                 inputs, labels,
-                new Paragraph("3. Settings"), new FormLayout(name, description, perTask, replication, quorum), launch);
+                new Paragraph("3. Settings"), new FormLayout(name, description, perTask, replication, quorum), launch,
+                launched);
         w.setPadding(false);
         return w;
     }

@@ -3,14 +3,15 @@ package io.pocketgrid.portal.ui;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.progressbar.ProgressBar;
 import com.vaadin.flow.data.renderer.ComponentRenderer;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.server.auth.AnonymousAllowed;
 import com.vaadin.flow.router.RouterLink;
+import com.vaadin.flow.server.auth.AnonymousAllowed;
 import com.vaadin.flow.shared.Registration;
 import io.pocketgrid.portal.project.ProjectProgress;
 import io.pocketgrid.portal.project.ProjectQueries;
@@ -26,24 +27,34 @@ public class ProjectsView extends VerticalLayout {
     private final LiveUpdates live;
     private final Grid<ProjectProgress> grid = new Grid<>();
     private Registration registration;
+    private final Grid.Column<ProjectProgress> progress;
+    private final Grid.Column<ProjectProgress> rate;
 
     public ProjectsView(ProjectQueries queries, LiveUpdates live) {
         this.queries = queries;
         this.live = live;
         grid.setId("projects");
+        // names wrap instead of being cut; status and accuracy take the width they need; on a phone the
+        // progress bar and rate give way (the project's page has them), so nothing scrolls sideways
+        grid.addThemeVariants(GridVariant.WRAP_CELL_CONTENT);
         grid.addColumn(new ComponentRenderer<>(p -> new RouterLink(p.name(), ProjectDetailView.class, p.id())))
                 .setHeader("Project").setFlexGrow(2);
-        grid.addColumn(p -> p.status().name()).setHeader("Status");
-        grid.addColumn(new ComponentRenderer<>(p -> new ProgressBar(0, 1, p.progress()))).setHeader("Progress");
-        grid.addColumn(p -> String.format(Locale.ROOT, "%.1f", p.itemsPerSecond())).setHeader("Items/s");
+        grid.addColumn(p -> p.status().name()).setHeader("Status").setAutoWidth(true).setFlexGrow(0);
+        progress = grid.addColumn(new ComponentRenderer<>(p -> new ProgressBar(0, 1, p.progress()))).setHeader("Progress");
+        rate = grid.addColumn(p -> String.format(Locale.ROOT, "%.1f", p.itemsPerSecond())).setHeader("Items/s");
         grid.addColumn(p -> p.accuracy() == null ? "—" : String.format(Locale.ROOT, "%.1f %%", 100 * p.accuracy()))
-                .setHeader("Accuracy");
+                .setHeader("Accuracy").setAutoWidth(true).setFlexGrow(0);
         add(new H2("Projects"), grid);
         setSizeFull();
     }
 
     @Override
     protected void onAttach(AttachEvent event) {
+        event.getUI().getPage().retrieveExtendedClientDetails(details -> {
+            boolean phone = details.getBodyClientWidth() < 600;
+            progress.setVisible(!phone);
+            rate.setVisible(!phone);
+        });
         grid.setItems(queries.all());
         registration = live.register(event.getUI(), () -> grid.setItems(queries.all()));
     }

@@ -13,15 +13,16 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
 import io.pocketgrid.portal.account.AccountService;
+import io.pocketgrid.portal.security.UiSignIn;
 import io.pocketgrid.portal.api.ApiException;
 
-/** Sign up: a name, a password, optionally an email. */
+/** Sign up: a name, a password, optionally an email; then the new account is signed in and sees its page. */
 @AnonymousAllowed
 @Route(value = "signup", layout = MainLayout.class)
 @PageTitle("Sign up — PocketGrid")
 public class SignUpView extends VerticalLayout {
 
-    public SignUpView(AccountService accounts) {
+    public SignUpView(AccountService accounts, UiSignIn signIn) {
         TextField username = new TextField("Username");
         username.setId("signup-username");
         PasswordField password = new PasswordField("Password (8 characters or more, not a common one)");
@@ -30,10 +31,15 @@ public class SignUpView extends VerticalLayout {
         Button create = new Button("Create account", e -> {
             try {
                 accounts.signUp(username.getValue(), password.getValue(), email.isEmpty() ? null : email.getValue());
-                getUI().ifPresent(ui -> ui.navigate(LoginView.class));
-                Notification.show("Account created; sign in now.");
+                // signed in at once (no second form to fill); a full load so the menu shows the account's pages
+                signIn.signIn(username.getValue(), password.getValue());
+                getUI().ifPresent(ui -> ui.getPage().setLocation("account"));
             } catch (ApiException ex) {
                 Notification.show(ex.getMessage());
+            } catch (org.springframework.security.core.AuthenticationException ex) {
+                // created, but this address may sign in only later (throttled): the sign-in page says how long
+                getUI().ifPresent(ui -> ui.navigate(LoginView.class));
+                Notification.show("Account created; sign in now.");
             }
         });
         create.setId("signup-create");

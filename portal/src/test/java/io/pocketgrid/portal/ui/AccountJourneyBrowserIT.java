@@ -87,19 +87,30 @@ class AccountJourneyBrowserIT {
         wait.until(d -> d.findElement(By.cssSelector("#signup-username input"))).sendKeys("lovelace");
         browser.findElement(By.cssSelector("#signup-password input")).sendKeys("analytical engine");
         browser.findElement(By.id("signup-create")).click();
-        wait.until(d -> d.getCurrentUrl().endsWith("/login"));
-        wait.until(d -> d.findElement(By.cssSelector("input[name='username']"))).sendKeys("lovelace");
-        browser.findElement(By.cssSelector("input[name='password']")).sendKeys("analytical engine" + Keys.ENTER);
-        wait.until(d -> !d.getCurrentUrl().contains("/login"));
-
-        browser.get(base + "/account");
+        // signed in at once: straight to the account page, no sign-in form to fill again
+        wait.until(d -> d.getCurrentUrl().endsWith("/account"));
         wait.until(d -> d.findElement(By.cssSelector("#account-display-name input")));
         setField("#account-display-name input", "Ada Lovelace");
         setField("#account-team input", "Difference Engineers");
         browser.findElement(By.id("account-save")).click();
         browser.findElement(By.id("account-claim-browser")).click();
+        // a new API token wraps on a phone and has a copy button
+        setField("#account-token-name input", "phone script");
+        click(browser.findElement(By.id("account-create-token")));
+        wait.until(d -> d.findElement(By.id("account-new-token-value")).getText().startsWith("pgo_"));
+        assertThat(browser.findElements(By.id("account-copy-token"))).hasSize(1);
+        assertThat(noHorizontalScroll(browser)).as("the account page with a new token fits 390 px").isTrue();
         wait.until(d -> jdbc.queryForObject("SELECT COUNT(*) FROM volunteer v JOIN account a ON a.id = v.account_id"
                 + " WHERE a.username = 'lovelace' AND a.display_name = 'Ada Lovelace'", Integer.class) == 1);
+
+        browser.get(base + "/projects");
+        wait.until(d -> d.getPageSource().contains("Fashion-MNIST demo"));
+        assertThat(noHorizontalScroll(browser)).as("the projects list fits 390 px").isTrue();
+        // the accuracy column is on screen, not scrolled off to the right of the grid
+        wait.until(d -> Boolean.TRUE.equals(browser.executeScript("const c = Array.from(document.querySelectorAll("
+                + "'vaadin-grid-cell-content')).find(e => e.textContent.trim() === 'Accuracy');"
+                + " return !!c && c.getBoundingClientRect().width > 0"
+                + " && c.getBoundingClientRect().right <= window.innerWidth + 1;")));
 
         browser.get(base + "/leaderboard");
         wait.until(d -> d.getPageSource().contains("Ada Lovelace"));

@@ -91,6 +91,9 @@ class OwnerJourneyBrowserIT {
         Chromium.screenshot(browser, "owner-wizard");
         click(browser.findElement(By.id("launch-project")));
         wait.until(d -> d.getPageSource().contains("Wizard project"));
+        // the wizard links to the project it launched
+        wait.until(d -> d.findElement(By.cssSelector("#project-launched a")).getText().equals("Wizard project"));
+        assertThat(browser.findElement(By.cssSelector("#project-launched a")).getDomAttribute("href")).isEqualTo("projects/1");
 
         // the same browser volunteers; demo project is off, so all its work is the new project
         browser.get(base + "/");
