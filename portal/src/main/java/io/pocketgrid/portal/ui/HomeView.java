@@ -218,8 +218,10 @@ public class HomeView extends VerticalLayout {
 
     private void refreshCredit() {
         if (volunteerId != null) {
-            volunteers.figuresByPublicId(volunteerId)
-                    .ifPresent(v -> credit.setText(String.format(Locale.ROOT, "%.6f", v.credits())));
+            // say why credit can stay at zero while tasks complete: each waits for a second volunteer
+            volunteers.figuresByPublicId(volunteerId).ifPresent(v -> credit.setText(String.format(Locale.ROOT, "%.6f", v.credits())
+                    + (v.resultsPending() == 0 ? "" : String.format(Locale.ROOT, " (+ %d %s waiting for another volunteer"
+                            + " to confirm)", v.resultsPending(), v.resultsPending() == 1 ? "result" : "results"))));
         }
     }
 

@@ -57,7 +57,7 @@ public class LedgerView extends VerticalLayout {
     protected void onAttach(AttachEvent event) {
         ledger.info().ifPresentOrElse(info -> where.add(new Paragraph("Chain " + info.chainId() + " · contract "
                         + info.contractAddress() + " · reward token " + info.tokenAddress() + " · RPC " + info.rpcUrl()
-                        + " · a new epoch every " + info.epochInterval())),
+                        + " · a new epoch every " + inWords(java.time.Duration.parse(info.epochInterval())))),
                 () -> where.add(new Paragraph("The ledger is not available: " + ledger.unavailableReason())));
         epochs.setItems(ledger.epochs(null, 100));
         getElement().executeJs("return localStorage.getItem('pocketgrid.volunteer') || ''").then(String.class, this::showMine);
@@ -93,5 +93,18 @@ public class LedgerView extends VerticalLayout {
         } catch (ApiException e) {
             mine.add(new Paragraph(e.getMessage()));
         }
+    }
+
+    /** "10 minutes", "1 hour 30 minutes", "45 seconds": an interval as people say it (the API keeps ISO-8601). */
+    static String inWords(java.time.Duration d) {
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        long[] amounts = {d.toDaysPart(), d.toHoursPart(), d.toMinutesPart(), d.toSecondsPart()};
+        String[] units = {"day", "hour", "minute", "second"};
+        for (int i = 0; i < amounts.length; i++) {
+            if (amounts[i] > 0) {
+                parts.add(amounts[i] + " " + units[i] + (amounts[i] == 1 ? "" : "s"));
+            }
+        }
+        return parts.isEmpty() ? d.toMillis() + " ms" : String.join(" ", parts);
     }
 }

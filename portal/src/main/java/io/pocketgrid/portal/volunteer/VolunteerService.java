@@ -88,7 +88,11 @@ public class VolunteerService {
     }
 
     /** What a volunteer has done: results sent, results validated, credit earned. */
-    public record Figures(String volunteerId, int resultsSent, int resultsValid, long microCredits, double credits) {
+    /**
+     * @param resultsPending results waiting for another volunteer's to agree (credit follows if they do)
+     */
+    public record Figures(String volunteerId, int resultsSent, int resultsValid, long microCredits, double credits,
+                          int resultsPending) {
     }
 
     /** Figures of the volunteer with this public id, if there is one (the UI knows only that id). */
@@ -100,15 +104,17 @@ public class VolunteerService {
     @Transactional(readOnly = true)
     public Figures figures(long volunteerId) {
         Volunteer v = volunteers.findById(volunteerId).orElseThrow();
-        int[] counts = new int[2];
+        int[] counts = new int[3];
         jdbc.query("SELECT status, COUNT(*) FROM result WHERE volunteer_id = ? GROUP BY status", rs -> {
             counts[0] += rs.getInt(2);
             if ("VALID".equals(rs.getString(1))) {
                 counts[1] = rs.getInt(2);
+            } else if ("PENDING".equals(rs.getString(1))) {
+                counts[2] = rs.getInt(2);
             }
         }, volunteerId);
         long micro = jdbc.queryForObject("SELECT total_micro_credits FROM volunteer WHERE id = ?", Long.class, volunteerId);
-        return new Figures(v.getPublicId(), counts[0], counts[1], micro, micro / 1e6);
+        return new Figures(v.getPublicId(), counts[0], counts[1], micro, micro / 1e6, counts[2]);
     }
 
     @Scheduled(fixedDelay = 60_000)
