@@ -4,6 +4,7 @@ import io.pocketgrid.worker.engine.Tensor;
 import io.pocketgrid.worker.engine.TensorBytes;
 import jakarta.persistence.Column;
 import jakarta.persistence.Embeddable;
+import jakarta.persistence.Transient;
 
 /**
  * A graph input a project feeds or a graph output it collects: its name, element type and the dims
@@ -21,6 +22,13 @@ public class ProjectTensor {
     @Column(name = "item_dims", nullable = false)
     private String itemDims;
 
+    // parsed once: every lease, task input and result reads them (projects are cached, never changed)
+    @Transient
+    private int[] parsedDims;
+
+    @Transient
+    private Tensor.Type parsedType;
+
     protected ProjectTensor() {
     }
 
@@ -35,7 +43,10 @@ public class ProjectTensor {
     }
 
     public Tensor.Type type() {
-        return TensorBytes.fromName(dtype);
+        if (parsedType == null) {
+            parsedType = TensorBytes.fromName(dtype);
+        }
+        return parsedType;
     }
 
     /** The element type's NumPy name: float32, int64, bool, ... */
@@ -44,7 +55,10 @@ public class ProjectTensor {
     }
 
     public int[] itemDims() {
-        return Dims.parse(itemDims);
+        if (parsedDims == null) {
+            parsedDims = Dims.parse(itemDims);
+        }
+        return parsedDims.clone();
     }
 
     /** Bytes of one item: elements of an item times the element width. */

@@ -32,24 +32,13 @@ final class ConvOps {
                 Tensor b = in.length > 2 ? in[2] : null;
                 int[] xd = x.dims();
                 int[] wd = w.dims();
+                Window.Geometry g = geometry(xd, wd, win, group);
                 int r = xd.length - 2;
-                if (r < 1 || wd.length != xd.length) {
-                    throw new EngineException("X " + Arrays.toString(xd) + " and W " + Arrays.toString(wd)
-                            + " must both be N-D with N >= 3");
-                }
                 int n = xd[0];
                 int c = xd[1];
                 int m = wd[0];
                 int cg = wd[1];
-                if (c != cg * group || m % group != 0) {
-                    throw new EngineException("channels " + c + " do not match W " + Arrays.toString(wd) + " with group " + group);
-                }
                 int mg = m / group;
-                Window.Geometry g = win.forward(Arrays.copyOfRange(xd, 2, xd.length),
-                        win.kernel(r, Arrays.copyOfRange(wd, 2, wd.length)));
-                if (!Arrays.equals(g.kernel(), Arrays.copyOfRange(wd, 2, wd.length))) {
-                    throw new EngineException("kernel_shape " + Arrays.toString(g.kernel()) + " differs from W");
-                }
                 int nK = g.kernelSize();
                 int nOut = g.outSize();
                 int inSize = g.inSize();
@@ -205,5 +194,27 @@ final class ConvOps {
                 return 2L * in[0].size() * perIn + (in.length > 2 && in[2] != null ? out[0].size() : 0);
             }
         };
+    }
+
+    /**
+     * The geometry of a convolution of X by W, after the checks every conv op makes (the float one
+     * and the integer ones): both N-D with N >= 3, channels matching W and the group, and
+     * kernel_shape, when given, equal to W's.
+     */
+    static Window.Geometry geometry(int[] xd, int[] wd, Window win, int group) {
+        int r = xd.length - 2;
+        if (r < 1 || wd.length != xd.length) {
+            throw new EngineException("X " + Arrays.toString(xd) + " and W " + Arrays.toString(wd)
+                    + " must both be N-D with N >= 3");
+        }
+        if (group < 1 || xd[1] != wd[1] * group || wd[0] % group != 0) {
+            throw new EngineException("channels " + xd[1] + " do not match W " + Arrays.toString(wd) + " with group " + group);
+        }
+        int[] kernel = Arrays.copyOfRange(wd, 2, wd.length);
+        Window.Geometry g = win.forward(Arrays.copyOfRange(xd, 2, xd.length), win.kernel(r, kernel));
+        if (!Arrays.equals(g.kernel(), kernel)) {
+            throw new EngineException("kernel_shape " + Arrays.toString(g.kernel()) + " differs from W");
+        }
+        return g;
     }
 }

@@ -189,18 +189,12 @@ final class QuantLinearOps {
     private static Acc conv(Tensor x, Tensor xzp, Tensor w, Tensor wzp, Window win, int group) {
         int[] xd = x.dims();
         int[] wd = w.dims();
+        Window.Geometry g = ConvOps.geometry(xd, wd, win, group);
         int r = xd.length - 2;
-        if (r < 1 || wd.length != xd.length) {
-            throw new EngineException("X " + Arrays.toString(xd) + " and W " + Arrays.toString(wd)
-                    + " must both be N-D with N >= 3");
-        }
         int n = xd[0];
         int c = xd[1];
         int m = wd[0];
         int cg = wd[1];
-        if (group < 1 || c != cg * group || m % group != 0) {
-            throw new EngineException("channels " + c + " do not match W " + Arrays.toString(wd) + " with group " + group);
-        }
         if (xzp != null && xzp.size() != 1) {
             throw new EngineException("x_zero_point must be a scalar, got " + Arrays.toString(xzp.dims()));
         }
@@ -210,11 +204,6 @@ final class QuantLinearOps {
         }
         int[] xv = shifted(x, xzp, -1);
         int[] wv = shifted(w, wzp, 0);
-        int[] kernel = Arrays.copyOfRange(wd, 2, wd.length);
-        Window.Geometry g = win.forward(Arrays.copyOfRange(xd, 2, xd.length), win.kernel(r, kernel));
-        if (!Arrays.equals(g.kernel(), kernel)) {
-            throw new EngineException("kernel_shape " + Arrays.toString(g.kernel()) + " differs from W");
-        }
         int nK = g.kernelSize();
         int nOut = g.outSize();
         int inSize = g.inSize();
