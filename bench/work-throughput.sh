@@ -96,7 +96,7 @@ start_portal() {
     # the bench's inputs are larger than the default 2 GB upload limit; one demo project (the image
     # classifier), so runs stay comparable with those before the text and int8 demos
     "$JAVA" ${PORTAL_JAVA_OPTS:-} -Dai.djl.offline=true -jar "$PORTAL_JAR" --server.port=0 --pocketgrid.data-dir="$DATA" \
-        --pocketgrid.demo-workloads=false --pocketgrid.upload.max-input-bytes=8000000000 --spring.servlet.multipart.max-file-size=8000MB \
+        --pocketgrid.demo-workloads=false --pocketgrid.demo-rounds.enabled=false --pocketgrid.upload.max-input-bytes=8000000000 --spring.servlet.multipart.max-file-size=8000MB \
         --spring.servlet.multipart.max-request-size=8100MB ${PORTAL_ARGS:-} "$@" \
         >"$DATA/portal.log" 2>&1 &
     PORTAL_PID=$!

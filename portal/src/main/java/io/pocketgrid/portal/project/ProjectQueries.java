@@ -14,8 +14,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -41,6 +43,20 @@ public class ProjectQueries {
     @Transactional(readOnly = true)
     public List<ProjectProgress> all() {
         return projects.findAll().stream().map(this::progress).toList();
+    }
+
+    /**
+     * The projects the public list shows: all of them except demo rounds that finished before a later
+     * round of their demo finished (their pages stay reachable), so the list does not fill up with
+     * rounds while the demo keeps volunteers busy.
+     */
+    @Transactional(readOnly = true)
+    public List<ProjectProgress> listed() {
+        Set<Long> hidden = new HashSet<>(jdbc.queryForList("SELECT p.id FROM project p WHERE p.demo_key IS NOT NULL"
+                + " AND p.status IN ('COMPLETED', 'INCOMPLETE') AND EXISTS (SELECT 1 FROM project q"
+                + " WHERE q.demo_key = p.demo_key AND q.demo_round > p.demo_round AND q.status IN ('COMPLETED', 'INCOMPLETE'))",
+                Long.class));
+        return projects.findAll().stream().filter(p -> !hidden.contains(p.getId())).map(this::progress).toList();
     }
 
     @Transactional(readOnly = true)

@@ -55,8 +55,8 @@ public class ProjectsView extends VerticalLayout {
             progress.setVisible(!phone);
             rate.setVisible(!phone);
         });
-        grid.setItems(queries.all());
-        registration = live.register(event.getUI(), () -> grid.setItems(queries.all()));
+        grid.setItems(queries.listed());
+        registration = live.register(event.getUI(), () -> grid.setItems(queries.listed()));
     }
 
     @Override

@@ -80,6 +80,8 @@ abstract class SimulationContract {
      */
     static void common(DynamicPropertyRegistry registry, String dataDir) {
         registry.add("pocketgrid.data-dir", () -> dataDir);
+        // no new demo rounds: these tests follow the demo's tasks
+        registry.add("pocketgrid.demo-rounds.enabled", () -> "false");
         registry.add("pocketgrid.lease-duration", () -> LEASE_DURATION);
     }
 

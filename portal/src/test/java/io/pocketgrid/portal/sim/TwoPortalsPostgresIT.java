@@ -83,6 +83,8 @@ class TwoPortalsPostgresIT {
     static void properties(DynamicPropertyRegistry registry) {
         PostgresSchema.register(registry, SCHEMA);
         registry.add("pocketgrid.data-dir", DATA_DIR::toString);
+        // no new demo rounds: these tests follow the demo's tasks
+        registry.add("pocketgrid.demo-rounds.enabled", () -> "false");
         // one demo project: this test follows its tasks
         registry.add("pocketgrid.demo-workloads", () -> "false");
         registry.add("pocketgrid.lease-duration", () -> SimulationContract.LEASE_DURATION);

@@ -46,6 +46,8 @@ class PoolTurnoverH2IT {
     static void properties(DynamicPropertyRegistry registry) throws IOException {
         String dataDir = Files.createTempDirectory("pocketgrid-pool-it").toString();
         registry.add("pocketgrid.data-dir", () -> dataDir);
+        // no new demo rounds: these tests follow the demo's tasks
+        registry.add("pocketgrid.demo-rounds.enabled", () -> "false");
         registry.add("pocketgrid.ledger.enabled", () -> "false");
         // one demo project: this test follows its tasks
         registry.add("pocketgrid.demo-workloads", () -> "false");

@@ -34,6 +34,8 @@ public abstract class DrillPortal {
     @DynamicPropertySource
     static void drillProperties(DynamicPropertyRegistry registry) {
         registry.add("pocketgrid.data-dir", () -> DATA_DIR);
+        // no new demo rounds: these tests follow the demo's tasks
+        registry.add("pocketgrid.demo-rounds.enabled", () -> "false");
         registry.add("pocketgrid.ledger.enabled", () -> "false");
         registry.add("pocketgrid.limits.trusted-proxies", () -> "127.0.0.1,::1");
         registry.add("pocketgrid.limits.lease-burst", () -> LEASE_BURST);

@@ -51,6 +51,8 @@ class AccountJourneyBrowserIT {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("pocketgrid.data-dir", () -> DATA_DIR);
+        // no new demo rounds: these tests follow the demo's tasks
+        registry.add("pocketgrid.demo-rounds.enabled", () -> "false");
         // one demo project: a second volunteer validates the browser's tasks of it
         registry.add("pocketgrid.demo-workloads", () -> "false");
     }

@@ -51,6 +51,8 @@ class ContributeBrowserIT {
     static void properties(DynamicPropertyRegistry registry) {
         String dataDir = temp("pocketgrid-browser-it").toString();
         registry.add("pocketgrid.data-dir", () -> dataDir);
+        // no new demo rounds: these tests follow the demo's tasks
+        registry.add("pocketgrid.demo-rounds.enabled", () -> "false");
         registry.add("pocketgrid.ledger.enabled", () -> "false");
     }
 

@@ -87,6 +87,8 @@ class WorkerLifecycleBrowserIT {
     static void properties(DynamicPropertyRegistry registry) throws IOException {
         String dataDir = Files.createTempDirectory("pocketgrid-lifecycle-it").toString();
         registry.add("pocketgrid.data-dir", () -> dataDir);
+        // no new demo rounds: these tests follow the demo's tasks
+        registry.add("pocketgrid.demo-rounds.enabled", () -> "false");
         registry.add("pocketgrid.ledger.enabled", () -> "false");
         // one model: the tests count its downloads (the image demo shares this test's model)
         registry.add("pocketgrid.demo-workloads", () -> "false");

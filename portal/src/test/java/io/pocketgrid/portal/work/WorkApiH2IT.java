@@ -14,6 +14,8 @@ class WorkApiH2IT extends WorkApiContract {
     static void properties(DynamicPropertyRegistry registry) {
         String dataDir = tempDir();
         registry.add("pocketgrid.data-dir", () -> dataDir);
+        // no new demo rounds: these tests follow the demo's tasks
+        registry.add("pocketgrid.demo-rounds.enabled", () -> "false");
         registry.add("pocketgrid.ledger.enabled", () -> "false");
         // one demo project: this test follows its tasks
         registry.add("pocketgrid.demo-workloads", () -> "false");

@@ -41,6 +41,8 @@ class WorkApiPostgresIT extends WorkApiContract {
             throw new UncheckedIOException(e);
         }
         registry.add("pocketgrid.data-dir", () -> dataDir);
+        // no new demo rounds: these tests follow the demo's tasks
+        registry.add("pocketgrid.demo-rounds.enabled", () -> "false");
         registry.add("pocketgrid.ledger.enabled", () -> "false");
         // one demo project: this test follows its tasks
         registry.add("pocketgrid.demo-workloads", () -> "false");
