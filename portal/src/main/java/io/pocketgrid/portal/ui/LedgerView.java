@@ -90,6 +90,10 @@ public class LedgerView extends VerticalLayout {
                     new Paragraph("To claim with any wallet, send this calldata to " + claim.contractAddress()
                             + " on chain " + claim.chainId() + " (tokens always go to the payout address):"),
                     wrapped(new Pre(claim.calldata())));
+            ledger.info().ifPresent(info -> mine.addComponentAtIndex(4, WalletClaim.claimable(claim)
+                    ? new WalletClaim(claim, info.tokenAddress())
+                    : new Paragraph("This browser's credit has no payout address yet: on your account page, claim this"
+                            + " browser's credit and set a payout address; from the next epoch on you can claim here.")));
         } catch (ApiException e) {
             mine.add(new Paragraph(e.getMessage()));
         }
