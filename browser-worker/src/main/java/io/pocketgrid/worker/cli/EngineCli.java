@@ -1,6 +1,9 @@
 package io.pocketgrid.worker.cli;
 
 import io.pocketgrid.worker.engine.EngineException;
+import io.pocketgrid.worker.engine.Tolerance;
+import io.pocketgrid.worker.reference.ConformanceRunner;
+import io.pocketgrid.worker.reference.OrtReference;
 import io.pocketgrid.worker.engine.Model;
 import io.pocketgrid.worker.engine.Npy;
 import io.pocketgrid.worker.engine.Tensor;
@@ -148,7 +151,7 @@ public final class EngineCli {
                         }
                         for (int i = 0; i < a.size(); i++) {
                             double d = Math.abs(a.getDouble(i) - b.getDouble(i));
-                            if (!(d <= ATOL + RTOL * Math.abs(b.getDouble(i))) && !(Double.isNaN(a.getDouble(i))
+                            if (!Tolerance.within(ATOL, RTOL, b.getDouble(i), a.getDouble(i)) && !(Double.isNaN(a.getDouble(i))
                                     && Double.isNaN(b.getDouble(i)))) {
                                 ok = false;
                             }

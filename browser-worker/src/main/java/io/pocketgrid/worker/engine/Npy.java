@@ -1,9 +1,11 @@
 package io.pocketgrid.worker.engine;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -22,52 +24,77 @@ public final class Npy {
     private Npy() {
     }
 
-    /** Parses a whole .npy file. */
-    public static Tensor read(byte[] b) {
-        if (b.length < 10) {
-            throw bad("file too short (" + b.length + " bytes)");
+    /**
+     * The header of a {@code .npy} file, read without its data.
+     *
+     * @param descr        NumPy's dtype string, e.g. {@code <f4}
+     * @param fortranOrder whether the data is in Fortran (column-major) order
+     * @param shape        the array's dims
+     * @param dataOffset   where the data starts: the bytes from the magic to the header's newline
+     */
+    public record Header(String descr, boolean fortranOrder, int[] shape, long dataOffset) {
+    }
+
+    /**
+     * Reads only the header (format versions 1–3) from a stream, leaving it at the first data byte, so a
+     * large file is never loaded whole. What it does not check is the dtype and the data's length.
+     *
+     * @throws EngineException when the bytes are no .npy header, or the stream ends inside it
+     */
+    public static Header readHeader(InputStream in) throws IOException {
+        byte[] prefix = in.readNBytes(8);
+        if (prefix.length < 8) {
+            throw bad("file too short (" + prefix.length + " bytes)");
         }
         for (int i = 0; i < MAGIC.length; i++) {
-            if (b[i] != MAGIC[i]) {
+            if (prefix[i] != MAGIC[i]) {
                 throw bad("not a .npy file (bad magic)");
             }
         }
-        int major = b[6] & 0xFF;
-        int headerLen;
-        int start;
-        if (major == 1) {
-            headerLen = (b[8] & 0xFF) | (b[9] & 0xFF) << 8;
-            start = 10;
-        } else if (major == 2 || major == 3) {
-            if (b.length < 12) {
-                throw bad("file too short");
-            }
-            long len = (b[8] & 0xFFL) | (b[9] & 0xFFL) << 8 | (b[10] & 0xFFL) << 16 | (b[11] & 0xFFL) << 24;
-            if (len > MAX_HEADER) {
-                throw bad("header of " + len + " bytes is too large");
-            }
-            headerLen = (int) len;
-            start = 12;
-        } else {
+        int major = prefix[6] & 0xFF;
+        if (major < 1 || major > 3) {
             throw bad("unsupported format version " + major);
         }
-        if (start + headerLen > b.length) {
+        byte[] length = in.readNBytes(major == 1 ? 2 : 4);
+        if (length.length < (major == 1 ? 2 : 4)) {
+            throw bad("file too short");
+        }
+        long headerLength = 0;
+        for (int i = length.length - 1; i >= 0; i--) {
+            headerLength = headerLength << 8 | (length[i] & 0xFFL);
+        }
+        if (headerLength > MAX_HEADER) {
+            throw bad("header of " + headerLength + " bytes is too large");
+        }
+        byte[] text = in.readNBytes((int) headerLength);
+        if (text.length < headerLength) {
             throw bad("header runs past the end of the file");
         }
-        String header = new String(b, start, headerLen, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-        String descr = quotedValue(header, "descr");
-        if (boolValue(header, "fortran_order")) {
+        String header = new String(text, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        return new Header(quotedValue(header, "descr"), boolValue(header, "fortran_order"), shape(header),
+                8 + length.length + headerLength);
+    }
+
+    /** Parses a whole .npy file. */
+    public static Tensor read(byte[] b) {
+        Header h;
+        try {
+            h = readHeader(new ByteArrayInputStream(b));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a byte array does not fail to read
+        }
+        if (h.fortranOrder()) {
             throw bad("fortran_order=True is not supported; save with np.ascontiguousarray");
         }
-        int[] dims = shape(header);
-        Tensor.Type type = TensorBytes.fromNpyDescr(descr);
+        int[] dims = h.shape();
+        Tensor.Type type = TensorBytes.fromNpyDescr(h.descr());
         if (type == null) {
-            throw bad("dtype '" + descr + "' is not supported (use float32, float16 or int64, little-endian)");
+            throw bad("dtype '" + h.descr() + "' is not supported (use float32, float16 or int64, little-endian)");
         }
-        int data = start + headerLen;
+        int data = (int) h.dataOffset();
         long need = (long) Tensor.sizeOf(dims) * TensorBytes.width(type);
         if (b.length - data != need) {
-            throw bad("shape " + java.util.Arrays.toString(dims) + " of " + descr + " needs " + need
+            throw bad("shape " + java.util.Arrays.toString(dims) + " of " + h.descr() + " needs " + need
                     + " data bytes, file has " + (b.length - data));
         }
         return TensorBytes.decode(type, dims, b, data);

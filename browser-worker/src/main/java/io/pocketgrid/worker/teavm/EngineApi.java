@@ -1,6 +1,6 @@
 package io.pocketgrid.worker.teavm;
 
-import io.pocketgrid.worker.cli.ConformanceCase;
+import io.pocketgrid.worker.reference.ConformanceCase;
 import io.pocketgrid.worker.engine.Model;
 import io.pocketgrid.worker.engine.Tensor;
 import io.pocketgrid.worker.engine.ValueInfo;

@@ -55,6 +55,31 @@ class NpyTest {
                 .hasMessageContaining("larger than 100");
     }
 
+    @Test
+    void readsOnlyTheHeaderOfAStreamAndLeavesItAtTheData() throws Exception {
+        byte[] file = Npy.write(Tensor.ofFloats(new float[] {1f, 2f, 3f, 4f, 5f, 6f}, 3, 2));
+        ByteArrayInputStream in = new ByteArrayInputStream(file);
+        Npy.Header h = Npy.readHeader(in);
+        assertThat(h.descr()).isEqualTo("<f4");
+        assertThat(h.fortranOrder()).isFalse();
+        assertThat(h.shape()).containsExactly(3, 2);
+        assertThat(h.dataOffset()).isEqualTo(file.length - 6 * 4);
+        assertThat(in.available()).as("the stream is left at the first data byte").isEqualTo(6 * 4);
+        // a version 2.0 header (4-byte length) of a Fortran-ordered int64 column, as NumPy writes big headers
+        byte[] text = "{'descr': '<i8', 'fortran_order': True, 'shape': (5,), }\n".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] v2 = new byte[12 + text.length];
+        System.arraycopy(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0, (byte) text.length, 0, 0, 0}, 0, v2, 0, 12);
+        System.arraycopy(text, 0, v2, 12, text.length);
+        Npy.Header h2 = Npy.readHeader(new ByteArrayInputStream(v2));
+        assertThat(h2.descr()).isEqualTo("<i8");
+        assertThat(h2.fortranOrder()).isTrue();
+        assertThat(h2.dataOffset()).isEqualTo(12 + text.length);
+        assertThatThrownBy(() -> Npy.readHeader(new ByteArrayInputStream(java.util.Arrays.copyOf(file, 40))))
+                .isInstanceOf(EngineException.class).hasMessageContaining("past the end");
+        assertThatThrownBy(() -> Npy.readHeader(new ByteArrayInputStream("garbage".getBytes(StandardCharsets.US_ASCII))))
+                .isInstanceOf(EngineException.class).hasMessageContaining("too short");
+    }
+
     private static byte[] npy(String header, byte[] data) {
         byte[] h = header.getBytes(StandardCharsets.ISO_8859_1);
         byte[] out = new byte[10 + h.length + data.length];

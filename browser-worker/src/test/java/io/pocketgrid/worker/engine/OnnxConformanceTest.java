@@ -2,8 +2,8 @@ package io.pocketgrid.worker.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pocketgrid.worker.cli.ConformanceCase;
-import io.pocketgrid.worker.cli.ConformanceRunner;
+import io.pocketgrid.worker.reference.ConformanceCase;
+import io.pocketgrid.worker.reference.ConformanceRunner;
 import io.pocketgrid.worker.engine.kernel.JavaGemmBackend;
 import java.nio.file.Files;
 import org.junit.jupiter.api.Test;

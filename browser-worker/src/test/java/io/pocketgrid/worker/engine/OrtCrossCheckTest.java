@@ -7,7 +7,7 @@ import static io.pocketgrid.worker.engine.OnnxBuilder.names;
 import static io.pocketgrid.worker.engine.OnnxBuilder.s;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pocketgrid.worker.cli.OrtReference;
+import io.pocketgrid.worker.reference.OrtReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,10 +2,10 @@ package io.pocketgrid.portal.account;
 
 import io.pocketgrid.portal.api.ApiException;
 import io.pocketgrid.portal.storage.BlobStore;
+import io.pocketgrid.portal.storage.Utc;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -131,7 +131,7 @@ public class AccountService {
             List<Long> ids = jdbc.queryForList("SELECT id FROM team WHERE LOWER(name) = LOWER(?)", Long.class, team);
             if (ids.isEmpty()) {
                 jdbc.update("INSERT INTO team (name, created_at) VALUES (?, ?)", team,
-                        clock.instant().atOffset(ZoneOffset.UTC));
+                        Utc.at(clock.instant()));
                 ids = jdbc.queryForList("SELECT id FROM team WHERE LOWER(name) = LOWER(?)", Long.class, team);
             }
             teamId = ids.get(0);
@@ -179,7 +179,7 @@ public class AccountService {
         String token = TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         jdbc.update("INSERT INTO api_token (account_id, token_sha256, name, created_at) VALUES (?, ?, ?, ?)",
                 accountId, hash(token), name == null || name.isBlank() ? "api token" : name.strip(),
-                clock.instant().atOffset(ZoneOffset.UTC));
+                Utc.at(clock.instant()));
         return token;
     }
 

@@ -1,9 +1,9 @@
 package io.pocketgrid.portal.admin;
 
 import io.pocketgrid.portal.api.ApiException;
+import io.pocketgrid.portal.storage.Utc;
 import io.pocketgrid.portal.volunteer.VolunteerBanned;
 import java.time.Clock;
-import java.time.ZoneOffset;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -49,7 +49,7 @@ public class AdminService {
                 + " WHERE volunteer_id = ? AND status = 'LEASED')", id);
         int discarded = jdbc.update("UPDATE result SET status = 'DISCARDED' WHERE volunteer_id = ? AND status = 'PENDING'", id);
         int ended = jdbc.update("UPDATE assignment SET status = 'EXPIRED', expires_at = ? WHERE volunteer_id = ?"
-                + " AND status = 'LEASED'", clock.instant().atOffset(ZoneOffset.UTC), id);
+                + " AND status = 'LEASED'", Utc.at(clock.instant()), id);
         return new Ban(publicId, discarded, ended);
     }
 }

@@ -1,7 +1,7 @@
 package io.pocketgrid.portal.credit;
 
+import io.pocketgrid.portal.storage.Utc;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
@@ -39,7 +39,7 @@ public class CreditService {
     public void record(List<Grant> grants, Instant at) {
         jdbc.batchUpdate("INSERT INTO credit (result_id, volunteer_id, project_id, micro_credits, granted_at)"
                 + " VALUES (?, ?, ?, ?, ?)", grants.stream().map(g -> new Object[] {g.resultId(), g.volunteerId(),
-                g.projectId(), g.microCredits(), at.atOffset(ZoneOffset.UTC)}).toList());
+                g.projectId(), g.microCredits(), Utc.at(at)}).toList());
     }
 
     @Transactional(readOnly = true)

@@ -1,9 +1,9 @@
 package io.pocketgrid.portal.leaderboard;
 
 import io.pocketgrid.portal.api.ApiException;
+import io.pocketgrid.portal.storage.Utc;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -48,7 +48,7 @@ public class LeaderboardService {
                   + " JOIN team t ON t.id = a.team_id GROUP BY t.id, t.name ORDER BY micro DESC, t.id"
                   + " FETCH FIRST " + limit + " ROWS ONLY";
         Object[] args = period == Period.TOTAL ? new Object[0]
-                : new Object[] {clock.instant().minus(Duration.ofHours(24)).atOffset(ZoneOffset.UTC)};
+                : new Object[] {Utc.at(clock.instant().minus(Duration.ofHours(24)))};
         List<Standing> rows = new ArrayList<>();
         jdbc.query(sql, rs -> {
             String id = rs.getString(1);

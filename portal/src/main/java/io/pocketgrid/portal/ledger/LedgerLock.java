@@ -1,6 +1,7 @@
 package io.pocketgrid.portal.ledger;
 
 import io.pocketgrid.portal.config.InstanceId;
+import io.pocketgrid.portal.storage.Utc;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -8,7 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +97,7 @@ class LedgerLock implements InitializingBean {
     int releaseOwnLeftovers() {
         // the owner part is hex: no LIKE wildcards in it
         return jdbc.update("UPDATE ledger_lock SET locked_until = ?, locked_by = NULL WHERE locked_by LIKE ?",
-                at(clock.instant()), owner + "/%");
+                Utc.at(clock.instant()), owner + "/%");
     }
 
     /** A lease on {@code name} for {@code hold}, or empty when another holder's lease still runs. */
@@ -116,7 +116,7 @@ class LedgerLock implements InitializingBean {
                     return Optional.<String>empty();
                 }
                 String lease = owner + "/" + UUID.randomUUID().toString().replace("-", "").substring(0, 19);
-                jdbc.update("UPDATE ledger_lock SET locked_until = ?, locked_by = ? WHERE name = ?", at(now.plus(hold)),
+                jdbc.update("UPDATE ledger_lock SET locked_until = ?, locked_by = ? WHERE name = ?", Utc.at(now.plus(hold)),
                         lease, name);
                 return Optional.of(lease);
             });
@@ -164,14 +164,14 @@ class LedgerLock implements InitializingBean {
 
     private boolean extendRow(String name, String token, Duration hold) {
         return jdbc.update("UPDATE ledger_lock SET locked_until = ? WHERE name = ? AND locked_by = ?",
-                at(clock.instant().plus(hold)), name, token) == 1;
+                Utc.at(clock.instant().plus(hold)), name, token) == 1;
     }
 
     /** Ends a lease; does nothing when it ran out and was taken over. */
     void release(String name, String token) {
         forget(name, token);
         jdbc.update("UPDATE ledger_lock SET locked_until = ?, locked_by = NULL WHERE name = ? AND locked_by = ?",
-                at(clock.instant()), name, token);
+                Utc.at(clock.instant()), name, token);
     }
 
     /** The leases this instance holds now, for the heartbeat. */
@@ -181,9 +181,5 @@ class LedgerLock implements InitializingBean {
 
     private void forget(String name, String token) {
         held.computeIfPresent(name, (n, h) -> h.token().equals(token) ? null : h);
-    }
-
-    private static OffsetDateTime at(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
     }
 }

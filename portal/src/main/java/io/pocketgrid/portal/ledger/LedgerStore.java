@@ -3,12 +3,12 @@ package io.pocketgrid.portal.ledger;
 import io.pocketgrid.ledger.merkle.Bytes32;
 import io.pocketgrid.ledger.merkle.EthAddress;
 import io.pocketgrid.ledger.merkle.Leaf;
+import io.pocketgrid.portal.storage.Utc;
 import java.math.BigInteger;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +74,7 @@ class LedgerStore {
             ps.setString(4, contract);
             ps.setString(5, token);
             ps.setLong(6, deployBlock);
-            ps.setObject(7, at(now));
+            ps.setObject(7, Utc.at(now));
             return ps;
         }, key);
         return new NetworkRow(key.getKey().longValue(), kind, chainId, rpcUrl, contract, token, deployBlock);
@@ -149,7 +149,7 @@ class LedgerStore {
     void markCommitted(long epoch, long networkId, String txHash, Long block, Instant at) {
         jdbc.update("UPDATE ledger_epoch SET status = 'COMMITTED', network_id = ?, tx_hash = COALESCE(?, tx_hash),"
                 + " block_number = COALESCE(?, block_number), committed_at = ? WHERE epoch = ?",
-                networkId, txHash, block, at(at), epoch);
+                networkId, txHash, block, Utc.at(at), epoch);
     }
 
     void markFailed(long epoch, String error) {
@@ -179,7 +179,7 @@ class LedgerStore {
     void insertEpoch(long epoch, Bytes32 root, long total, int leafCount, Bytes32 exportHash, Map<Long, Leaf> changed,
                      Instant now) {
         jdbc.update("INSERT INTO ledger_epoch (epoch, root, total, leaf_count, export_hash, status, created_at)"
-                + " VALUES (?, ?, ?, ?, ?, 'PENDING', ?)", epoch, root.toHex(), total, leafCount, exportHash.toHex(), at(now));
+                + " VALUES (?, ?, ?, ?, ?, 'PENDING', ?)", epoch, root.toHex(), total, leafCount, exportHash.toHex(), Utc.at(now));
         List<Object[]> rows = new ArrayList<>(changed.size());
         changed.forEach((volunteerId, leaf) -> rows.add(new Object[] {volunteerId, epoch, leaf.accountId().toHex(),
                 leaf.payout().toHex(), leaf.amount().longValueExact()}));
@@ -199,9 +199,5 @@ class LedgerStore {
     private static VolunteerLeaf leaf(ResultSet rs, int row) throws SQLException {
         return new VolunteerLeaf(rs.getLong(1), new Leaf(Bytes32.fromHex(rs.getString(2)), EthAddress.fromHex(rs.getString(3)),
                 BigInteger.valueOf(rs.getLong(4))));
-    }
-
-    private static OffsetDateTime at(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
     }
 }

@@ -1,6 +1,7 @@
 package io.pocketgrid.portal.project;
 
 import io.pocketgrid.portal.storage.BlobStore;
+import io.pocketgrid.portal.storage.Utc;
 import io.pocketgrid.portal.validation.Agreement;
 import io.pocketgrid.worker.engine.Npy;
 import io.pocketgrid.worker.engine.Tensor;
@@ -12,7 +13,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -88,7 +88,7 @@ public class ProjectQueries {
                 + " WHERE t.project_id = ?", Integer.class, p.getId());
         Long recentItems = jdbc.queryForObject("SELECT COALESCE(SUM(end_item - start_item), 0) FROM task"
                 + " WHERE project_id = ? AND validated_at > ?", Long.class, p.getId(),
-                clock.instant().minus(THROUGHPUT_WINDOW).atOffset(ZoneOffset.UTC));
+                Utc.at(clock.instant().minus(THROUGHPUT_WINDOW)));
         List<Long> failed = jdbc.queryForList("SELECT id FROM task WHERE project_id = ? AND status = 'FAILED'"
                 + " ORDER BY id FETCH FIRST 100 ROWS ONLY", Long.class, p.getId());
         long itemsFailed = jdbc.queryForObject("SELECT COALESCE(SUM(end_item - start_item), 0) FROM task"
@@ -119,7 +119,7 @@ public class ProjectQueries {
                     if (bucket >= 0 && bucket < minutes) {
                         buckets[bucket] += rs.getInt(2);
                     }
-                }, projectId, from.atOffset(ZoneOffset.UTC));
+                }, projectId, Utc.at(from));
         return buckets;
     }
 

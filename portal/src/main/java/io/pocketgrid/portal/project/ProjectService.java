@@ -4,6 +4,7 @@ import io.pocketgrid.portal.api.ApiException;
 import io.pocketgrid.portal.storage.BlobStore;
 import io.pocketgrid.worker.engine.EngineException;
 import io.pocketgrid.worker.engine.Model;
+import io.pocketgrid.worker.engine.Npy;
 import io.pocketgrid.worker.engine.Tensor;
 import io.pocketgrid.worker.engine.TensorBytes;
 import io.pocketgrid.worker.engine.ValueInfo;
@@ -276,9 +277,18 @@ public class ProjectService {
         }
     }
 
+    /** The header of an uploaded {@code .npy}; a file that is none is refused as {@code BAD_NPY}. */
+    private static Npy.Header npyHeader(InputStream in) throws IOException {
+        try {
+            return Npy.readHeader(in);
+        } catch (EngineException e) {
+            throw ApiException.badRequest("BAD_NPY", e.getMessage());
+        }
+    }
+
     private LabelFacts labelFacts(String sha, int itemCount) {
         try (InputStream in = blobs.open(sha)) {
-            NpyHeader header = NpyHeader.read(in);
+            Npy.Header header = npyHeader(in);
             int width = switch (header.descr()) {
                 case "<i8" -> 8;
                 case "<i4" -> 4;
@@ -351,7 +361,7 @@ public class ProjectService {
         String name = graphInput.name();
         long size = blobs.size(sha);
         try (InputStream in = blobs.open(sha)) {
-            NpyHeader header = NpyHeader.read(in);
+            Npy.Header header = npyHeader(in);
             Tensor.Type type = TensorBytes.fromNpyDescr(header.descr());
             Tensor.Type wanted = model.inputType(name);
             if (type == null || !INPUT_TYPES.contains(type)) {

@@ -1,5 +1,6 @@
 package io.pocketgrid.portal.stats;
 
+import io.pocketgrid.portal.storage.Utc;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,10 +54,10 @@ public class GlobalStats {
 
     private Figures compute(Instant now) {
         Integer online = jdbc.queryForObject("SELECT COUNT(DISTINCT volunteer_id) FROM assignment WHERE issued_at > ?",
-                Integer.class, now.minus(ONLINE).atOffset(ZoneOffset.UTC));
+                Integer.class, Utc.at(now.minus(ONLINE)));
         Long items = jdbc.queryForObject("SELECT COALESCE(SUM(t.end_item - t.start_item), 0) FROM result r"
                 + " JOIN task t ON t.id = r.task_id WHERE r.received_at > ?", Long.class,
-                now.minus(RATE_WINDOW).atOffset(ZoneOffset.UTC));
+                Utc.at(now.minus(RATE_WINDOW)));
         Integer today = jdbc.queryForObject("SELECT COUNT(*) FROM task WHERE validated_at >= ?", Integer.class,
                 LocalDate.ofInstant(now, ZoneOffset.UTC).atStartOfDay().atOffset(ZoneOffset.UTC));
         // equal to the sum over credit rows: validation adds each grant to its volunteer in the same transaction

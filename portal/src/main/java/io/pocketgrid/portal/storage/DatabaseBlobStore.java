@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.time.Clock;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
@@ -118,7 +117,7 @@ public class DatabaseBlobStore implements BlobStore {
         }
         Map<String, Small> unique = new LinkedHashMap<>();
         blobs.stream().sorted(Comparator.comparing(Small::sha256)).forEach(b -> unique.putIfAbsent(b.sha256(), b));
-        var now = clock.instant().atOffset(ZoneOffset.UTC);
+        var now = Utc.at(clock.instant());
         jdbc.batchUpdate("INSERT INTO blob (sha256, size, created_at) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
                 unique.values().stream().map(b -> new Object[] {b.sha256(), (long) b.bytes().length, now}).toList());
         List<Object[]> chunks = new java.util.ArrayList<>();
@@ -242,7 +241,7 @@ public class DatabaseBlobStore implements BlobStore {
 
     private int insertBlob(String sha, long size) {
         return jdbc.update("INSERT INTO blob (sha256, size, created_at) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
-                sha, size, clock.instant().atOffset(ZoneOffset.UTC));
+                sha, size, Utc.at(clock.instant()));
     }
 
     private static int readChunk(InputStream in, byte[] buffer) {

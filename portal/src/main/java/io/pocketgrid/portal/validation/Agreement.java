@@ -3,6 +3,7 @@ package io.pocketgrid.portal.validation;
 import io.pocketgrid.portal.project.Dims;
 import io.pocketgrid.portal.project.OutputLayout;
 import io.pocketgrid.portal.project.ProjectTensor;
+import io.pocketgrid.worker.engine.Tolerance;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -48,7 +49,7 @@ public record Agreement(double atol, double rtol, List<Part> parts) {
             int n = items * p.itemSize();
             for (int i = offset; i < offset + n; i++) {
                 boolean same = p.exact() ? candidate[i] == reference[i]
-                        : Math.abs(candidate[i] - reference[i]) <= atol + rtol * Math.abs(reference[i]);
+                        : Tolerance.within(atol, rtol, reference[i], candidate[i]);
                 if (!same) {
                     return false;
                 }

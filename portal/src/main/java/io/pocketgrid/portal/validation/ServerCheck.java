@@ -6,7 +6,7 @@ import io.pocketgrid.portal.project.Project;
 import io.pocketgrid.portal.project.ProjectTensor;
 import io.pocketgrid.portal.project.TaskInputs;
 import io.pocketgrid.portal.storage.BlobStore;
-import io.pocketgrid.worker.cli.OrtReference;
+import io.pocketgrid.worker.reference.OrtReference;
 import io.pocketgrid.worker.engine.Model;
 import io.pocketgrid.worker.engine.Tensor;
 import io.pocketgrid.worker.engine.ValueInfo;

@@ -4,10 +4,10 @@ import io.pocketgrid.portal.credit.CreditService;
 import io.pocketgrid.portal.project.OutputLayout;
 import io.pocketgrid.portal.project.ProjectService;
 import io.pocketgrid.portal.storage.BlobStore;
+import io.pocketgrid.portal.storage.Utc;
 import io.pocketgrid.portal.volunteer.VolunteerStanding;
 import java.sql.Types;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -282,7 +282,7 @@ class TaskBook {
                     WHERE id = ?""", changed.stream().map(t -> new Object[] {t.status, t.quorum, t.targetReplicas,
                     t.errorCount, new SqlParameterValue(Types.BIGINT, t.canonicalResultId == 0 ? null : t.canonicalResultId),
                     new SqlParameterValue(Types.TIMESTAMP_WITH_TIMEZONE,
-                            t.validatedAt == null ? null : t.validatedAt.atOffset(ZoneOffset.UTC)),
+                            Utc.at(t.validatedAt)),
                     t.wanted ? 1 : 0, t.id}).toList());
             credit.record(grants, now);
             jdbc.batchUpdate("""
@@ -298,7 +298,7 @@ class TaskBook {
                              WHERE task.project_id = project.id AND task.status = 'FAILED') THEN 'INCOMPLETE' ELSE 'COMPLETED' END
                     WHERE id = ? AND status = 'RUNNING'
                       AND NOT EXISTS (SELECT 1 FROM task WHERE task.project_id = project.id AND task.status = 'OPEN')""",
-                    finished.stream().map(p -> new Object[] {now.atOffset(ZoneOffset.UTC), p}).toList());
+                    finished.stream().map(p -> new Object[] {Utc.at(now), p}).toList());
             List<Long> distrusted = volunteers.entrySet().stream().filter(e -> e.getValue()[0] == 1).map(Map.Entry::getKey)
                     .toList();
             if (!distrusted.isEmpty()) {

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pocketgrid.portal.config.InstanceId;
 import io.pocketgrid.portal.project.ProjectStatusChanged;
+import io.pocketgrid.portal.storage.Utc;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -136,7 +137,7 @@ class Feeder {
      * minute, per project) is split first: this device gets the front, the rest becomes a new task.
      */
     Optional<Pick> take(long volunteerId, boolean trusted, ToIntFunction<Long> maxItems, Instant now) {
-        for (long projectId : projectsByFairShare()) {
+        for (long projectId : projectsByFairShare(now)) {
             Queue q = queues.computeIfAbsent(projectId, id -> new Queue());
             synchronized (q) {
                 Pick pick = pick(q, volunteerId, trusted, now);
@@ -228,7 +229,7 @@ class Feeder {
         // with one, H2 reads and sorts every wanted task of the project on each refill
         List<Long> candidates = jdbc.queryForList("SELECT id FROM task WHERE project_id = ? AND wanted = TRUE"
                 + " AND status = 'OPEN' AND (claimed_until IS NULL OR claimed_until < ?) FETCH FIRST ? ROWS ONLY", Long.class,
-                projectId, LeaseService.at(now), 4 * batch);
+                projectId, Utc.at(now), 4 * batch);
         // another instance may win the first chunk at the same moment: then try the next one
         for (int from = 0; from < candidates.size(); from += batch) {
             List<Long> chunk = candidates.subList(from, Math.min(candidates.size(), from + batch));
@@ -237,8 +238,8 @@ class Feeder {
             int won = named.update("""
                     UPDATE task SET claimed_by = :claim, claimed_until = :until WHERE id = ANY(:ids) AND status = 'OPEN'
                       AND wanted = TRUE AND (claimed_until IS NULL OR claimed_until < :now)""",
-                    new MapSqlParameterSource("claim", claim).addValue("until", LeaseService.at(until))
-                            .addValue("now", LeaseService.at(now))
+                    new MapSqlParameterSource("claim", claim).addValue("until", Utc.at(until))
+                            .addValue("now", Utc.at(now))
                             .addValue("ids", ids(chunk)));
             if (won > 0) {
                 return load(q, projectId, chunk, claim, now, until.minus(MARGIN));
@@ -294,8 +295,8 @@ class Feeder {
     }
 
     /** Running projects in a random order where a project of priority p comes first p times as often. */
-    private List<Long> projectsByFairShare() {
-        long nowMs = System.currentTimeMillis();
+    private List<Long> projectsByFairShare(Instant now) {
+        long nowMs = now.toEpochMilli();
         if (nowMs - runningReadAt > 1000) {
             running = jdbc.query("SELECT id, priority FROM project WHERE status = 'RUNNING'",
                     (rs, i) -> new long[] {rs.getLong(1), Math.max(1, rs.getInt(2))});

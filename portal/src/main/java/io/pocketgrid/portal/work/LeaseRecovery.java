@@ -1,6 +1,7 @@
 package io.pocketgrid.portal.work;
 
 import io.pocketgrid.portal.config.InstanceId;
+import io.pocketgrid.portal.storage.Utc;
 import java.time.Clock;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -37,7 +38,7 @@ class LeaseRecovery {
     @EventListener(ApplicationReadyEvent.class)
     void expireLeasesOfEarlierRuns() {
         int expired = jdbc.update("UPDATE assignment SET status = 'EXPIRED' WHERE status = 'LEASED' AND issued_by = ?"
-                + " AND issued_at < ?", instance.get(), LeaseService.at(started));
+                + " AND issued_at < ?", instance.get(), Utc.at(started));
         String prefix = instance.get() + "/";
         String ours = instance.run() + "/";
         int released = jdbc.update("UPDATE task SET claimed_by = NULL, claimed_until = NULL WHERE status = 'OPEN'"

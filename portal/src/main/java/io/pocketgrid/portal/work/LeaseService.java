@@ -11,13 +11,13 @@ import io.pocketgrid.portal.project.Project;
 import io.pocketgrid.portal.project.ProjectInput;
 import io.pocketgrid.portal.project.ProjectService;
 import io.pocketgrid.portal.project.TaskInputs;
+import io.pocketgrid.portal.storage.Utc;
 import io.pocketgrid.portal.volunteer.VolunteerStanding;
 import io.pocketgrid.portal.validation.ValidationProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.http.HttpStatus;
@@ -181,15 +181,11 @@ public class LeaseService {
         // two statements, each its own transaction: holding assignment rows while waiting for task
         // rows would deadlock with a result batch, which takes them the other way round
         registry.prune(clock.instant());
-        OffsetDateTime now = at(clock.instant());
+        OffsetDateTime now = Utc.at(clock.instant());
         jdbc.update("UPDATE assignment SET status = 'EXPIRED' WHERE status = 'LEASED' AND expires_at <= ?", now);
         jdbc.update("""
                 UPDATE task SET wanted = TRUE WHERE status = 'OPEN' AND wanted = FALSE
                   AND target_replicas > (SELECT COUNT(*) FROM assignment a WHERE a.task_id = task.id
                        AND (a.status = 'RETURNED' OR (a.status = 'LEASED' AND a.expires_at > ?)))""", now);
-    }
-
-    static OffsetDateTime at(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
     }
 }

@@ -1,6 +1,7 @@
 package io.pocketgrid.portal.work;
 
 import io.pocketgrid.portal.config.InstanceId;
+import io.pocketgrid.portal.storage.Utc;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -56,8 +57,8 @@ class LeaseWrites {
                 INSERT INTO assignment (task_id, volunteer_id, status, issued_at, expires_at, issued_by)
                 SELECT t.id, ?, 'LEASED', ?, ?, ? FROM task t JOIN project p ON p.id = t.project_id
                 WHERE t.id = ? AND t.status = 'OPEN' AND t.claimed_by = ? AND p.status = 'RUNNING'""",
-                sorted.stream().map(op -> new Object[] {op.volunteerId, LeaseService.at(op.issuedAt),
-                        LeaseService.at(op.expiresAt), instance, op.taskId(), op.pick.slot().claim}).toList());
+                sorted.stream().map(op -> new Object[] {op.volunteerId, Utc.at(op.issuedAt),
+                        Utc.at(op.expiresAt), instance, op.taskId(), op.pick.slot().claim}).toList());
         Map<String, Long> ids = new HashMap<>();
         jdbc.query("SELECT id, task_id, volunteer_id FROM assignment WHERE task_id = ANY(?) AND status = 'LEASED'", rs -> {
             ids.put(rs.getLong(2) + "/" + rs.getLong(3), rs.getLong(1));

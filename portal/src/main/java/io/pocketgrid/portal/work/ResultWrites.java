@@ -2,6 +2,7 @@ package io.pocketgrid.portal.work;
 
 import io.pocketgrid.portal.api.ApiException;
 import io.pocketgrid.portal.storage.BlobStore;
+import io.pocketgrid.portal.storage.Utc;
 import io.pocketgrid.portal.validation.ValidationService;
 import java.sql.Types;
 import java.time.Instant;
@@ -87,7 +88,7 @@ class ResultWrites {
         }
         int[] returned = jdbc.batchUpdate("UPDATE assignment SET status = 'RETURNED' WHERE id = ? AND status = 'LEASED'"
                 + " AND expires_at > ?", open.stream().map(op -> new Object[] {op.leaseId,
-                LeaseService.at(op.receivedAt)}).toList());
+                Utc.at(op.receivedAt)}).toList());
         List<ResultOp> accepted = new ArrayList<>();
         for (int i = 0; i < open.size(); i++) {
             if (returned[i] == 1) {
@@ -105,7 +106,7 @@ class ResultWrites {
                 + " received_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING')", accepted.stream().map(op -> new Object[] {
                 op.leaseId, op.taskId, op.volunteerId, op.blob.sha256(), op.dims,
                 new SqlParameterValue(Types.BIGINT, op.elapsedMs),
-                LeaseService.at(op.receivedAt)}).toList());
+                Utc.at(op.receivedAt)}).toList());
         Map<Long, Long> resultIds = new HashMap<>();
         jdbc.query("SELECT id, assignment_id FROM result WHERE assignment_id = ANY(?)", rs -> {
             resultIds.put(rs.getLong(2), rs.getLong(1));

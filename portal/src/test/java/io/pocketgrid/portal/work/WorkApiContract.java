@@ -2,6 +2,7 @@ package io.pocketgrid.portal.work;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pocketgrid.portal.storage.Utc;
 import io.pocketgrid.portal.support.ApiClient;
 import io.pocketgrid.portal.support.ApiClient.Response;
 import io.pocketgrid.portal.support.StoredBlobs;
@@ -116,7 +117,7 @@ abstract class WorkApiContract {
         for (int i = 0; i < 2; i++) {
             long volunteer = insertVolunteer();
             jdbc.update("INSERT INTO assignment (task_id, volunteer_id, status, issued_at, expires_at) VALUES (?, ?, 'LEASED', ?, ?)",
-                    task[0], volunteer, LeaseService.at(now), LeaseService.at(now.plusSeconds(600)));
+                    task[0], volunteer, Utc.at(now), Utc.at(now.plusSeconds(600)));
             long leaseId = jdbc.queryForObject("SELECT id FROM assignment WHERE task_id = ? AND volunteer_id = ?", Long.class,
                     task[0], volunteer);
             ops.add(new ResultWrites.ResultOp(leaseId, task[0], volunteer, sha, task[1] + ",10", 5L, now, outputs, null));
@@ -172,7 +173,7 @@ abstract class WorkApiContract {
     private long insertVolunteer() {
         String publicId = java.util.UUID.randomUUID().toString();
         jdbc.update("INSERT INTO volunteer (public_id, token_sha256, created_at) VALUES (?, ?, ?)", publicId,
-                BlobStore.sha256Hex(publicId.getBytes(StandardCharsets.UTF_8)), LeaseService.at(java.time.Instant.now()));
+                BlobStore.sha256Hex(publicId.getBytes(StandardCharsets.UTF_8)), Utc.at(java.time.Instant.now()));
         return jdbc.queryForObject("SELECT id FROM volunteer WHERE public_id = ?", Long.class, publicId);
     }
 

@@ -1,4 +1,4 @@
-package io.pocketgrid.worker.cli;
+package io.pocketgrid.worker.reference;
 
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;

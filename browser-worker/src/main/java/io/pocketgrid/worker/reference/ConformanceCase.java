@@ -1,9 +1,10 @@
-package io.pocketgrid.worker.cli;
+package io.pocketgrid.worker.reference;
 
 import io.pocketgrid.worker.engine.EngineException;
 import io.pocketgrid.worker.engine.HalfFloats;
 import io.pocketgrid.worker.engine.Model;
 import io.pocketgrid.worker.engine.Tensor;
+import io.pocketgrid.worker.engine.Tolerance;
 import io.pocketgrid.worker.engine.UnsupportedOpException;
 import io.pocketgrid.worker.engine.ValueInfo;
 import io.pocketgrid.worker.engine.onnx.Node;
@@ -265,7 +266,7 @@ public final class ConformanceCase {
             if (Double.isNaN(w) && Double.isNaN(h) || w == h) {
                 continue;
             }
-            if (!(Math.abs(w - h) <= ATOL + rtol * Math.abs(w))) {
+            if (!Tolerance.within(ATOL, rtol, w, h)) {
                 return "element " + i + " is " + h + ", expected " + w;
             }
         }

@@ -1,4 +1,4 @@
-package io.pocketgrid.worker.cli;
+package io.pocketgrid.worker.reference;
 
 import io.pocketgrid.worker.engine.Model;
 import java.io.IOException;
