@@ -47,7 +47,7 @@ public class LeaseService {
     private final PocketGridProperties properties;
     private final ValidationProperties validation;
     private final Feeder feeder;
-    private final WorkWrites writes;
+    private final LeaseBatch leases;
     private final LeaseRegistry registry;
     private final VolunteerStanding standing;
     private final TaskInputs inputs;
@@ -57,7 +57,7 @@ public class LeaseService {
     private final Counter noWork;
 
     LeaseService(JdbcTemplate jdbc, ProjectService projects, LeaseTokens tokens, PocketGridProperties properties,
-                 ValidationProperties validation, Feeder feeder, WorkWrites writes, LeaseRegistry registry, VolunteerStanding standing,
+                 ValidationProperties validation, Feeder feeder, LeaseBatch leases, LeaseRegistry registry, VolunteerStanding standing,
                  TaskInputs inputs, Clock clock, MeterRegistry meters) {
         this.issued = Counter.builder("pocketgrid.leases").description("lease requests answered, by outcome")
                 .tag("outcome", "issued").register(meters);
@@ -74,7 +74,7 @@ public class LeaseService {
         this.tokens = tokens;
         this.properties = properties;
         this.feeder = feeder;
-        this.writes = writes;
+        this.leases = leases;
         this.registry = registry;
         this.clock = clock;
         this.throttle = new Throttle(validation.throttleInterval());
@@ -105,7 +105,7 @@ public class LeaseService {
             Project project = projects.facts(slot.projectId);
             Instant expires = now.plus(Duration.ofSeconds(Math.min(project.getDeadlineSeconds(),
                     properties.leaseDuration().toSeconds())));
-            Long leaseId = writes.lease(new LeaseWrites.LeaseOp(pick.get(), volunteerId, now, expires));
+            Long leaseId = leases.store(new LeaseWrite(pick.get(), volunteerId, now, expires));
             if (leaseId == null) {
                 feeder.drop(slot);
                 continue;

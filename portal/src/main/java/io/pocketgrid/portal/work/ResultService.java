@@ -36,30 +36,23 @@ public class ResultService {
     private final LeaseTokens tokens;
     private final BlobStore blobs;
     private final ValidationService validation;
-    private final WorkWrites writes;
+    private final ResultBatch results;
     private final LeaseRegistry registry;
     private final Clock clock;
     private final MeterRegistry meters;
 
     ResultService(JdbcTemplate jdbc, ProjectService projects, LeaseTokens tokens, BlobStore blobs,
-                  ValidationService validation, WorkWrites writes, LeaseRegistry registry, Clock clock,
+                  ValidationService validation, ResultBatch results, LeaseRegistry registry, Clock clock,
                   MeterRegistry meters) {
         this.meters = meters;
         this.validation = validation;
-        this.writes = writes;
+        this.results = results;
         this.registry = registry;
         this.jdbc = jdbc;
         this.projects = projects;
         this.tokens = tokens;
         this.blobs = blobs;
         this.clock = clock;
-    }
-
-    /**
-     * What the worker hears back: {@code PENDING} (waiting for other replicas; credit follows if it
-     * agrees), {@code VALID} (credited now), {@code INVALID} or {@code DISCARDED} (no credit).
-     */
-    public record Receipt(String status, boolean creditPending, long microCredits) {
     }
 
     /**
@@ -107,7 +100,7 @@ public class ResultService {
         float[] outputs = layout.values(bytes, items, true);
         BlobStore.Small blob = blobs.small(bytes);
         float[] reference = validation.spotCheck(a.taskId(), a.single());
-        Receipt receipt = writes.result(new ResultWrites.ResultOp(leaseId, a.taskId(), volunteerId, blob, Dims.format(dims),
+        Receipt receipt = results.store(new ResultWrite(leaseId, a.taskId(), volunteerId, blob, Dims.format(dims),
                 elapsedMs, now, outputs, reference));
         registry.remove(leaseId);
         Counter.builder("pocketgrid.results").description("results accepted, by what the worker heard back")

@@ -44,7 +44,7 @@ class WorkApiDocs {
             api.components(components);
             ModelConverters.getInstance().readAll(LeaseRequest.class).forEach(components::addSchemas);
             ModelConverters.getInstance().readAll(Lease.class).forEach(components::addSchemas);
-            ModelConverters.getInstance().readAll(ResultService.Receipt.class).forEach(components::addSchemas);
+            ModelConverters.getInstance().readAll(Receipt.class).forEach(components::addSchemas);
             if (api.getPaths() == null) {
                 api.paths(new Paths());
             }

@@ -47,7 +47,7 @@ abstract class WorkApiContract {
     LeaseService leases;
 
     @Autowired
-    ResultWrites resultWrites;
+    ResultBatch resultBatch;
 
     @Autowired
     BlobStore blobs;
@@ -113,17 +113,17 @@ abstract class WorkApiContract {
         // not stored before the batch: both replicas carry the same outputs, which the batch stores once
         BlobStore.Small sha = blobs.small(ApiClient.floats(outputs));
         java.time.Instant now = java.time.Instant.now();
-        java.util.List<ResultWrites.ResultOp> ops = new java.util.ArrayList<>();
+        java.util.List<ResultWrite> ops = new java.util.ArrayList<>();
         for (int i = 0; i < 2; i++) {
             long volunteer = insertVolunteer();
             jdbc.update("INSERT INTO assignment (task_id, volunteer_id, status, issued_at, expires_at) VALUES (?, ?, 'LEASED', ?, ?)",
                     task[0], volunteer, Utc.at(now), Utc.at(now.plusSeconds(600)));
             long leaseId = jdbc.queryForObject("SELECT id FROM assignment WHERE task_id = ? AND volunteer_id = ?", Long.class,
                     task[0], volunteer);
-            ops.add(new ResultWrites.ResultOp(leaseId, task[0], volunteer, sha, task[1] + ",10", 5L, now, outputs, null));
+            ops.add(new ResultWrite(leaseId, task[0], volunteer, sha, task[1] + ",10", 5L, now, outputs, null));
         }
 
-        new TransactionTemplate(transactions).executeWithoutResult(s -> resultWrites.write(ops));
+        new TransactionTemplate(transactions).executeWithoutResult(s -> resultBatch.write(ops));
 
         // as if they had come one by one: the first waits for a second opinion, the second settles both
         assertThat(ops.get(0).outcome.status()).isEqualTo("PENDING");

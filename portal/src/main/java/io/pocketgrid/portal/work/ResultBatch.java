@@ -1,11 +1,12 @@
 package io.pocketgrid.portal.work;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pocketgrid.portal.api.ApiException;
 import io.pocketgrid.portal.storage.BlobStore;
 import io.pocketgrid.portal.storage.Utc;
 import io.pocketgrid.portal.validation.ValidationService;
+import jakarta.annotation.PreDestroy;
 import java.sql.Types;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -18,58 +19,49 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * Writes a batch of checked results: locks their tasks (in id order, before anything else, so two
+ * Stores checked results in batches ({@link GroupCommit}, thread {@code pocketgrid-result-writes}): locks their tasks (in id order, before anything else, so two
  * replicas of one task never deadlock), refuses banned volunteers and leases that ended meanwhile,
  * marks the leases returned and stores the result rows — one batched statement each — and then
  * has validation judge them all. A lease can be returned once: the conditional update finds it
  * LEASED only the first time, and {@code result.assignment_id} is unique besides.
  */
 @Component
-class ResultWrites {
+class ResultBatch {
 
-    /** A result whose every check passed and whose outputs are stored; the outcome is its receipt. */
-    static final class ResultOp extends WorkWriter.Op<ResultService.Receipt> {
-        final long leaseId;
-        final long taskId;
-        final long volunteerId;
-        final BlobStore.Small blob;
-        final String dims;
-        final Long elapsedMs;
-        final Instant receivedAt;
-        final float[] outputs;
-        final float[] serverOutputs;
-
-        ResultOp(long leaseId, long taskId, long volunteerId, BlobStore.Small blob, String dims, Long elapsedMs,
-                 Instant receivedAt, float[] outputs, float[] serverOutputs) {
-            this.leaseId = leaseId;
-            this.taskId = taskId;
-            this.volunteerId = volunteerId;
-            this.blob = blob;
-            this.dims = dims;
-            this.elapsedMs = elapsedMs;
-            this.receivedAt = receivedAt;
-            this.outputs = outputs;
-            this.serverOutputs = serverOutputs;
-        }
-    }
 
     private final JdbcTemplate jdbc;
     private final ValidationService validation;
     private final BlobStore blobs;
 
-    ResultWrites(JdbcTemplate jdbc, ValidationService validation, BlobStore blobs) {
+    private final GroupCommit<ResultWrite, Receipt> writer;
+
+    ResultBatch(JdbcTemplate jdbc, ValidationService validation, BlobStore blobs, PlatformTransactionManager transactions,
+                MeterRegistry meters) {
         this.jdbc = jdbc;
         this.validation = validation;
         this.blobs = blobs;
+        this.writer = new GroupCommit<>("result-writes", transactions, this::write, meters);
     }
 
-    void write(List<ResultOp> ops) {
+    /** Stores and judges a result with the others that arrive meanwhile; its receipt, or the refusal thrown. */
+    Receipt store(ResultWrite result) {
+        return writer.write(result);
+    }
+
+    @PreDestroy
+    void stop() {
+        writer.stop();
+    }
+
+    /** One batch, inside the writer's transaction. */
+    void write(List<ResultWrite> ops) {
         if (ops.isEmpty()) {
             return;
         }
-        List<ResultOp> sorted = ops.stream().sorted(Comparator.comparingLong((ResultOp op) -> op.taskId)
+        List<ResultWrite> sorted = ops.stream().sorted(Comparator.comparingLong((ResultWrite op) -> op.taskId)
                 .thenComparingLong(op -> op.leaseId)).toList();
         List<Long> taskIds = sorted.stream().map(op -> op.taskId).distinct().toList();
         // one array parameter, not an IN list: the same statement text for every batch size, so both
@@ -78,8 +70,8 @@ class ResultWrites {
                 new SqlArrayValue("BIGINT", taskIds.toArray()));
         Set<Long> banned = new HashSet<>(jdbc.queryForList("SELECT id FROM volunteer WHERE banned = TRUE AND id = ANY(?)",
                 Long.class, new SqlArrayValue("BIGINT", sorted.stream().map(op -> op.volunteerId).distinct().toArray())));
-        List<ResultOp> open = new ArrayList<>();
-        for (ResultOp op : sorted) {
+        List<ResultWrite> open = new ArrayList<>();
+        for (ResultWrite op : sorted) {
             if (banned.contains(op.volunteerId)) {
                 op.refuse(new ApiException(HttpStatus.FORBIDDEN, "BANNED", "this volunteer may not compute here any more"));
             } else {
@@ -89,7 +81,7 @@ class ResultWrites {
         int[] returned = jdbc.batchUpdate("UPDATE assignment SET status = 'RETURNED' WHERE id = ? AND status = 'LEASED'"
                 + " AND expires_at > ?", open.stream().map(op -> new Object[] {op.leaseId,
                 Utc.at(op.receivedAt)}).toList());
-        List<ResultOp> accepted = new ArrayList<>();
+        List<ResultWrite> accepted = new ArrayList<>();
         for (int i = 0; i < open.size(); i++) {
             if (returned[i] == 1) {
                 accepted.add(open.get(i));
@@ -112,14 +104,14 @@ class ResultWrites {
             resultIds.put(rs.getLong(2), rs.getLong(1));
         }, new SqlArrayValue("BIGINT", accepted.stream().map(op -> op.leaseId).toArray()));
         // judged in arrival order within each task, as if they had come one by one
-        List<ResultOp> arrivalOrder = accepted.stream().sorted(Comparator.comparingLong(op -> resultIds.get(op.leaseId)))
+        List<ResultWrite> arrivalOrder = accepted.stream().sorted(Comparator.comparingLong(op -> resultIds.get(op.leaseId)))
                 .toList();
         List<ValidationService.Verdict> verdicts = validation.judge(arrivalOrder.stream()
                 .map(op -> new ValidationService.Arrival(resultIds.get(op.leaseId), op.taskId, op.volunteerId, op.outputs,
                         op.serverOutputs)).toList());
         for (int i = 0; i < arrivalOrder.size(); i++) {
             ValidationService.Verdict v = verdicts.get(i);
-            arrivalOrder.get(i).succeed(new ResultService.Receipt(v.status(), v.status().equals("PENDING"), v.microCredits()));
+            arrivalOrder.get(i).succeed(new Receipt(v.status(), v.status().equals("PENDING"), v.microCredits()));
         }
     }
 

@@ -1,8 +1,9 @@
 package io.pocketgrid.portal.work;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pocketgrid.portal.config.InstanceId;
 import io.pocketgrid.portal.storage.Utc;
-import java.time.Instant;
+import jakarta.annotation.PreDestroy;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -11,48 +12,44 @@ import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * Writes a batch of leases: one INSERT per replica, batched, that only succeeds while the task is
+ * Stores leases in batches ({@link GroupCommit}, thread {@code pocketgrid-lease-writes}): one INSERT per replica, batched, that only succeeds while the task is
  * still open, still claimed by this instance and its project still running. A lease whose insert
  * found nothing gets {@code null}, so the caller takes another replica.
  */
 @Component
-class LeaseWrites {
+class LeaseBatch {
 
-    /** A replica taken from the feeder, to be stored as an assignment; the outcome is its id. */
-    static final class LeaseOp extends WorkWriter.Op<Long> {
-        final Feeder.Pick pick;
-        final long volunteerId;
-        final Instant issuedAt;
-        final Instant expiresAt;
-
-        LeaseOp(Feeder.Pick pick, long volunteerId, Instant issuedAt, Instant expiresAt) {
-            this.pick = pick;
-            this.volunteerId = volunteerId;
-            this.issuedAt = issuedAt;
-            this.expiresAt = expiresAt;
-        }
-
-        long taskId() {
-            return pick.slot().taskId;
-        }
-    }
 
     private final JdbcTemplate jdbc;
     private final String instance;
+    private final GroupCommit<LeaseWrite, Long> writer;
 
-    LeaseWrites(JdbcTemplate jdbc, InstanceId instanceId) {
+    LeaseBatch(JdbcTemplate jdbc, InstanceId instanceId, PlatformTransactionManager transactions, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.instance = instanceId.get();
+        this.writer = new GroupCommit<>("lease-writes", transactions, this::write, meters);
     }
 
-    void write(List<LeaseOp> ops) {
+    /** Stores a lease with the others that arrive meanwhile; its id, or null when the task can no longer be leased. */
+    Long store(LeaseWrite lease) {
+        return writer.write(lease);
+    }
+
+    @PreDestroy
+    void stop() {
+        writer.stop();
+    }
+
+    /** One batch, inside the writer's transaction. */
+    void write(List<LeaseWrite> ops) {
         if (ops.isEmpty()) {
             return;
         }
         // task order everywhere, so two batches never wait on each other's task rows in a cycle
-        List<LeaseOp> sorted = ops.stream().sorted(Comparator.comparingLong(LeaseOp::taskId)).toList();
+        List<LeaseWrite> sorted = ops.stream().sorted(Comparator.comparingLong(LeaseWrite::taskId)).toList();
         jdbc.batchUpdate("""
                 INSERT INTO assignment (task_id, volunteer_id, status, issued_at, expires_at, issued_by)
                 SELECT t.id, ?, 'LEASED', ?, ?, ? FROM task t JOIN project p ON p.id = t.project_id
@@ -62,9 +59,9 @@ class LeaseWrites {
         Map<String, Long> ids = new HashMap<>();
         jdbc.query("SELECT id, task_id, volunteer_id FROM assignment WHERE task_id = ANY(?) AND status = 'LEASED'", rs -> {
             ids.put(rs.getLong(2) + "/" + rs.getLong(3), rs.getLong(1));
-        }, new SqlArrayValue("BIGINT", sorted.stream().map(LeaseOp::taskId).distinct().toArray()));
+        }, new SqlArrayValue("BIGINT", sorted.stream().map(LeaseWrite::taskId).distinct().toArray()));
         List<Object[]> tasks = new ArrayList<>();
-        for (LeaseOp op : sorted) {
+        for (LeaseWrite op : sorted) {
             Long id = ids.get(op.taskId() + "/" + op.volunteerId);
             op.succeed(id);
             if (id != null && (op.pick.single() || op.pick.exhausted())) {

@@ -24,16 +24,19 @@ import org.springframework.transaction.support.TransactionTemplate;
  * batch fails as a whole (a deadlock with another instance, say), each write is retried in a
  * transaction of its own, so one bad write cannot take others down with it.
  *
- * <p>Each write is an {@link Op}: a batch handler records the op's outcome (or its refusal as an
- * {@link ApiException}) and the futures complete only after the commit.
+ * <p>Each write is a {@link Write}: the batch handler records its outcome (or its refusal as an
+ * {@link ApiException}) and the callers are answered only after the commit.
+ *
+ * @param <W> the kind of write this writer stores
+ * @param <R> what a caller gets back for one
  */
-final class WorkWriter {
+final class GroupCommit<W extends GroupCommit.Write<R>, R> {
 
-    private static final Logger log = LoggerFactory.getLogger(WorkWriter.class);
+    private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
     private static final int MAX_BATCH = 256;
 
     /** One write waiting for its batch. */
-    abstract static class Op<R> {
+    abstract static class Write<R> {
         final CompletableFuture<R> done = new CompletableFuture<>();
         R outcome;
         RuntimeException refusal;
@@ -60,16 +63,16 @@ final class WorkWriter {
     }
 
     private final String name;
-    private final BlockingQueue<Op<?>> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<W> queue = new LinkedBlockingQueue<>();
     private final TransactionTemplate tx;
-    private final Consumer<List<Op<?>>> handler;
+    private final Consumer<List<W>> handler;
     private final Thread thread;
     private volatile boolean running = true;
     private final DistributionSummary batchSizes;
     private final Timer batchTimes;
 
     /** {@code handler} writes a batch inside the transaction, recording each op's outcome. */
-    WorkWriter(String name, PlatformTransactionManager transactions, Consumer<List<Op<?>>> handler,
+    GroupCommit(String name, PlatformTransactionManager transactions, Consumer<List<W>> handler,
                MeterRegistry meters) {
         this.name = name;
         this.batchSizes = DistributionSummary.builder("pocketgrid.writer.batch.size")
@@ -83,7 +86,8 @@ final class WorkWriter {
         this.thread = Thread.ofPlatform().name("pocketgrid-" + name).daemon().start(this::loop);
     }
 
-    <R> R write(Op<R> op) {
+    /** Stores the write with whatever arrives meanwhile; its outcome once committed, or its refusal thrown. */
+    R write(W op) {
         if (!running) {
             throw new IllegalStateException("the " + name + " writer has stopped");
         }
@@ -92,10 +96,10 @@ final class WorkWriter {
     }
 
     private void loop() {
-        List<Op<?>> batch = new ArrayList<>();
+        List<W> batch = new ArrayList<>();
         while (running) {
             try {
-                Op<?> first = queue.poll(200, TimeUnit.MILLISECONDS);
+                W first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
@@ -114,26 +118,26 @@ final class WorkWriter {
         }
     }
 
-    private void run(List<Op<?>> batch) {
+    private void run(List<W> batch) {
         batchSizes.record(batch.size());
         batchTimes.record(() -> runTimed(batch));
     }
 
-    private void runTimed(List<Op<?>> batch) {
+    private void runTimed(List<W> batch) {
         try {
             tx.executeWithoutResult(s -> handler.accept(batch));
-            batch.forEach(WorkWriter::complete);
+            batch.forEach(GroupCommit::complete);
         } catch (RuntimeException whole) {
             log.info("{} writer: a batch of {} failed ({}); writing each on its own", name, batch.size(),
                     whole.toString());
-            for (Op<?> op : batch) {
+            for (W op : batch) {
                 retryAlone(op, whole);
             }
         }
     }
 
     /** One op in its own transaction, twice at most (a deadlock victim usually passes the second time). */
-    private void retryAlone(Op<?> op, RuntimeException first) {
+    private void retryAlone(W op, RuntimeException first) {
         RuntimeException last = first;
         for (int attempt = 0; attempt < 2; attempt++) {
             op.outcome = null;
@@ -150,7 +154,7 @@ final class WorkWriter {
         op.done.completeExceptionally(last);
     }
 
-    private static <R> void complete(Op<R> op) {
+    private static <T> void complete(Write<T> op) {
         if (op.refusal != null) {
             op.done.completeExceptionally(op.refusal);
         } else {
