@@ -10,7 +10,6 @@ import io.pocketgrid.worker.engine.Tensor;
 import io.pocketgrid.worker.engine.UnsupportedOpException;
 import io.pocketgrid.worker.engine.ValueInfo;
 import io.pocketgrid.worker.engine.kernel.JavaGemmBackend;
-import io.pocketgrid.worker.engine.onnx.Node;
 import io.pocketgrid.worker.engine.onnx.OnnxGraph;
 import io.pocketgrid.worker.engine.onnx.OnnxParser;
 import io.pocketgrid.worker.engine.plan.Bound;
@@ -91,17 +90,9 @@ public final class EngineCli {
         OnnxGraph graph = OnnxParser.parseModel(bytes);
         out.println("model: " + file + " (" + bytes.length + " bytes, IR " + graph.irVersion() + ", opset "
                 + graph.onnxOpset() + ")");
-        Map<String, Integer> counts = new TreeMap<>();
-        for (Node n : graph.nodes()) {
-            counts.merge(n.opType(), 1, Integer::sum);
-        }
         out.println("ops (" + graph.nodes().size() + " nodes):");
-        counts.forEach((op, n) -> out.println("  " + op + " x" + n));
-        long params = 0;
-        for (Tensor t : graph.initializers().values()) {
-            params += t.size();
-        }
-        out.println("parameters: " + params);
+        Model.opCounts(graph).forEach((op, n) -> out.println("  " + op + " x" + n));
+        out.println("parameters: " + Model.parameterCount(graph));
         List<UnsupportedOpException> bad = Model.unsupportedNodes(bytes);
         if (!bad.isEmpty()) {
             out.println("unsupported ops (" + bad.size() + "):");

@@ -213,8 +213,13 @@ public final class Model {
 
     /** Node count per op type, sorted by op type. */
     public Map<String, Integer> opCounts() {
+        return opCounts(graph);
+    }
+
+    /** Node count per op type of a parsed graph, sorted by op type: also for a model this engine cannot run. */
+    public static Map<String, Integer> opCounts(OnnxGraph graph) {
         Map<String, Integer> m = new TreeMap<>();
-        for (Node n : nodes) {
+        for (Node n : graph.nodes()) {
             m.merge(n.opType(), 1, Integer::sum);
         }
         return m;
@@ -222,6 +227,11 @@ public final class Model {
 
     /** Number of elements in all initializers (the model's parameters). */
     public long parameterCount() {
+        return parameterCount(graph);
+    }
+
+    /** Number of elements in a parsed graph's initializers: also for a model this engine cannot run. */
+    public static long parameterCount(OnnxGraph graph) {
         long n = 0;
         for (Tensor t : graph.initializers().values()) {
             n += t.size();

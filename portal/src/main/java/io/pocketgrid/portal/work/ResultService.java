@@ -62,12 +62,7 @@ public class ResultService {
     public Receipt submit(long volunteerId, long leaseId, String leaseToken, boolean framed, String dimsHeader,
                           Long elapsedMs, InputStream body) {
         LeaseRegistry.Issued a = issued(leaseId);
-        if (!tokens.verify(leaseToken, leaseId, a.volunteerId())) {
-            throw new ApiException(HttpStatus.FORBIDDEN, "BAD_LEASE_TOKEN", "the lease token is not valid for lease " + leaseId);
-        }
-        if (a.volunteerId() != volunteerId) {
-            throw new ApiException(HttpStatus.FORBIDDEN, "NOT_YOUR_LEASE", "lease " + leaseId + " belongs to another volunteer");
-        }
+        requireHolder(a, volunteerId, leaseToken);
         Instant now = clock.instant();
         if (!a.expiresAt().isAfter(now)) {
             throw new ApiException(HttpStatus.GONE, "LEASE_EXPIRED", "lease " + leaseId + " expired at " + a.expiresAt());
@@ -123,12 +118,7 @@ public class ResultService {
             }
             return;
         }
-        if (!tokens.verify(leaseToken, leaseId, a.volunteerId())) {
-            throw new ApiException(HttpStatus.FORBIDDEN, "BAD_LEASE_TOKEN", "the lease token is not valid for lease " + leaseId);
-        }
-        if (a.volunteerId() != volunteerId) {
-            throw new ApiException(HttpStatus.FORBIDDEN, "NOT_YOUR_LEASE", "lease " + leaseId + " belongs to another volunteer");
-        }
+        requireHolder(a, volunteerId, leaseToken);
         registry.remove(leaseId);
         if (jdbc.update("UPDATE assignment SET status = 'GIVEN_BACK' WHERE id = ? AND status = 'LEASED'", leaseId) == 1) {
             jdbc.update("UPDATE task SET wanted = TRUE WHERE id = ? AND status = 'OPEN'", a.taskId());
@@ -163,6 +153,18 @@ public class ResultService {
                     + "; a result can be sent once");
         }
         return lease;
+    }
+
+    /** Refuses a caller that is not the lease's volunteer or whose lease token was not issued for it. */
+    private void requireHolder(LeaseRegistry.Issued lease, long volunteerId, String leaseToken) {
+        if (!tokens.verify(leaseToken, lease.leaseId(), lease.volunteerId())) {
+            throw new ApiException(HttpStatus.FORBIDDEN, "BAD_LEASE_TOKEN", "the lease token is not valid for lease "
+                    + lease.leaseId());
+        }
+        if (lease.volunteerId() != volunteerId) {
+            throw new ApiException(HttpStatus.FORBIDDEN, "NOT_YOUR_LEASE", "lease " + lease.leaseId()
+                    + " belongs to another volunteer");
+        }
     }
 
     private static int[] parseDims(String header) {
