@@ -121,4 +121,15 @@ public final class OutputLayout {
     private static ApiException shape(String message) {
         return ApiException.badRequest("SHAPE_MISMATCH", message);
     }
+
+    /** Index of the largest of {@code v[start … start+length)}; the first one on ties. */
+    public static int argmax(float[] v, int start, int length) {
+        int best = 0;
+        for (int i = 1; i < length; i++) {
+            if (v[start + i] > v[start + best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
 }

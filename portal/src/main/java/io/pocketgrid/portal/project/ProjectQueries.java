@@ -2,7 +2,6 @@ package io.pocketgrid.portal.project;
 
 import io.pocketgrid.portal.storage.BlobStore;
 import io.pocketgrid.portal.storage.Utc;
-import io.pocketgrid.portal.validation.Agreement;
 import io.pocketgrid.worker.engine.Npy;
 import io.pocketgrid.worker.engine.Tensor;
 import io.pocketgrid.worker.engine.TensorBytes;
@@ -149,7 +148,7 @@ public class ProjectQueries {
                     labels.skipNBytes((slice.start() - at) * width);
                     for (int i = 0; i < slice.end() - slice.start(); i++) {
                         long label = width == 8 ? Long.reverseBytes(labels.readLong()) : Integer.reverseBytes(labels.readInt());
-                        if (Agreement.argmax(out, i * itemSize, itemSize) == label) {
+                        if (OutputLayout.argmax(out, i * itemSize, itemSize) == label) {
                             tally[0]++;
                         }
                         tally[1]++;

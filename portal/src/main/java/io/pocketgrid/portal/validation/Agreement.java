@@ -56,7 +56,8 @@ public record Agreement(double atol, double rtol, List<Part> parts) {
             }
             if (p.classVector()) {
                 for (int start = offset; start + p.itemSize() <= offset + n; start += p.itemSize()) {
-                    if (argmax(reference, start, p.itemSize()) != argmax(candidate, start, p.itemSize())) {
+                    if (OutputLayout.argmax(reference, start, p.itemSize())
+                            != OutputLayout.argmax(candidate, start, p.itemSize())) {
                         return false;
                     }
                 }
@@ -64,16 +65,5 @@ public record Agreement(double atol, double rtol, List<Part> parts) {
             offset += n;
         }
         return true;
-    }
-
-    /** Index of the largest of {@code v[start … start+length)}; the first one on ties. */
-    public static int argmax(float[] v, int start, int length) {
-        int best = 0;
-        for (int i = 1; i < length; i++) {
-            if (v[start + i] > v[start + best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }
