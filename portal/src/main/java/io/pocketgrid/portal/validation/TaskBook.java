@@ -3,6 +3,7 @@ package io.pocketgrid.portal.validation;
 import io.pocketgrid.portal.credit.CreditService;
 import io.pocketgrid.portal.project.OutputLayout;
 import io.pocketgrid.portal.project.ProjectService;
+import io.pocketgrid.portal.project.TaskStatus;
 import io.pocketgrid.portal.storage.BlobStore;
 import io.pocketgrid.portal.storage.Utc;
 import io.pocketgrid.portal.volunteer.VolunteerStanding;
@@ -31,9 +32,6 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  */
 @Component
 class TaskBook {
-
-    /** The status, in memory only, of a result of this batch whose turn has not come yet. */
-    static final String UNSEEN = "UNSEEN";
 
     private final JdbcTemplate jdbc;
     private final NamedParameterJdbcTemplate named;
@@ -71,7 +69,7 @@ class TaskBook {
          */
         final int maxResults;
         final List<Result> results = new ArrayList<>();
-        String status;
+        TaskStatus status;
         int quorum;
         int targetReplicas;
         int errorCount;
@@ -83,7 +81,7 @@ class TaskBook {
         Task(java.sql.ResultSet rs, java.util.function.LongFunction<OutputLayout> layouts) throws java.sql.SQLException {
             id = rs.getLong(1);
             projectId = rs.getLong(2);
-            status = rs.getString(3);
+            status = TaskStatus.valueOf(rs.getString(3));
             quorum = rs.getInt(4);
             targetReplicas = rs.getInt(5);
             errorCount = rs.getInt(6);
@@ -102,19 +100,19 @@ class TaskBook {
             return results.stream().filter(r -> r.id == resultId).findFirst().orElseThrow();
         }
 
-        List<Result> results(String wantedStatus) {
-            return results.stream().filter(r -> r.status.equals(wantedStatus)).toList();
+        List<Result> results(ResultStatus wantedStatus) {
+            return results.stream().filter(r -> r.status == wantedStatus).toList();
         }
 
         void validate(long canonical, Instant at) {
-            status = "VALIDATED";
+            status = TaskStatus.VALIDATED;
             canonicalResultId = canonical;
             validatedAt = at;
             changed = true;
         }
 
         void fail() {
-            status = "FAILED";
+            status = TaskStatus.FAILED;
             changed = true;
         }
 
@@ -145,12 +143,12 @@ class TaskBook {
         final long volunteerId;
         final boolean reliable;
         final String sha;
-        String status;
+        ResultStatus status;
         private float[] outputs;
         private final StoredOutputs stored;
         private final Task task;
 
-        Result(long id, long volunteerId, boolean reliable, String status, String sha, float[] outputs,
+        Result(long id, long volunteerId, boolean reliable, ResultStatus status, String sha, float[] outputs,
                StoredOutputs stored, Task task) {
             this.task = task;
             this.id = id;
@@ -219,12 +217,12 @@ class TaskBook {
                 rs -> {
                     // a result of this batch stays out of sight until its own turn comes
                     long id = rs.getLong(1);
-                    if (!fresh.containsKey(id) && !"INVALID".equals(rs.getString(4))) {
+                    if (!fresh.containsKey(id) && !ResultStatus.INVALID.name().equals(rs.getString(4))) {
                         stored.want(rs.getString(5));
                     }
                     Task task = tasks.get(rs.getLong(2));
                     task.results.add(new Result(id, rs.getLong(3), properties.reliable(rs.getInt(6), rs.getInt(7)),
-                            fresh.containsKey(id) ? UNSEEN : rs.getString(4), rs.getString(5), fresh.get(id), stored, task));
+                            fresh.containsKey(id) ? ResultStatus.UNSEEN : ResultStatus.valueOf(rs.getString(4)), rs.getString(5), fresh.get(id), stored, task));
                 });
         return new Batch(tasks);
     }
@@ -232,7 +230,7 @@ class TaskBook {
     /** The changes of one batch, written by {@link #write}. */
     final class Batch {
         private final Map<Long, Task> tasks;
-        private final Map<Long, String> marks = new TreeMap<>();
+        private final Map<Long, ResultStatus> marks = new TreeMap<>();
         private final List<CreditService.Grant> grants = new ArrayList<>();
         // per volunteer: {1 if trust was reset, valid results since (or in all), micro-credits,
         //                valid results, invalid results}
@@ -246,7 +244,7 @@ class TaskBook {
             return tasks.get(id);
         }
 
-        void mark(Result r, String status) {
+        void mark(Result r, ResultStatus status) {
             r.status = status;
             marks.put(r.id, status);
         }
@@ -273,13 +271,13 @@ class TaskBook {
 
         void write(Instant now) {
             jdbc.batchUpdate("UPDATE result SET status = ? WHERE id = ?",
-                    marks.entrySet().stream().map(e -> new Object[] {e.getValue(), e.getKey()}).toList());
+                    marks.entrySet().stream().map(e -> new Object[] {e.getValue().name(), e.getKey()}).toList());
             List<Task> changed = tasks.values().stream().filter(t -> t.changed).toList();
             jdbc.batchUpdate("""
                     UPDATE task SET status = ?, quorum = ?, target_replicas = ?, error_count = ?,
                            canonical_result_id = COALESCE(?, canonical_result_id), validated_at = COALESCE(?, validated_at),
                            wanted = CASE WHEN ? = 1 THEN TRUE ELSE wanted END
-                    WHERE id = ?""", changed.stream().map(t -> new Object[] {t.status, t.quorum, t.targetReplicas,
+                    WHERE id = ?""", changed.stream().map(t -> new Object[] {t.status.name(), t.quorum, t.targetReplicas,
                     t.errorCount, new SqlParameterValue(Types.BIGINT, t.canonicalResultId == 0 ? null : t.canonicalResultId),
                     new SqlParameterValue(Types.TIMESTAMP_WITH_TIMEZONE,
                             Utc.at(t.validatedAt)),
@@ -292,7 +290,7 @@ class TaskBook {
                     volunteers.entrySet().stream().map(e -> new Object[] {e.getValue()[0], e.getValue()[1],
                             e.getValue()[2], e.getValue()[3], e.getValue()[4], e.getKey()}).toList());
             TreeSet<Long> finished = new TreeSet<>();
-            changed.stream().filter(t -> !t.status.equals("OPEN")).forEach(t -> finished.add(t.projectId));
+            changed.stream().filter(t -> t.status != TaskStatus.OPEN).forEach(t -> finished.add(t.projectId));
             jdbc.batchUpdate("""
                     UPDATE project SET completed_at = ?, status = CASE WHEN EXISTS (SELECT 1 FROM task
                              WHERE task.project_id = project.id AND task.status = 'FAILED') THEN 'INCOMPLETE' ELSE 'COMPLETED' END

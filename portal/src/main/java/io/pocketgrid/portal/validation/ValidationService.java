@@ -3,6 +3,7 @@ package io.pocketgrid.portal.validation;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pocketgrid.portal.credit.CreditService;
+import io.pocketgrid.portal.project.TaskStatus;
 import io.pocketgrid.portal.storage.BlobStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -67,7 +68,7 @@ public class ValidationService {
     }
 
     /** What became of a result that was just stored. */
-    public record Verdict(String status, long microCredits) {
+    public record Verdict(ResultStatus status, long microCredits) {
     }
 
     /**
@@ -125,14 +126,14 @@ public class ValidationService {
 
     private Verdict judgeOne(TaskBook.Batch batch, TaskBook.Task task, Arrival arrival, Instant now, Tally tally) {
         TaskBook.Result fresh = task.result(arrival.resultId());
-        fresh.status = "PENDING";
-        if ("VALIDATED".equals(task.status)) {
+        fresh.status = ResultStatus.PENDING;
+        if (task.status == TaskStatus.VALIDATED) {
             return settle(batch, task, fresh, task.agreement.agree(task.result(task.canonicalResultId).outputs(),
                     fresh.outputs()), tally);
         }
-        if (!"OPEN".equals(task.status)) {
-            batch.mark(fresh, "DISCARDED");
-            return new Verdict("DISCARDED", 0);
+        if (task.status != TaskStatus.OPEN) {
+            batch.mark(fresh, ResultStatus.DISCARDED);
+            return new Verdict(ResultStatus.DISCARDED, 0);
         }
         boolean spotChecked = task.quorum == 1 && arrival.serverOutputs() != null;
         if (spotChecked && !task.agreement.agree(arrival.serverOutputs(), fresh.outputs())) {
@@ -141,18 +142,18 @@ public class ValidationService {
             // a trusted volunteer's lone result failed the server's spot check: no credit, no trust,
             // and the task goes back to full replication; the invalid replica keeps its slot, so
             // the target grows by a full replication
-            batch.mark(fresh, "INVALID");
+            batch.mark(fresh, ResultStatus.INVALID);
             batch.charge(fresh.volunteerId);
             task.addError();
             task.quorum = task.projectQuorum;
             task.targetReplicas += task.projectReplication;
             task.wantMore();
-            return new Verdict("INVALID", 0);
+            return new Verdict(ResultStatus.INVALID, 0);
         }
         if (spotChecked) {
             tally.spotAgreed++;
         }
-        List<TaskBook.Result> pending = task.results("PENDING");
+        List<TaskBook.Result> pending = task.results(ResultStatus.PENDING);
         List<TaskBook.Result> group = largestAgreeingGroup(pending, task.agreement);
         if (group.size() >= task.quorum) {
             task.validate(group.get(0).id, now);
@@ -166,7 +167,7 @@ public class ValidationService {
             return verdict;
         }
         // returned replicas include any a spot check already judged invalid: they used up their slot
-        int returned = pending.size() + task.results("INVALID").size();
+        int returned = pending.size() + task.results(ResultStatus.INVALID).size();
         if (returned >= task.targetReplicas) {
             // every replica in flight came back and they do not agree: one more opinion is needed.
             // Who is wrong is not known yet, so nobody is charged; only volunteers with a good record
@@ -179,31 +180,31 @@ public class ValidationService {
                 task.fail();
                 for (TaskBook.Result r : pending) {
                     tally.invalid++;
-                    batch.mark(r, "INVALID");
+                    batch.mark(r, ResultStatus.INVALID);
                     batch.resetTrust(r.volunteerId);
                 }
-                return new Verdict("INVALID", 0);
+                return new Verdict(ResultStatus.INVALID, 0);
             }
             task.targetReplicas++;
             task.quorum = Math.max(task.quorum, task.projectQuorum);
             task.wantMore();
         }
-        return new Verdict("PENDING", 0);
+        return new Verdict(ResultStatus.PENDING, 0);
     }
 
     private static Verdict settle(TaskBook.Batch batch, TaskBook.Task task, TaskBook.Result r, boolean valid, Tally tally) {
         if (valid) {
             tally.valid++;
-            batch.mark(r, "VALID");
+            batch.mark(r, ResultStatus.VALID);
             long micro = CreditService.microCredits(task.flopsPerItem, task.items);
             batch.credit(r, task, micro);
-            return new Verdict("VALID", micro);
+            return new Verdict(ResultStatus.VALID, micro);
         }
         tally.invalid++;
-        batch.mark(r, "INVALID");
+        batch.mark(r, ResultStatus.INVALID);
         task.addError();
         batch.charge(r.volunteerId);
-        return new Verdict("INVALID", 0);
+        return new Verdict(ResultStatus.INVALID, 0);
     }
 
     private static List<TaskBook.Result> largestAgreeingGroup(List<TaskBook.Result> pending, Agreement agreement) {

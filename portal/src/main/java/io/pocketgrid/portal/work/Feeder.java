@@ -262,8 +262,8 @@ class Feeder {
                 new MapSqlParameterSource("ids", ids(order)), rs -> {
                     long task = rs.getLong(1);
                     holders.computeIfAbsent(task, t -> new HashSet<>()).add(rs.getLong(2));
-                    String status = rs.getString(3);
-                    if (status.equals("RETURNED") || (status.equals("LEASED")
+                    AssignmentStatus status = AssignmentStatus.valueOf(rs.getString(3));
+                    if (status == AssignmentStatus.RETURNED || (status == AssignmentStatus.LEASED
                             && rs.getObject(4, java.time.OffsetDateTime.class).toInstant().isAfter(now))) {
                         tasks.get(task)[3]++;
                     }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pocketgrid.portal.api.ApiException;
 import io.pocketgrid.portal.storage.BlobStore;
 import io.pocketgrid.portal.storage.Utc;
+import io.pocketgrid.portal.validation.ResultStatus;
 import io.pocketgrid.portal.validation.ValidationService;
 import jakarta.annotation.PreDestroy;
 import java.sql.Types;
@@ -111,14 +112,15 @@ class ResultBatch {
                         op.serverOutputs)).toList());
         for (int i = 0; i < arrivalOrder.size(); i++) {
             ValidationService.Verdict v = verdicts.get(i);
-            arrivalOrder.get(i).succeed(new Receipt(v.status(), v.status().equals("PENDING"), v.microCredits()));
+            arrivalOrder.get(i).succeed(new Receipt(v.status().name(), v.status() == ResultStatus.PENDING, v.microCredits()));
         }
     }
 
     /** Why a lease could not be returned: it expired, or a result was sent for it already. */
     private ApiException ended(long leaseId) {
-        String status = jdbc.queryForObject("SELECT status FROM assignment WHERE id = ?", String.class, leaseId);
-        if ("EXPIRED".equals(status) || "LEASED".equals(status)) {
+        AssignmentStatus status = AssignmentStatus.valueOf(jdbc.queryForObject("SELECT status FROM assignment WHERE id = ?",
+                String.class, leaseId));
+        if (status == AssignmentStatus.EXPIRED || status == AssignmentStatus.LEASED) {
             return new ApiException(HttpStatus.GONE, "LEASE_EXPIRED", "lease " + leaseId + " has expired");
         }
         return new ApiException(HttpStatus.CONFLICT, "ALREADY_SUBMITTED", "lease " + leaseId + " is " + status

@@ -139,16 +139,16 @@ public class ResultService {
                 FROM assignment a JOIN task t ON t.id = a.task_id WHERE a.id = ?""",
                 (rs, i) -> new Stored(new LeaseRegistry.Issued(leaseId, rs.getLong(1), rs.getLong(7), rs.getLong(4),
                         rs.getInt(5), rs.getInt(6), rs.getObject(3, OffsetDateTime.class).toInstant(), rs.getInt(8) == 1),
-                        rs.getString(2)), leaseId);
+                        AssignmentStatus.valueOf(rs.getString(2))), leaseId);
         if (rows.isEmpty()) {
             throw new ApiException(HttpStatus.NOT_FOUND, "UNKNOWN_LEASE", "there is no lease " + leaseId);
         }
         LeaseRegistry.Issued lease = rows.get(0).lease();
-        String status = rows.get(0).status();
-        if ("EXPIRED".equals(status)) {
+        AssignmentStatus status = rows.get(0).status();
+        if (status == AssignmentStatus.EXPIRED) {
             throw new ApiException(HttpStatus.GONE, "LEASE_EXPIRED", "lease " + leaseId + " expired at " + lease.expiresAt());
         }
-        if (!"LEASED".equals(status)) {
+        if (status != AssignmentStatus.LEASED) {
             throw new ApiException(HttpStatus.CONFLICT, "ALREADY_SUBMITTED", "lease " + leaseId + " is " + status
                     + "; a result can be sent once");
         }
@@ -206,6 +206,6 @@ public class ResultService {
     }
 
     /** A lease as read back from the database, with its state. */
-    private record Stored(LeaseRegistry.Issued lease, String status) {
+    private record Stored(LeaseRegistry.Issued lease, AssignmentStatus status) {
     }
 }
