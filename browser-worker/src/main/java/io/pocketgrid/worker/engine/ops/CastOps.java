@@ -16,7 +16,7 @@ final class CastOps {
         r.put("Cast", CastOps::castOp);
         r.put("CastLike", (node, opset) -> {
             node.checkAttributes(Set.of("saturate"));
-            return (ShapeOps.Move) in -> Shapes.one(cast(in[0], in[1].type()));
+            return (Move) in -> Shapes.one(cast(in[0], in[1].type()));
         });
     }
 
@@ -35,7 +35,7 @@ final class CastOps {
             throw node.unsupported("cast to " + OnnxParser.typeName(code) + " is not supported");
         }
         Tensor.Type target = to;
-        return (ShapeOps.Move) in -> Shapes.one(cast(in[0], target));
+        return (Move) in -> Shapes.one(cast(in[0], target));
     }
 
     /**

@@ -3,10 +3,14 @@ package io.pocketgrid.worker.engine.ops;
 import io.pocketgrid.worker.engine.EngineException;
 import io.pocketgrid.worker.engine.Tensor;
 import io.pocketgrid.worker.engine.onnx.Node;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 
-/** Scatter/gather by index tensors: ScatterElements, Scatter, GatherND, ScatterND, Compress. */
+/**
+ * Ops that pick elements by index or by value: Gather, GatherElements, GatherND, the Scatter family,
+ * Compress, TopK and NonZero.
+ */
 final class IndexOps {
 
     private IndexOps() {
@@ -18,6 +22,10 @@ final class IndexOps {
         r.put("GatherND", IndexOps::gatherNd);
         r.put("ScatterND", IndexOps::scatterNd);
         r.put("Compress", IndexOps::compress);
+        r.put("Gather", IndexOps::gather);
+        r.put("GatherElements", IndexOps::gatherElements);
+        r.put("TopK", IndexOps::topK);
+        r.put("NonZero", IndexOps::nonZero);
     }
 
     private static String reduction(Node node) {
@@ -59,7 +67,7 @@ final class IndexOps {
         node.checkAttributes(Set.of("axis", "reduction"));
         long axis = node.getInt("axis", 0);
         String red = reduction(node);
-        return (ShapeOps.Move) in -> {
+        return (Move) in -> {
             Tensor x = in[0];
             Tensor idx = in[1];
             Tensor upd = in[2];
@@ -113,7 +121,7 @@ final class IndexOps {
     private static Op gatherNd(Node node, int opset) {
         node.checkAttributes(Set.of("batch_dims"));
         int b = (int) node.getInt("batch_dims", 0);
-        return (ShapeOps.Move) in -> {
+        return (Move) in -> {
             Tensor x = in[0];
             Tensor idx = in[1];
             int[] xd = x.dims();
@@ -143,7 +151,7 @@ final class IndexOps {
     private static Op scatterNd(Node node, int opset) {
         node.checkAttributes(Set.of("reduction"));
         String red = reduction(node);
-        return (ShapeOps.Move) in -> {
+        return (Move) in -> {
             Tensor x = in[0];
             Tensor idx = in[1];
             Tensor upd = in[2];
@@ -168,7 +176,7 @@ final class IndexOps {
         node.checkAttributes(Set.of("axis"));
         boolean hasAxis = node.has("axis");
         long axis = node.getInt("axis", 0);
-        return (ShapeOps.Move) in -> {
+        return (Move) in -> {
             Tensor x = hasAxis ? in[0] : in[0].reshape(in[0].size());
             Tensor cond = in[1];
             int r = x.rank();
@@ -192,6 +200,144 @@ final class IndexOps {
                 }
             }
             return Shapes.one(out);
+        };
+    }
+
+    private static Op gather(Node node, int opset) {
+        node.checkAttributes(Set.of("axis"));
+        long axis = node.getInt("axis", 0);
+        return (Move) in -> {
+            Tensor x = in[0];
+            Tensor idx = in[1];
+            int r = x.rank();
+            int a = Shapes.axis(axis, r, "Gather");
+            long[] iv = Shapes.longs(idx);
+            int dim = x.dim(a);
+            int[] xd = x.dims();
+            int outer = Shapes.product(xd, 0, a);
+            int inner = Shapes.product(xd, a + 1, r);
+            int[] id = idx.dims();
+            int[] od = new int[r - 1 + id.length];
+            System.arraycopy(xd, 0, od, 0, a);
+            System.arraycopy(id, 0, od, a, id.length);
+            System.arraycopy(xd, a + 1, od, a + id.length, r - a - 1);
+            Tensor out = x.like(od);
+            for (int o = 0; o < outer; o++) {
+                for (int k = 0; k < iv.length; k++) {
+                    long i = iv[k] < 0 ? iv[k] + dim : iv[k];
+                    if (i < 0 || i >= dim) {
+                        throw new EngineException("index " + iv[k] + " out of range for axis of size " + dim);
+                    }
+                    System.arraycopy(x.data(), (o * dim + (int) i) * inner, out.data(), (o * iv.length + k) * inner, inner);
+                }
+            }
+            return Shapes.one(out);
+        };
+    }
+
+    private static Op gatherElements(Node node, int opset) {
+        node.checkAttributes(Set.of("axis"));
+        long axis = node.getInt("axis", 0);
+        return (Move) in -> {
+            Tensor x = in[0];
+            Tensor idx = in[1];
+            int r = x.rank();
+            int a = Shapes.axis(axis, r, "GatherElements");
+            if (idx.rank() != r) {
+                throw new EngineException("indices must have the rank of data");
+            }
+            long[] iv = Shapes.longs(idx);
+            int[] id = idx.dims();
+            int[] xs = Shapes.strides(x.dims());
+            Tensor out = x.like(id);
+            int[] pos = new int[r];
+            for (int k = 0; k < iv.length; k++) {
+                long i = iv[k] < 0 ? iv[k] + x.dim(a) : iv[k];
+                if (i < 0 || i >= x.dim(a)) {
+                    throw new EngineException("index " + iv[k] + " out of range");
+                }
+                int src = 0;
+                for (int d = 0; d < r; d++) {
+                    src += (d == a ? (int) i : pos[d]) * xs[d];
+                }
+                System.arraycopy(x.data(), src, out.data(), k, 1);
+                for (int d = r - 1; d >= 0; d--) {
+                    if (++pos[d] < id[d]) {
+                        break;
+                    }
+                    pos[d] = 0;
+                }
+            }
+            return Shapes.one(out);
+        };
+    }
+
+    private static Op topK(Node node, int opset) {
+        node.checkAttributes(Set.of("axis", "largest", "sorted", "k"));
+        long axis = node.getInt("axis", -1);
+        boolean largest = node.getInt("largest", 1) != 0;
+        long attrK = node.getInt("k", -1);
+        return (Move) in -> {
+            Tensor x = in[0];
+            int k = (int) (opset < 10 ? attrK : in[1].getLong(0));
+            int r = x.rank();
+            int a = Shapes.axis(axis, r, "TopK");
+            int len = x.dim(a);
+            if (k < 0 || k > len) {
+                throw new EngineException("k=" + k + " out of range for axis of " + len);
+            }
+            int outer = Shapes.product(x.dims(), 0, a);
+            int inner = Shapes.product(x.dims(), a + 1, r);
+            int[] od = x.dims();
+            od[a] = k;
+            Tensor values = x.like(od);
+            long[] idx = new long[outer * k * inner];
+            Integer[] order = new Integer[len];
+            for (int o = 0; o < outer; o++) {
+                for (int i = 0; i < inner; i++) {
+                    int base = o * len * inner + i;
+                    for (int j = 0; j < len; j++) {
+                        order[j] = j;
+                    }
+                    // Ties keep the lower index first, as the spec asks.
+                    Arrays.sort(order, (p, q) -> {
+                        int cmp = Double.compare(x.getDouble(base + p * inner), x.getDouble(base + q * inner));
+                        return cmp != 0 ? (largest ? -cmp : cmp) : Integer.compare(p, q);
+                    });
+                    for (int j = 0; j < k; j++) {
+                        int dst = (o * k + j) * inner + i;
+                        System.arraycopy(x.data(), base + order[j] * inner, values.data(), dst, 1);
+                        idx[dst] = order[j];
+                    }
+                }
+            }
+            return new Tensor[] {values, Tensor.ofLongs(idx, od)};
+        };
+    }
+
+    private static Op nonZero(Node node, int opset) {
+        node.checkAttributes(Set.of());
+        return (Move) in -> {
+            Tensor x = in[0];
+            int r = x.rank();
+            int[] st = Shapes.strides(x.dims());
+            int count = 0;
+            for (int i = 0; i < x.size(); i++) {
+                if (x.getDouble(i) != 0) {
+                    count++;
+                }
+            }
+            long[] out = new long[r * count];
+            int c = 0;
+            for (int i = 0; i < x.size(); i++) {
+                if (x.getDouble(i) != 0) {
+                    for (int d = 0; d < r; d++) {
+                        out[d * count + c] = (i / st[d]) % x.dim(d);
+                    }
+                    c++;
+                }
+            }
+            return Shapes.one(Tensor.ofLongs(out, r, count));
         };
     }
 }

@@ -9,7 +9,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
-/** Elementwise arithmetic, comparisons, logic and activations. */
+/** Elementwise arithmetic, comparisons, logic, activations, NaN/infinity tests and the cumulative sum. */
 final class MathOps {
 
     private static final Set<String> LEGACY = Set.of("consumed_inputs");
@@ -117,6 +117,17 @@ final class MathOps {
         r.put("Max", variadic(false, Elementwise.GENERIC, Math::max, Math::max));
         r.put("Min", variadic(false, Elementwise.GENERIC, Math::min, Math::min));
         r.put("Clip", MathOps::clip);
+        r.put("IsNaN", (n, o) -> {
+            n.checkAttributes(Set.of());
+            return predicate(x -> x != x);
+        });
+        r.put("IsInf", (n, o) -> {
+            n.checkAttributes(Set.of("detect_negative", "detect_positive"));
+            boolean neg = n.getInt("detect_negative", 1) != 0;
+            boolean pos = n.getInt("detect_positive", 1) != 0;
+            return predicate(x -> (pos && x == Float.POSITIVE_INFINITY) || (neg && x == Float.NEGATIVE_INFINITY));
+        });
+        r.put("CumSum", MathOps::cumSum);
     }
 
     /** A broadcast binary arithmetic op over float and integer tensors. */
@@ -407,5 +418,57 @@ final class MathOps {
 
     static double erf(double x) {
         return Activations.erf(x);
+    }
+
+    private interface FloatPredicate {
+        boolean test(float x);
+    }
+
+    private static Op predicate(FloatPredicate p) {
+        return (Move) in -> {
+            float[] x = in[0].floats();
+            long[] out = new long[x.length];
+            for (int i = 0; i < x.length; i++) {
+                out[i] = p.test(x[i]) ? 1 : 0;
+            }
+            return Shapes.one(Tensor.ofLongs(Tensor.Type.BOOL, out, in[0].dims()));
+        };
+    }
+
+    private static Op cumSum(Node node, int opset) {
+        node.checkAttributes(Set.of("exclusive", "reverse"));
+        boolean exclusive = node.getInt("exclusive", 0) != 0;
+        boolean reverse = node.getInt("reverse", 0) != 0;
+        return in -> {
+            Tensor x = in[0];
+            int r = x.rank();
+            int a = Shapes.axis(in[1].getLong(0), r, "CumSum");
+            int outer = Shapes.product(x.dims(), 0, a);
+            int len = x.dim(a);
+            int inner = Shapes.product(x.dims(), a + 1, r);
+            Tensor out = x.like(x.dims());
+            for (int o = 0; o < outer; o++) {
+                for (int i = 0; i < inner; i++) {
+                    double acc = 0;
+                    for (int s = 0; s < len; s++) {
+                        int j = reverse ? len - 1 - s : s;
+                        int p = (o * len + j) * inner + i;
+                        double v = x.getDouble(p);
+                        if (!exclusive) {
+                            acc += v;
+                        }
+                        if (x.type().isFloating()) {
+                            out.floats()[p] = (float) acc;
+                        } else {
+                            out.longs()[p] = (long) acc;
+                        }
+                        if (exclusive) {
+                            acc += v;
+                        }
+                    }
+                }
+            }
+            return Shapes.one(out);
+        };
     }
 }

@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 
-/** Softmax family and normalizations (inference only). */
+/** Softmax family and normalizations (inference only): batch, layer, instance, LRN, mean-variance. */
 final class NormOps {
 
     private NormOps() {
@@ -20,6 +20,8 @@ final class NormOps {
         r.put("BatchNormalization", NormOps::batchNorm);
         r.put("LayerNormalization", NormOps::layerNorm);
         r.put("InstanceNormalization", NormOps::instanceNorm);
+        r.put("LRN", NormOps::lrn);
+        r.put("MeanVarianceNormalization", NormOps::mvn);
     }
 
     /** An op that costs {@code perElement} FLOPs per output element. */
@@ -225,5 +227,83 @@ final class NormOps {
             }
             return Shapes.one(Tensor.ofFloats(y, d));
         });
+    }
+
+    private static Op lrn(Node node, int opset) {
+        node.checkAttributes(Set.of("alpha", "beta", "bias", "size"));
+        float alpha = node.getFloat("alpha", 1e-4f);
+        float beta = node.getFloat("beta", 0.75f);
+        float bias = node.getFloat("bias", 1f);
+        int size = (int) node.getInt("size", 0);
+        if (size < 1) {
+            throw node.unsupported("missing size");
+        }
+        return in -> {
+            Tensor x = in[0];
+            int n = x.dim(0);
+            int c = x.dim(1);
+            int inner = Shapes.product(x.dims(), 2, x.rank());
+            float[] xv = x.floats();
+            float[] y = new float[xv.length];
+            int lo = (size - 1) / 2;
+            int hi = (size - 1) - lo;
+            for (int b = 0; b < n; b++) {
+                for (int ch = 0; ch < c; ch++) {
+                    for (int i = 0; i < inner; i++) {
+                        double sq = 0;
+                        for (int j = Math.max(0, ch - lo); j <= Math.min(c - 1, ch + hi); j++) {
+                            double v = xv[(b * c + j) * inner + i];
+                            sq += v * v;
+                        }
+                        int p = (b * c + ch) * inner + i;
+                        y[p] = (float) (xv[p] / Math.pow(bias + alpha / size * sq, beta));
+                    }
+                }
+            }
+            return Shapes.one(Tensor.ofFloats(y, x.dims()));
+        };
+    }
+
+    private static Op mvn(Node node, int opset) {
+        node.checkAttributes(Set.of("axes"));
+        long[] axes = node.getInts("axes", new long[] {0, 2, 3});
+        return in -> {
+            Tensor x = in[0];
+            int r = x.rank();
+            boolean[] red = new boolean[r];
+            for (long a : axes) {
+                red[Shapes.axis(a, r, "MeanVarianceNormalization")] = true;
+            }
+            int[] kd = x.dims();
+            int count = 1;
+            for (int d = 0; d < r; d++) {
+                if (red[d]) {
+                    count *= kd[d];
+                    kd[d] = 1;
+                }
+            }
+            int[] ks = io.pocketgrid.worker.engine.kernel.Broadcast.strides(kd, x.dims());
+            int[] xs = Shapes.strides(x.dims());
+            double[] sum = new double[Tensor.sizeOf(kd)];
+            double[] sq = new double[sum.length];
+            float[] xv = x.floats();
+            int[] map = new int[xv.length];
+            for (int i = 0; i < xv.length; i++) {
+                int k = 0;
+                for (int d = 0; d < r; d++) {
+                    k += (i / xs[d]) % x.dim(d) * ks[d];
+                }
+                map[i] = k;
+                sum[k] += xv[i];
+                sq[k] += (double) xv[i] * xv[i];
+            }
+            float[] y = new float[xv.length];
+            for (int i = 0; i < xv.length; i++) {
+                double mean = sum[map[i]] / count;
+                double var = sq[map[i]] / count - mean * mean;
+                y[i] = (float) ((xv[i] - mean) / (Math.sqrt(Math.max(var, 0)) + 1e-9));
+            }
+            return Shapes.one(Tensor.ofFloats(y, x.dims()));
+        };
     }
 }

@@ -31,7 +31,7 @@ public final class Ops {
         PoolOps.register(r);
         ReduceOps.register(r);
         ResizeOp.register(r);
-        MoreOps.register(r);
+        ConstantOps.register(r);
         IndexOps.register(r);
         LossOps.register(r);
         QuantOps.register(r);

@@ -21,7 +21,7 @@ final class PadOp {
         }
         long[] attrPads = opset < 11 ? node.getInts(opset < 2 ? "paddings" : "pads", null) : null;
         float attrValue = node.getFloat("value", 0f);
-        return (ShapeOps.Move) in -> {
+        return (Move) in -> {
             Tensor x = in[0];
             int r = x.rank();
             long[] pads = opset < 11 ? attrPads : Shapes.longs(in[1]);

@@ -4,14 +4,14 @@ import io.pocketgrid.worker.engine.EngineException;
 import io.pocketgrid.worker.engine.Tensor;
 import io.pocketgrid.worker.engine.kernel.Broadcast;
 import io.pocketgrid.worker.engine.kernel.IndexMaps;
-import io.pocketgrid.worker.engine.onnx.Attribute;
 import io.pocketgrid.worker.engine.onnx.Node;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Ops that only change shape or move data: no arithmetic, no FLOPs. Public only for
+ * Ops that only change shape or move data — reshape, transpose, concat/split/slice, expand/tile, pad,
+ * triangles, depth ↔ space: no arithmetic, no FLOPs. Public only for
  * {@link #reshapeDims}, which the accelerated plan shares.
  */
 public final class ShapeOps {
@@ -19,14 +19,6 @@ public final class ShapeOps {
     private ShapeOps() {
     }
 
-    /** An op that moves data but does no arithmetic. */
-    @FunctionalInterface
-    interface Move extends Op {
-        @Override
-        default long flops(Tensor[] in, Tensor[] out) {
-            return 0;
-        }
-    }
 
     static void register(Map<String, OpFactory> r) {
         r.put("Identity", ShapeOps::identity);
@@ -38,20 +30,18 @@ public final class ShapeOps {
         r.put("Slice", ShapeOps::slice);
         r.put("Squeeze", ShapeOps::squeeze);
         r.put("Unsqueeze", ShapeOps::unsqueeze);
-        r.put("Gather", ShapeOps::gather);
-        r.put("GatherElements", ShapeOps::gatherElements);
         r.put("Shape", ShapeOps::shape);
         r.put("Size", (node, opset) -> {
             node.checkAttributes(Set.of());
             return (Move) in -> Shapes.one(Tensor.ofLongs(new long[] {in[0].size()}));
         });
-        r.put("Constant", ShapeOps::constant);
-        r.put("ConstantOfShape", ShapeOps::constantOfShape);
         r.put("Dropout", ShapeOps::dropout);
         r.put("Expand", ShapeOps::expand);
         r.put("Tile", ShapeOps::tile);
-        r.put("Range", ShapeOps::range);
         r.put("Pad", PadOp::create);
+        r.put("Trilu", ShapeOps::trilu);
+        r.put("DepthToSpace", (n, o) -> depthSpace(n, true));
+        r.put("SpaceToDepth", (n, o) -> depthSpace(n, false));
     }
 
     static Op identity(Node node, int opset) {
@@ -374,75 +364,6 @@ public final class ShapeOps {
         };
     }
 
-    private static Op gather(Node node, int opset) {
-        node.checkAttributes(Set.of("axis"));
-        long axis = node.getInt("axis", 0);
-        return (Move) in -> {
-            Tensor x = in[0];
-            Tensor idx = in[1];
-            int r = x.rank();
-            int a = Shapes.axis(axis, r, "Gather");
-            long[] iv = Shapes.longs(idx);
-            int dim = x.dim(a);
-            int[] xd = x.dims();
-            int outer = Shapes.product(xd, 0, a);
-            int inner = Shapes.product(xd, a + 1, r);
-            int[] id = idx.dims();
-            int[] od = new int[r - 1 + id.length];
-            System.arraycopy(xd, 0, od, 0, a);
-            System.arraycopy(id, 0, od, a, id.length);
-            System.arraycopy(xd, a + 1, od, a + id.length, r - a - 1);
-            Tensor out = x.like(od);
-            for (int o = 0; o < outer; o++) {
-                for (int k = 0; k < iv.length; k++) {
-                    long i = iv[k] < 0 ? iv[k] + dim : iv[k];
-                    if (i < 0 || i >= dim) {
-                        throw new EngineException("index " + iv[k] + " out of range for axis of size " + dim);
-                    }
-                    System.arraycopy(x.data(), (o * dim + (int) i) * inner, out.data(), (o * iv.length + k) * inner, inner);
-                }
-            }
-            return Shapes.one(out);
-        };
-    }
-
-    private static Op gatherElements(Node node, int opset) {
-        node.checkAttributes(Set.of("axis"));
-        long axis = node.getInt("axis", 0);
-        return (Move) in -> {
-            Tensor x = in[0];
-            Tensor idx = in[1];
-            int r = x.rank();
-            int a = Shapes.axis(axis, r, "GatherElements");
-            if (idx.rank() != r) {
-                throw new EngineException("indices must have the rank of data");
-            }
-            long[] iv = Shapes.longs(idx);
-            int[] id = idx.dims();
-            int[] xs = Shapes.strides(x.dims());
-            Tensor out = x.like(id);
-            int[] pos = new int[r];
-            for (int k = 0; k < iv.length; k++) {
-                long i = iv[k] < 0 ? iv[k] + x.dim(a) : iv[k];
-                if (i < 0 || i >= x.dim(a)) {
-                    throw new EngineException("index " + iv[k] + " out of range");
-                }
-                int src = 0;
-                for (int d = 0; d < r; d++) {
-                    src += (d == a ? (int) i : pos[d]) * xs[d];
-                }
-                System.arraycopy(x.data(), src, out.data(), k, 1);
-                for (int d = r - 1; d >= 0; d--) {
-                    if (++pos[d] < id[d]) {
-                        break;
-                    }
-                    pos[d] = 0;
-                }
-            }
-            return Shapes.one(out);
-        };
-    }
-
     private static Op shape(Node node, int opset) {
         node.checkAttributes(Set.of("start", "end"));
         long start = node.getInt("start", 0);
@@ -458,50 +379,6 @@ public final class ShapeOps {
                 out[i] = in[0].dim((int) s + i);
             }
             return Shapes.one(Tensor.ofLongs(out, out.length));
-        };
-    }
-
-    private static Op constant(Node node, int opset) {
-        if (node.attributes().size() != 1) {
-            throw node.unsupported("needs exactly one value attribute");
-        }
-        Attribute a = node.attributes().values().iterator().next();
-        Tensor value;
-        try {
-            value = switch (a.name()) {
-                case "value" -> a.tensor();
-                case "value_float" -> Tensor.scalar(a.f());
-                case "value_floats" -> Tensor.ofFloats(a.floats(), a.floats().length);
-                case "value_int" -> Tensor.scalarLong(a.i());
-                case "value_ints" -> Tensor.ofLongs(a.ints(), a.ints().length);
-                default -> throw node.unsupported("attribute '" + a.name() + "' is not supported");
-            };
-        } catch (EngineException e) {
-            if (e instanceof io.pocketgrid.worker.engine.UnsupportedOpException u) {
-                throw u;
-            }
-            throw node.unsupported(e.getMessage());
-        }
-        return (Move) in -> Shapes.one(value);
-    }
-
-    private static Op constantOfShape(Node node, int opset) {
-        node.checkAttributes(Set.of("value"));
-        Tensor value;
-        try {
-            value = node.has("value") ? node.attributes().get("value").tensor() : Tensor.scalar(0f);
-        } catch (EngineException e) {
-            throw node.unsupported(e.getMessage());
-        }
-        return (Move) in -> {
-            int[] d = Shapes.toInts(Shapes.longs(in[0]));
-            Tensor out = value.like(d);
-            if (value.type().isFloating()) {
-                Arrays.fill(out.floats(), value.floats()[0]);
-            } else {
-                Arrays.fill(out.longs(), value.longs()[0]);
-            }
-            return Shapes.one(out);
         };
     }
 
@@ -582,33 +459,79 @@ public final class ShapeOps {
         };
     }
 
-    private static Op range(Node node, int opset) {
-        node.checkAttributes(Set.of());
-        return in -> {
-            Tensor start = in[0];
-            if (start.type().isFloating()) {
-                float s = start.floats()[0];
-                float l = in[1].floats()[0];
-                float d = in[2].floats()[0];
-                int n = (int) Math.max(Math.ceil((l - s) / d), 0);
-                float[] out = new float[n];
-                for (int i = 0; i < n; i++) {
-                    out[i] = s + i * d;
+    private static Op trilu(Node node, int opset) {
+        node.checkAttributes(Set.of("upper"));
+        boolean upper = node.getInt("upper", 1) != 0;
+        return (Move) in -> {
+            Tensor x = in[0];
+            long k = in.length > 1 && in[1] != null ? in[1].getLong(0) : 0;
+            int r = x.rank();
+            if (r < 2) {
+                throw new EngineException("Trilu needs rank >= 2");
+            }
+            int rows = x.dim(r - 2);
+            int cols = x.dim(r - 1);
+            Tensor out = x.like(x.dims());
+            System.arraycopy(x.data(), 0, out.data(), 0, x.size());
+            Tensor zero = x.like(1);
+            for (int base = 0; base < x.size(); base += rows * cols) {
+                for (int i = 0; i < rows; i++) {
+                    for (int j = 0; j < cols; j++) {
+                        boolean keep = upper ? j - i >= k : j - i <= k;
+                        if (!keep) {
+                            System.arraycopy(zero.data(), 0, out.data(), base + i * cols + j, 1);
+                        }
+                    }
                 }
-                return Shapes.one(Tensor.ofFloats(out, n));
             }
-            long s = start.longs()[0];
-            long l = in[1].longs()[0];
-            long d = in[2].longs()[0];
-            if (d == 0) {
-                throw new EngineException("delta 0");
+            return Shapes.one(out);
+        };
+    }
+
+    private static Op depthSpace(Node node, boolean toSpace) {
+        node.checkAttributes(toSpace ? Set.of("blocksize", "mode") : Set.of("blocksize"));
+        int b = (int) node.getInt("blocksize", 0);
+        String mode = node.getString("mode", "DCR");
+        if (b < 1) {
+            throw node.unsupported("blocksize must be positive");
+        }
+        if (!mode.equals("DCR") && !mode.equals("CRD")) {
+            throw node.unsupported("mode '" + mode + "'");
+        }
+        return (Move) in -> {
+            Tensor x = in[0];
+            if (x.rank() != 4) {
+                throw new EngineException("needs a 4-D input");
             }
-            int n = (int) Math.max(Math.ceil((double) (l - s) / d), 0);
-            long[] out = new long[n];
-            for (int i = 0; i < n; i++) {
-                out[i] = s + i * d;
+            int n = x.dim(0);
+            int c = x.dim(1);
+            int h = x.dim(2);
+            int w = x.dim(3);
+            Tensor tmp;
+            int[] perm;
+            int[] outDims;
+            if (toSpace) {
+                if (mode.equals("DCR")) {
+                    tmp = x.reshape(n, b, b, c / (b * b), h, w);
+                    perm = new int[] {0, 3, 4, 1, 5, 2};
+                } else {
+                    tmp = x.reshape(n, c / (b * b), b, b, h, w);
+                    perm = new int[] {0, 1, 4, 2, 5, 3};
+                }
+                outDims = new int[] {n, c / (b * b), h * b, w * b};
+            } else {
+                tmp = x.reshape(n, c, h / b, b, w / b, b);
+                perm = new int[] {0, 3, 5, 1, 2, 4};
+                outDims = new int[] {n, c * b * b, h / b, w / b};
             }
-            return Shapes.one(Tensor.ofLongs(start.type(), out, n));
+            int[] td = tmp.dims();
+            int[] pd = new int[6];
+            for (int i = 0; i < 6; i++) {
+                pd[i] = td[perm[i]];
+            }
+            Tensor out = x.like(pd);
+            IndexMaps.transpose(tmp.data(), td, perm, out.data());
+            return Shapes.one(out.reshape(outDims));
         };
     }
 }
