@@ -15,13 +15,13 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * Stores leases in batches ({@link GroupCommit}, thread {@code pocketgrid-lease-writes}): one INSERT per replica, batched, that only succeeds while the task is
- * still open, still claimed by this instance and its project still running. A lease whose insert
- * found nothing gets {@code null}, so the caller takes another replica.
+ * Stores leases in batches ({@link GroupCommit}, thread {@code pocketgrid-lease-writes}): one INSERT per
+ * replica, batched, that only succeeds while the task is still open, still claimed by this instance and
+ * its project still running. A lease whose insert found nothing gets {@code null}, so the caller takes
+ * another replica.
  */
 @Component
 class LeaseBatch {
-
 
     private final JdbcTemplate jdbc;
     private final String instance;
@@ -30,7 +30,8 @@ class LeaseBatch {
     LeaseBatch(JdbcTemplate jdbc, InstanceId instanceId, PlatformTransactionManager transactions, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.instance = instanceId.get();
-        this.writer = new GroupCommit<>("lease-writes", transactions, this::write, meters);
+        // a lease lost in a crash is only work handed out again: no extra step to make it durable
+        this.writer = new GroupCommit<>("lease-writes", transactions, this::write, () -> { }, meters);
     }
 
     /** Stores a lease with the others that arrive meanwhile; its id, or null when the task can no longer be leased. */
