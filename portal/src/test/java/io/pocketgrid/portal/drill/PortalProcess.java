@@ -66,6 +66,11 @@ final class PortalProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** The live processes the portal started, e.g. its own anvil. */
+    List<ProcessHandle> descendants() {
+        return process.descendants().filter(ProcessHandle::isAlive).toList();
+    }
+
     boolean isAlive() {
         return process != null && process.isAlive();
     }
