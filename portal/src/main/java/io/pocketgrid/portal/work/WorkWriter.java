@@ -63,14 +63,20 @@ final class WorkWriter {
     private final BlockingQueue<Op<?>> queue = new LinkedBlockingQueue<>();
     private final TransactionTemplate tx;
     private final Consumer<List<Op<?>>> handler;
+    private final Runnable durable;
     private final Thread thread;
     private volatile boolean running = true;
     private final DistributionSummary batchSizes;
     private final Timer batchTimes;
 
-    /** {@code handler} writes a batch inside the transaction, recording each op's outcome. */
+    /**
+     * {@code handler} writes a batch inside the transaction, recording each op's outcome; {@code durable} runs
+     * after each commit and before any answer, to make the commit survive a crash where the database alone
+     * does not.
+     */
     WorkWriter(String name, PlatformTransactionManager transactions, Consumer<List<Op<?>>> handler,
-               MeterRegistry meters) {
+               Runnable durable, MeterRegistry meters) {
+        this.durable = durable;
         this.name = name;
         this.batchSizes = DistributionSummary.builder("pocketgrid.writer.batch.size")
                 .description("writes stored together in one transaction").tag("writer", name)
@@ -122,13 +128,24 @@ final class WorkWriter {
     private void runTimed(List<Op<?>> batch) {
         try {
             tx.executeWithoutResult(s -> handler.accept(batch));
-            batch.forEach(WorkWriter::complete);
         } catch (RuntimeException whole) {
             log.info("{} writer: a batch of {} failed ({}); writing each on its own", name, batch.size(),
                     whole.toString());
             for (Op<?> op : batch) {
                 retryAlone(op, whole);
             }
+            return;
+        }
+        makeDurable();
+        batch.forEach(WorkWriter::complete);
+    }
+
+    /** Runs {@code durable} after a commit; the commit stands (and is answered) even if that fails. */
+    private void makeDurable() {
+        try {
+            durable.run();
+        } catch (RuntimeException e) {
+            log.warn("{} writer: committed, but making the commit durable failed", name, e);
         }
     }
 
@@ -140,11 +157,13 @@ final class WorkWriter {
             op.refusal = null;
             try {
                 tx.executeWithoutResult(s -> handler.accept(List.of(op)));
-                complete(op);
-                return;
             } catch (RuntimeException e) {
                 last = e;
+                continue;
             }
+            makeDurable();
+            complete(op);
+            return;
         }
         log.warn("{} writer: a write failed", name, last);
         op.done.completeExceptionally(last);

@@ -24,56 +24,46 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
  * which is killed (SIGKILL) twice at random moments and started again on the same database. When the project
  * is done, the database (read by the test) must have exactly one VALID canonical result per task, each
  * volunteer's credit equal to the sum over its VALID replicas, and a stored result for every result the
- * portal acknowledged. On PostgreSQL nothing acknowledged may be missing. H2's file mode writes committed
- * transactions to its file in the background (every ~500 ms), so a kill loses the last acknowledgements; the
- * H2 drill bounds that loss to the second before a kill (first found by this drill: 16 of 370 results lost).
+ * portal acknowledged. On H2 this drill first found the acknowledgements of the last ~500 ms before each kill
+ * lost (16 of 370, 54 of 324): H2 writes commits to its file in the background; the result writer now
+ * forces each batch to the file before answering ({@code WorkWrites}).
  */
 class KillMidRunIT {
 
     private static final int TASKS = 200;
     private static final int VOLUNTEERS = 6;
     private static final Duration AT_MOST = Duration.ofSeconds(180);
-    private static final long H2_LOSS_WINDOW_MILLIS = 1_000;
 
     @TempDir
     Path dir;
 
     @Test
     void onPostgresEveryTaskEndsWithOneCanonicalResultCreditAddsUpAndNothingAcknowledgedIsLost() throws SQLException {
-        Outcome o = drill("kill -9 mid-run, PostgreSQL", DrillDatabase.postgres("drill_kill_mid_run", 5432));
-        assertThat(o.lost()).as("acknowledged results missing from the database").isEmpty();
+        drill("kill -9 mid-run, PostgreSQL", DrillDatabase.postgres("drill_kill_mid_run", 5432));
     }
 
     /**
-     * Off by default ({@code -Dpocketgrid.drill.h2=true} runs it): on H2 2.5.252 it also found the portal wedged
-     * after the second restart, its result writer spinning in H2's row locking (TxDecisionMaker) on a lock
-     * nothing held, and every later result waiting for it. Until that is understood, H2 is for a single
-     * instance that may lose its last second on a crash, and PostgreSQL for anything that must not.
+     * Off by default ({@code -Dpocketgrid.drill.h2=true} runs it): on H2 2.5.252 it once also found the portal
+     * wedged after the second restart, its result writer spinning in H2's row locking (TxDecisionMaker) on a
+     * lock no live transaction held, and every later result waiting for it; a drill that may hang has no place
+     * in every build until that is understood.
      */
     @Test
     @EnabledIfSystemProperty(named = "pocketgrid.drill.h2", matches = "true")
-    void onH2EveryTaskEndsWithOneCanonicalResultCreditAddsUpAndOnlyTheLastSecondIsLost() throws SQLException {
-        Outcome o = drill("kill -9 mid-run, H2 file", DrillDatabase.h2(dir.resolve("portal")));
-        for (Volunteers.Ack lost : o.lost()) {
-            assertThat(o.kills()).as("a kill within %d ms after lost acknowledgement %s", H2_LOSS_WINDOW_MILLIS, lost)
-                    .anyMatch(k -> k >= lost.atMillis() && k - lost.atMillis() <= H2_LOSS_WINDOW_MILLIS);
-        }
+    void onH2EveryTaskEndsWithOneCanonicalResultCreditAddsUpAndNothingAcknowledgedIsLost() throws SQLException {
+        drill("kill -9 mid-run, H2 file", DrillDatabase.h2(dir.resolve("portal")));
     }
 
-    /** What the checks found that the two databases judge differently. */
-    private record Outcome(List<Volunteers.Ack> lost, List<Long> kills) {
-    }
-
-    private Outcome drill(String name, DrillDatabase db) throws SQLException {
+    private void drill(String name, DrillDatabase db) throws SQLException {
         DrillLog log = new DrillLog(name);
         try {
-            return drill(log, db);
+            drill(log, db);
         } finally {
             log.report();
         }
     }
 
-    private Outcome drill(DrillLog log, DrillDatabase db) throws SQLException {
+    private void drill(DrillLog log, DrillDatabase db) throws SQLException {
         long seed = System.nanoTime();
         Random random = new Random(seed);
         long projectId;
@@ -89,9 +79,10 @@ class KillMidRunIT {
             try (Volunteers volunteers = new Volunteers(portal.port(), VOLUNTEERS)) {
                 volunteerIds = volunteers.ids();
                 volunteers.start();
-                int results = 2 * TASKS;
+                // in acknowledged results, of which the project needs at least one per task (fewer than two: the
+                // portal replicates less for volunteers with a good record)
                 for (double[] window : new double[][] {{0.15, 0.40}, {0.55, 0.80}}) {
-                    int at = (int) (results * (window[0] + random.nextDouble() * (window[1] - window[0])));
+                    int at = (int) (TASKS * (window[0] + random.nextDouble() * (window[1] - window[0])));
                     awaitAcks(volunteers, at);
                     long pid = portal.pid();
                     portal.kill();
@@ -159,7 +150,7 @@ class KillMidRunIT {
                     + " results missing%s", TASKS, figures.get(key(figures, "results")), figures.get(key(figures, "valid")),
                     checked, volunteerIds.size(), lost.size(), acks.size(),
                     lost.isEmpty() ? "" : " (" + lostDetail(lost, kills) + ")");
-            return new Outcome(lost, kills);
+            assertThat(lost).as("acknowledged results missing from the database").isEmpty();
         }
     }
 
