@@ -67,11 +67,11 @@ class DatabaseOutageIT {
                             .mapToLong(Volunteers.Ack::atMillis).min().orElseThrow();
                     volunteers.stop();
                     acks = volunteers.acks();
-                    Map<Integer, Long> failures = volunteers.failuresBetween(cut, System.currentTimeMillis()).stream()
-                            .collect(Collectors.groupingBy(Volunteers.Failure::status, TreeMap::new,
-                                    Collectors.counting()));
+                    Map<String, Long> failures = volunteers.failuresBetween(cut, System.currentTimeMillis()).stream()
+                            .collect(Collectors.groupingBy(f -> f.call() + " " + f.status() + " " + f.error(),
+                                    TreeMap::new, Collectors.counting()));
                     log.event("first acknowledged result %d ms after the cut ended; volunteer calls failed since the"
-                            + " cut, by status (-1: no answer): %s", firstAfter - restored, failures);
+                            + " cut: %s; the portal logged %s", firstAfter - restored, failures, serverErrors(portal));
                     assertThat(portal.status("/actuator/health/readiness")).as("readiness afterwards").isEqualTo(200);
                     assertThat(portal.pid()).as("the same portal process").isEqualTo(pid);
                     assertThat(portal.isAlive()).isTrue();
@@ -92,6 +92,23 @@ class DatabaseOutageIT {
         } finally {
             log.report();
         }
+    }
+
+    /** The exceptions behind the portal's 500s, from its log: class and message, counted. */
+    private static Map<String, Long> serverErrors(PortalProcess portal) {
+        String[] lines = portal.logTail(Integer.MAX_VALUE).split("\n");
+        Map<String, Long> errors = new TreeMap<>();
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].contains("API call failed")) {
+                int next = i + 1;
+                while (next < lines.length && lines[next].isBlank()) {
+                    next++;
+                }
+                String cause = next < lines.length ? lines[next].strip() : "?";
+                errors.merge(cause.substring(0, Math.min(200, cause.length())), 1L, Long::sum);
+            }
+        }
+        return errors;
     }
 
     private static void awaitAcks(Volunteers volunteers, int count) {

@@ -155,9 +155,14 @@ final class PortalProcess implements AutoCloseable {
     }
 
     String logTail() {
+        return logTail(3000);
+    }
+
+    /** The last {@code chars} characters of the log. */
+    String logTail(int chars) {
         try {
             String log = Files.readString(logFile(), StandardCharsets.ISO_8859_1);
-            return log.substring(Math.max(0, log.length() - 3000));
+            return log.substring(Math.max(0, log.length() - chars));
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
         }

@@ -33,8 +33,8 @@ final class Volunteers implements AutoCloseable {
     record Ack(String volunteer, long leaseId, String status, long microCredits, long atMillis) {
     }
 
-    /** A call that did not get a 2xx: what was called, its status (-1: no answer) and when. */
-    record Failure(String call, int status, long atMillis) {
+    /** A call that did not get a 2xx: what was called, its status (-1: no answer), its error code and when. */
+    record Failure(String call, int status, String error, long atMillis) {
     }
 
     private final int port;
@@ -141,15 +141,23 @@ final class Volunteers implements AutoCloseable {
         try {
             r = request.get();
         } catch (UncheckedIOException e) {
-            failures.add(new Failure(what, -1, System.currentTimeMillis()));
+            failures.add(new Failure(what, -1, "NO_ANSWER", System.currentTimeMillis()));
             return null;
         }
         if (r.status() >= 300) {
-            failures.add(new Failure(what, r.status(), System.currentTimeMillis()));
+            failures.add(new Failure(what, r.status(), errorCode(r), System.currentTimeMillis()));
             return null;
         }
         okCalls.add(System.currentTimeMillis());
         return r;
+    }
+
+    private static String errorCode(Response r) {
+        try {
+            return r.json().path("error").asString();
+        } catch (RuntimeException notJson) {
+            return "?";
+        }
     }
 
     List<Ack> acks() {
