@@ -9,7 +9,28 @@
   // lost its session) goes on where it was; per tab, so a new tab starts stopped
   const RUNNING_KEY = 'pocketgrid.running';
   const RELOADED_KEY = 'pocketgrid.reloads';
-  let running = 'running';
+  let running = null; // the backend's words once a worker is ready
+
+  // The state words in the page's language: the view puts them in window.PocketGridMessages (patterns
+  // with {0} for a value); these English ones stand in until then.
+  const ENGLISH = {stopped: 'stopped', starting: 'starting', offline: 'offline',
+    'offline-retrying': 'offline, retrying in {0} s', paused: 'paused ({0})', running: 'running ({0})',
+    wasm: 'WebAssembly', js: 'JavaScript', idle: 'waiting for work',
+    'gave-back': 'gave back a task it could not finish in time', retrying: 'retrying: {0}',
+    banner: 'This device is {0}', 'tab-hidden': 'tab hidden', 'not-charging': 'not charging',
+    'battery-low': 'battery low'};
+
+  function t(key, value) {
+    const words = (window.PocketGridMessages && window.PocketGridMessages[key]) || ENGLISH[key] || key;
+    return words.replace('{0}', value === undefined ? '' : String(value));
+  }
+
+  /** Reports a state by its key (the offline ones also show in the page's own banner). */
+  function state(view, key, value) {
+    const text = t(key, value);
+    showOffline(key === 'offline' || key === 'offline-retrying' ? text : null);
+    report(view, 'stateChanged', text);
+  }
 
   async function identity(apiBase) {
     const stored = localStorage.getItem(IDENTITY_KEY);
@@ -30,9 +51,6 @@
   }
 
   function report(view, method, value) {
-    if (method === 'stateChanged') {
-      showOffline(/^offline/.test(value) ? value : null);
-    }
     if (view && view.$server && view.$server[method]) {
       view.$server[method](value);
     }
@@ -56,7 +74,7 @@
         + 'padding:.5rem 1rem;border-radius:.5rem;background:#333;color:#fff;font:14px sans-serif';
       document.body.appendChild(banner);
     }
-    banner.textContent = 'This device is ' + text;
+    banner.textContent = t('banner', text);
   }
 
   const SETTINGS_KEY = 'pocketgrid.settings';
@@ -110,17 +128,17 @@
   async function launch(view) {
     if (workers.length > 0 || !wanted || pausedFor) {
       if (pausedFor) {
-        report(view, 'stateChanged', 'paused (' + pausedFor + ')');
+        state(view, 'paused', t(pausedFor));
       }
       return;
     }
     const apiBase = location.origin + '/api/v1';
-    report(view, 'stateChanged', 'starting');
+    state(view, 'starting');
     let me;
     try {
       me = await identity(apiBase);
     } catch (e) {
-      report(view, 'stateChanged', 'offline');
+      state(view, 'offline');
       setTimeout(() => launch(view), 5000);
       return;
     }
@@ -161,22 +179,24 @@
       const count = completedSoFar() + 1;
       localStorage.setItem(COUNT_KEY, String(count));
       report(view, 'tasksCompleted', count);
-      report(view, 'stateChanged', running);
+      if (running) {
+        state(view, 'running', running);
+      }
     } else if (msg.type === 'ready') {
-      running = 'running (' + (msg.backend === 'wasm' ? 'WebAssembly' : 'JavaScript') + ')';
-      report(view, 'stateChanged', running);
+      running = t(msg.backend === 'wasm' ? 'wasm' : 'js');
+      state(view, 'running', running);
       if (Number(msg.gflops) > 0) {
         speeds.set(worker, Number(msg.gflops));
         reportSpeed(view);
       }
     } else if (msg.type === 'idle') {
-      report(view, 'stateChanged', 'waiting for work');
+      state(view, 'idle');
     } else if (msg.type === 'gaveBack') {
-      report(view, 'stateChanged', 'gave back a task it could not finish in time');
+      state(view, 'gave-back');
     } else if (msg.type === 'offline') {
-      report(view, 'stateChanged', 'offline, retrying in ' + Math.max(1, Math.round(msg.retryMs / 1000)) + ' s');
+      state(view, 'offline-retrying', Math.max(1, Math.round(msg.retryMs / 1000)));
     } else if (msg.type === 'error') {
-      report(view, 'stateChanged', 'retrying: ' + msg.message);
+      state(view, 'retrying', msg.message);
     }
   }
 
@@ -186,7 +206,7 @@
     showOffline(null);
     terminateAll(false);
     leases().giveBackParked();
-    report(view, 'stateChanged', 'stopped');
+    state(view, 'stopped');
   }
 
   /** Pauses (workers end at once) or resumes for a reason: the tab is hidden, or the battery is low. */
@@ -200,7 +220,7 @@
     }
     if (reason) {
       terminateAll(true);
-      report(currentView, 'stateChanged', 'paused (' + reason + ')');
+      state(currentView, 'paused', t(reason));
     } else {
       launch(currentView);
     }
@@ -211,7 +231,7 @@
 
   document.addEventListener('visibilitychange', () => {
     if (settings().pauseWhenHidden) {
-      pause(document.hidden ? 'tab hidden' : null);
+      pause(document.hidden ? 'tab-hidden' : null);
     }
   });
 
@@ -224,11 +244,11 @@
     }
     const s = settings();
     const reason = battery.charging ? null
-      : s.onlyWhileCharging ? 'not charging'
-        : battery.level * 100 < s.pauseOnBatteryBelow ? 'battery low' : null;
+      : s.onlyWhileCharging ? 'not-charging'
+        : battery.level * 100 < s.pauseOnBatteryBelow ? 'battery-low' : null;
     if (reason) {
       pause(reason);
-    } else if (pausedFor === 'battery low' || pausedFor === 'not charging') {
+    } else if (pausedFor === 'battery-low' || pausedFor === 'not-charging') {
       pause(null);
     }
   }

@@ -15,7 +15,7 @@ import com.vaadin.flow.component.orderedlayout.FlexLayout;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.IntegerField;
-import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
 import com.vaadin.flow.shared.Registration;
@@ -33,8 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @AnonymousAllowed
 @Route(value = "", layout = MainLayout.class)
-@PageTitle("PocketGrid — lend your browser to science")
-public class HomeView extends VerticalLayout {
+public class HomeView extends VerticalLayout implements HasDynamicTitle {
 
     private static final String CONSENT_KEY = "pocketgrid.consent";
 
@@ -43,13 +42,13 @@ public class HomeView extends VerticalLayout {
     private final LiveUpdates live;
 
     private final Div consent = new Div();
-    private final Button accept = new Button("I agree, let this browser compute");
-    private final Button withdraw = new Button("Withdraw consent");
-    private final Button start = new Button("Start contributing");
-    private final Button stop = new Button("Stop");
+    private final Button accept = new Button(getTranslation("home.consent.accept"));
+    private final Button withdraw = new Button(getTranslation("home.consent.withdraw"));
+    private final Button start = new Button(getTranslation("home.start"));
+    private final Button stop = new Button(getTranslation("home.stop"));
     private final Span tasksCompleted = new Span("0");
-    private final Span state = new Span("stopped");
-    private final Span deviceSpeed = new Span("measured when you start");
+    private final Span state = new Span(getTranslation("worker.stopped"));
+    private final Span deviceSpeed = new Span(getTranslation("home.speed.unknown"));
     private final Span credit = new Span("0");
     private final Span online = new Span();
     private final Span rate = new Span();
@@ -63,15 +62,9 @@ public class HomeView extends VerticalLayout {
         this.volunteers = volunteers;
         this.live = live;
         setMaxWidth("52rem");
-        add(new H2("Lend your browser to science"),
-                new Paragraph("Press start and this browser runs small AI inference tasks for research projects."
-                        + " Every result is checked, earns exact credit (1 credit = 1 GFLOP of validated work),"
-                        + " and credit is committed to a public chain. Nothing is installed; stop whenever you like."),
-                figures());
+        add(new H2(getTranslation("home.heading")), new Paragraph(getTranslation("home.intro")), figures());
         consent.setId("consent");
-        consent.add(new Paragraph("Before anything runs: contributing uses this device's processor and some"
-                + " network while the page is open. Nothing runs until you agree, and you can withdraw at any time."),
-                accept);
+        consent.add(new Paragraph(getTranslation("home.consent.text")), accept);
         accept.setId("consent-accept");
         accept.addThemeVariants(ButtonVariant.PRIMARY);
         accept.addClickListener(e -> {
@@ -102,11 +95,11 @@ public class HomeView extends VerticalLayout {
         add(consent, panel());
     }
 
-    private final IntegerField workers = new IntegerField("Workers");
-    private final IntegerField cpuPercent = new IntegerField("CPU %");
-    private final Checkbox pauseWhenHidden = new Checkbox("Pause when this tab is hidden");
-    private final IntegerField batteryThreshold = new IntegerField("Pause on battery below %");
-    private final Checkbox onlyWhileCharging = new Checkbox("Compute only while charging");
+    private final IntegerField workers = new IntegerField(getTranslation("home.workers"));
+    private final IntegerField cpuPercent = new IntegerField(getTranslation("home.cpu"));
+    private final Checkbox pauseWhenHidden = new Checkbox(getTranslation("home.pause-hidden"));
+    private final IntegerField batteryThreshold = new IntegerField(getTranslation("home.battery-below"));
+    private final Checkbox onlyWhileCharging = new Checkbox(getTranslation("home.only-charging"));
 
     private Div panel() {
         Div panel = new Div();
@@ -135,11 +128,11 @@ public class HomeView extends VerticalLayout {
         onlyWhileCharging.addValueChangeListener(e -> { if (e.isFromClient()) { configure(); } });
         FormLayout settings = new FormLayout(workers, cpuPercent, batteryThreshold, pauseWhenHidden, onlyWhileCharging);
         settings.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 2), new FormLayout.ResponsiveStep("36em", 4));
-        panel.add(new H2("This device"), controls, settings,
-                line("Tasks completed by this browser: ", tasksCompleted),
-                line("Credit earned: ", credit),
-                line("This device's speed: ", deviceSpeed),
-                line("State: ", state));
+        panel.add(new H2(getTranslation("home.device")), controls, settings,
+                line(getTranslation("home.tasks-completed"), tasksCompleted),
+                line(getTranslation("home.credit"), credit),
+                line(getTranslation("home.speed"), deviceSpeed),
+                line(getTranslation("home.state"), state));
         return panel;
     }
 
@@ -169,8 +162,10 @@ public class HomeView extends VerticalLayout {
     }
 
     private FlexLayout figures() {
-        FlexLayout row = new FlexLayout(figure("Volunteers online", online), figure("Inferences per second", rate),
-                figure("Tasks validated today", validatedToday), figure("Total credit", totalCredit));
+        FlexLayout row = new FlexLayout(figure(getTranslation("home.figure.online"), online),
+                figure(getTranslation("home.figure.rate"), rate),
+                figure(getTranslation("home.figure.validated-today"), validatedToday),
+                figure(getTranslation("home.figure.total-credit"), totalCredit));
         row.setFlexWrap(FlexLayout.FlexWrap.WRAP);
         row.getStyle().set("gap", "var(--lumo-space-l)");
         online.setId("volunteers-online");
@@ -210,23 +205,42 @@ public class HomeView extends VerticalLayout {
     private void refresh() {
         refreshCredit();
         GlobalStats.Figures f = stats.now();
-        online.setText(Integer.toString(f.volunteersOnline()));
-        rate.setText(String.format(Locale.ROOT, "%.1f", f.inferencesPerSecond()));
-        validatedToday.setText(Integer.toString(f.tasksValidatedToday()));
-        totalCredit.setText(String.format(Locale.ROOT, "%.3f", f.totalCredits()));
+        Locale locale = getLocale();
+        online.setText(Formats.integer(f.volunteersOnline(), locale));
+        rate.setText(Formats.decimal(f.inferencesPerSecond(), 1, locale));
+        validatedToday.setText(Formats.integer(f.tasksValidatedToday(), locale));
+        totalCredit.setText(Formats.decimal(f.totalCredits(), 3, locale));
     }
 
     private void refreshCredit() {
         if (volunteerId != null) {
             // say why credit can stay at zero while tasks complete: each waits for a second volunteer
-            volunteers.figuresByPublicId(volunteerId).ifPresent(v -> credit.setText(String.format(Locale.ROOT, "%.6f", v.credits())
-                    + (v.resultsPending() == 0 ? "" : String.format(Locale.ROOT, " (+ %d %s waiting for another volunteer"
-                            + " to confirm)", v.resultsPending(), v.resultsPending() == 1 ? "result" : "results"))));
+            volunteers.figuresByPublicId(volunteerId).ifPresent(v -> credit.setText(Formats.decimal(v.credits(), 6, getLocale())
+                    + (v.resultsPending() == 0 ? "" : " " + getTranslation("home.credit.pending", v.resultsPending()))));
         }
     }
 
     @Override
+    public String getPageTitle() {
+        return getTranslation("title.home");
+    }
+
+    /** The page script's words in this page's language, as patterns with {0} where it puts a value. */
+    private String workerMessages() {
+        tools.jackson.databind.node.ObjectNode m = JsonMapper.builder().build().createObjectNode();
+        for (String key : WORKER_MESSAGES) {
+            m.put(key, getTranslation("worker." + key, "{0}"));
+        }
+        return m.toString();
+    }
+
+    static final String[] WORKER_MESSAGES = {"stopped", "starting", "offline", "offline-retrying", "paused",
+        "running", "wasm", "js", "idle", "gave-back", "retrying", "banner", "tab-hidden", "not-charging", "battery-low"};
+
+    @Override
     protected void onAttach(AttachEvent event) {
+        // before the page script's first word: it reads them whenever it reports a state
+        getElement().executeJs("window.PocketGridMessages = JSON.parse($0)", workerMessages());
         event.getUI().getPage().addJavaScript("context://worker/leases.js");
         event.getUI().getPage().addJavaScript("context://worker/contribute.js");
         // a page reloaded while it contributed (by hand, or by Vaadin after a server restart) goes on
@@ -244,14 +258,12 @@ public class HomeView extends VerticalLayout {
         // more workers than cores only slow each other down: the field stops at this device's cores
         getElement().executeJs("return navigator.hardwareConcurrency || 1").then(Integer.class, cores -> {
             workers.setMax(Math.max(1, Math.min(32, cores)));
-            workers.setHelperText("at most " + workers.getMax() + " on this device (" + cores
-                    + (cores == 1 ? " core)" : " cores)"));
+            workers.setHelperText(getTranslation("home.workers.helper", workers.getMax(), cores));
             getElement().executeJs("return window.PocketGrid ? JSON.stringify(window.PocketGrid.settings()) : ''")
                     .then(String.class, this::showSettings);
         });
         getElement().executeJs("return !!navigator.getBattery").then(Boolean.class, knows -> onlyWhileCharging.setHelperText(
-                knows ? "for phones and laptops: pauses when unplugged"
-                        : "this browser does not tell whether it is charging, so this setting does nothing here"));
+                getTranslation(knows ? "home.only-charging.helper" : "home.only-charging.unknown")));
         refresh();
         liveRegistration = live.register(event.getUI(), this::refresh);
     }
@@ -287,8 +299,7 @@ public class HomeView extends VerticalLayout {
         if (!Double.isFinite(gflops) || gflops <= 0 || workerCount <= 0) {
             return;
         }
-        deviceSpeed.setText(String.format(Locale.ROOT, "%.1f GFLOP/s (%d %s)", gflops, workerCount,
-                workerCount == 1 ? "worker" : "workers"));
+        deviceSpeed.setText(getTranslation("home.speed.value", Formats.decimal(gflops, 1, getLocale()), workerCount));
     }
 
     @ClientCallable
