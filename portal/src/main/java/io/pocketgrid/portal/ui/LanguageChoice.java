@@ -4,7 +4,6 @@ import com.vaadin.flow.component.UI;
 import com.vaadin.flow.server.ServiceInitEvent;
 import com.vaadin.flow.server.VaadinRequest;
 import com.vaadin.flow.server.VaadinServiceInitListener;
-import com.vaadin.flow.server.VaadinSession;
 import io.pocketgrid.portal.account.AccountService;
 import jakarta.servlet.http.Cookie;
 import java.util.Arrays;
@@ -59,7 +58,6 @@ class LanguageChoice implements VaadinServiceInitListener {
     static void choose(UI ui, Locale locale, AccountService accounts) {
         String tag = Translations.supported(locale).getLanguage();
         signedIn().ifPresent(name -> accounts.changeLocale(accounts.byUsername(name).getId(), tag));
-        VaadinSession.getCurrent().setLocale(Translations.supported(locale));
         ui.getPage().executeJs("document.cookie = $0 + '=' + $1 + '; path=/; max-age=31536000; samesite=lax';"
                 + " location.reload()", COOKIE, tag);
     }
