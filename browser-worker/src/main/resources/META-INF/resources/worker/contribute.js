@@ -77,6 +77,57 @@
     banner.textContent = t('banner', text);
   }
 
+  // What this browser did in this session (per tab, kept across reloads): for the view's chart and figures
+  const SESSION_KEY = 'pocketgrid.session';
+  let lastModel = null; // the model of the last lease reported to the view: a new one is a new project
+  let lastTask = 0;
+  let idle = false;
+  let sessionTimer = null;
+
+  function session() {
+    try {
+      const s = JSON.parse(sessionStorage.getItem(SESSION_KEY));
+      if (s && s.start) {
+        return s;
+      }
+    } catch (e) {
+      // a damaged entry starts afresh
+    }
+    return {start: Date.now(), perMinute: {}, modelBytes: 0, inputBytes: 0};
+  }
+
+  function updateSession(change) {
+    const s = session();
+    change(s);
+    sessionStorage.setItem(SESSION_KEY, JSON.stringify(s));
+    // at most one report a second: workers can finish many tasks a second
+    if (sessionTimer === null) {
+      sessionTimer = setTimeout(() => {
+        sessionTimer = null;
+        report(currentView, 'session', sessionSummary());
+      }, 1000);
+    }
+  }
+
+  /** The session for the view: bytes downloaded, and tasks completed per minute over its last hour. */
+  function sessionSummary() {
+    const s = session();
+    const now = Math.floor((Date.now() - s.start) / 60000);
+    const perMinute = [];
+    for (let m = Math.max(0, now - 59); m <= now; m++) {
+      perMinute.push(s.perMinute[m] || 0);
+    }
+    return JSON.stringify({modelBytes: s.modelBytes, inputBytes: s.inputBytes, perMinute: perMinute,
+      task: lastTask, idle: idle});
+  }
+
+  function setIdle(yes, view) {
+    if (idle !== yes) {
+      idle = yes;
+      report(view, 'noWork', yes);
+    }
+  }
+
   const SETTINGS_KEY = 'pocketgrid.settings';
   let workers = [];
   let currentView = null;
@@ -120,6 +171,7 @@
 
   async function start(view) {
     currentView = view;
+    lastModel = null; // a new view: tell it the project again
     wanted = true;
     sessionStorage.setItem(RUNNING_KEY, 'yes');
     await launch(view);
@@ -175,7 +227,26 @@
   function onWorkerMessage(view, worker, msg) {
     if (msg.type === 'lease') {
       leases().update(worker, msg);
+      if (msg.lease && msg.lease.taskId) {
+        setIdle(false, view);
+        lastTask = Number(msg.lease.taskId);
+        // the view names the project: ask it only when the model changes (one project, one model)
+        if (msg.lease.modelSha256 !== lastModel) {
+          lastModel = msg.lease.modelSha256;
+          report(view, 'working', lastTask);
+        }
+      }
+    } else if (msg.type === 'model') {
+      if (Number(msg.bytes) > 0) {
+        updateSession((s) => (s.modelBytes += Number(msg.bytes)));
+      }
+    } else if (msg.type === 'downloaded') {
+      updateSession((s) => (s.inputBytes += Number(msg.bytes)));
     } else if (msg.type === 'completed') {
+      updateSession((s) => {
+        const minute = Math.floor((Date.now() - s.start) / 60000);
+        s.perMinute[minute] = (s.perMinute[minute] || 0) + 1;
+      });
       const count = completedSoFar() + 1;
       localStorage.setItem(COUNT_KEY, String(count));
       report(view, 'tasksCompleted', count);
@@ -191,6 +262,7 @@
       }
     } else if (msg.type === 'idle') {
       state(view, 'idle');
+      setIdle(true, view);
     } else if (msg.type === 'gaveBack') {
       state(view, 'gave-back');
     } else if (msg.type === 'offline') {
@@ -202,6 +274,7 @@
 
   function stop(view) {
     wanted = false;
+    setIdle(false, view);
     sessionStorage.removeItem(RUNNING_KEY);
     showOffline(null);
     terminateAll(false);
@@ -251,7 +324,40 @@
     } else if (pausedFor === 'battery-low' || pausedFor === 'not-charging') {
       pause(null);
     }
+    updateWakeLock();
   }
+
+  // Screen Wake Lock while charging (opt-in, with compute-only-while-charging): a phone on its charger
+  // keeps the screen, and so the page and its workers, awake. The browser releases the lock whenever
+  // the page is hidden; it is asked for again when the page shows. Browsers without the API: the view says so.
+  let wakeLock = null;
+  let wakeLockPending = false;
+
+  function updateWakeLock() {
+    const s = settings();
+    const want = !!(s.wakeLockWhileCharging && s.onlyWhileCharging && wanted && !pausedFor && battery
+      && battery.charging && document.visibilityState === 'visible');
+    if (want && !wakeLock && !wakeLockPending && navigator.wakeLock) {
+      wakeLockPending = true;
+      navigator.wakeLock.request('screen').then((lock) => {
+        wakeLockPending = false;
+        wakeLock = lock;
+        lock.addEventListener('release', () => {
+          if (wakeLock === lock) {
+            wakeLock = null;
+          }
+        });
+        updateWakeLock(); // unwanted meanwhile: let it go
+      }, () => (wakeLockPending = false)); // refused (battery saver, policy): the screen may sleep
+    } else if (!want && wakeLock) {
+      const lock = wakeLock;
+      wakeLock = null;
+      lock.release();
+    }
+  }
+
+  document.addEventListener('visibilitychange', updateWakeLock);
+  setInterval(updateWakeLock, 5000); // start, stop, pause and new settings change what is wanted
 
   if (navigator.getBattery) {
     navigator.getBattery().then((b) => {
@@ -318,5 +424,6 @@
 
   window.PocketGrid = {start: start, stop: stop, completedSoFar: completedSoFar, settings: settings,
     configure: configure, workerCount: () => workers.length, leasesHeld: () => leases().count(),
-    wasRunning: () => sessionStorage.getItem(RUNNING_KEY) === 'yes', knowsCharging: () => !!navigator.getBattery};
+    wasRunning: () => sessionStorage.getItem(RUNNING_KEY) === 'yes', knowsCharging: () => !!navigator.getBattery,
+    knowsWakeLock: () => !!navigator.wakeLock, wakeLockHeld: () => !!wakeLock, session: sessionSummary};
 })();

@@ -40,9 +40,9 @@ final class Formats {
         return decimal(100 * share, 1, locale) + " %";
     }
 
-    /** A byte count in megabytes with one decimal ({@code 1.5 MB}; 1 MB = 10^6 bytes). */
+    /** A byte count in megabytes (1 MB = 10^6 bytes): two decimals under 10 MB ({@code 0.35 MB}), else one. */
     static String megabytes(long bytes, Locale locale) {
-        return decimal(bytes / 1e6, 1, locale) + " MB";
+        return decimal(bytes / 1e6, bytes < 10_000_000 ? 2 : 1, locale) + " MB";
     }
 
     /** A moment as a date and time of day in UTC: {@code Dec 7, 2026, 2:20 PM UTC} / {@code 07.12.2026, 14:20 UTC}. */

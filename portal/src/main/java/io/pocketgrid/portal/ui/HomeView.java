@@ -19,6 +19,8 @@ import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
 import com.vaadin.flow.shared.Registration;
+import io.pocketgrid.portal.config.PocketGridProperties;
+import io.pocketgrid.portal.project.ProjectQueries;
 import io.pocketgrid.portal.stats.GlobalStats;
 import io.pocketgrid.portal.volunteer.VolunteerService;
 import java.util.Locale;
@@ -54,13 +56,16 @@ public class HomeView extends VerticalLayout implements HasDynamicTitle {
     private final Span rate = new Span();
     private final Span validatedToday = new Span();
     private final Span totalCredit = new Span();
+    private final ActivityPanel activity;
     private String volunteerId;
     private Registration liveRegistration;
 
-    public HomeView(GlobalStats stats, VolunteerService volunteers, LiveUpdates live) {
+    public HomeView(GlobalStats stats, VolunteerService volunteers, LiveUpdates live, ProjectQueries projects,
+                    PocketGridProperties properties) {
         this.stats = stats;
         this.volunteers = volunteers;
         this.live = live;
+        this.activity = new ActivityPanel(projects, properties.leaseDuration());
         setMaxWidth("52rem");
         add(new H2(getTranslation("home.heading")), new Paragraph(getTranslation("home.intro")), figures());
         consent.setId("consent");
@@ -100,6 +105,7 @@ public class HomeView extends VerticalLayout implements HasDynamicTitle {
     private final Checkbox pauseWhenHidden = new Checkbox(getTranslation("home.pause-hidden"));
     private final IntegerField batteryThreshold = new IntegerField(getTranslation("home.battery-below"));
     private final Checkbox onlyWhileCharging = new Checkbox(getTranslation("home.only-charging"));
+    private final Checkbox wakeLock = new Checkbox(getTranslation("home.wake-lock"));
 
     private Div panel() {
         Div panel = new Div();
@@ -125,23 +131,34 @@ public class HomeView extends VerticalLayout implements HasDynamicTitle {
         cpuPercent.addValueChangeListener(e -> { if (e.isFromClient()) { configure(); } });
         pauseWhenHidden.addValueChangeListener(e -> { if (e.isFromClient()) { configure(); } });
         batteryThreshold.addValueChangeListener(e -> { if (e.isFromClient()) { configure(); } });
-        onlyWhileCharging.addValueChangeListener(e -> { if (e.isFromClient()) { configure(); } });
-        FormLayout settings = new FormLayout(workers, cpuPercent, batteryThreshold, pauseWhenHidden, onlyWhileCharging);
+        onlyWhileCharging.addValueChangeListener(e -> {
+            // keeping the screen on is offered only with compute-only-while-charging: never on battery
+            wakeLock.setVisible(e.getValue());
+            if (e.isFromClient()) {
+                configure();
+            }
+        });
+        wakeLock.setId("wake-lock");
+        wakeLock.setVisible(false);
+        wakeLock.addValueChangeListener(e -> { if (e.isFromClient()) { configure(); } });
+        FormLayout settings = new FormLayout(workers, cpuPercent, batteryThreshold, pauseWhenHidden, onlyWhileCharging,
+                wakeLock);
         settings.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 2), new FormLayout.ResponsiveStep("36em", 4));
         panel.add(new H2(getTranslation("home.device")), controls, settings,
                 line(getTranslation("home.tasks-completed"), tasksCompleted),
                 line(getTranslation("home.credit"), credit),
                 line(getTranslation("home.speed"), deviceSpeed),
-                line(getTranslation("home.state"), state));
+                line(getTranslation("home.state"), state), activity);
         return panel;
     }
 
     /** Sends the device settings to the page script, which keeps them in this browser and restarts its workers. */
     private void configure() {
         String json = String.format(Locale.ROOT, "{\"workers\":%d,\"cpuPercent\":%d,\"pauseWhenHidden\":%b,"
-                        + "\"pauseOnBatteryBelow\":%d,\"onlyWhileCharging\":%b}", clamp(workers.getValue(), 1, workers.getMax(), 1),
-                clamp(cpuPercent.getValue(), 5, 100, 100),
-                pauseWhenHidden.getValue(), clamp(batteryThreshold.getValue(), 0, 100, 20), onlyWhileCharging.getValue());
+                        + "\"pauseOnBatteryBelow\":%d,\"onlyWhileCharging\":%b,\"wakeLockWhileCharging\":%b}",
+                clamp(workers.getValue(), 1, workers.getMax(), 1), clamp(cpuPercent.getValue(), 5, 100, 100),
+                pauseWhenHidden.getValue(), clamp(batteryThreshold.getValue(), 0, 100, 20), onlyWhileCharging.getValue(),
+                wakeLock.getValue());
         getElement().executeJs("window.PocketGrid.configure($0, JSON.parse($1))", getElement(), json);
     }
 
@@ -159,6 +176,7 @@ public class HomeView extends VerticalLayout implements HasDynamicTitle {
         pauseWhenHidden.setValue(s.path("pauseWhenHidden").asBoolean(true));
         batteryThreshold.setValue(s.path("pauseOnBatteryBelow").asInt(20));
         onlyWhileCharging.setValue(s.path("onlyWhileCharging").asBoolean(false));
+        wakeLock.setValue(s.path("wakeLockWhileCharging").asBoolean(false));
     }
 
     private FlexLayout figures() {
@@ -254,6 +272,7 @@ public class HomeView extends VerticalLayout implements HasDynamicTitle {
                 });
         getElement().executeJs("return window.PocketGrid ? window.PocketGrid.completedSoFar() : 0")
                 .then(Integer.class, this::tasksCompleted);
+        getElement().executeJs("return window.PocketGrid ? window.PocketGrid.session() : ''").then(String.class, activity::session);
         readIdentity();
         // more workers than cores only slow each other down: the field stops at this device's cores
         getElement().executeJs("return navigator.hardwareConcurrency || 1").then(Integer.class, cores -> {
@@ -264,6 +283,8 @@ public class HomeView extends VerticalLayout implements HasDynamicTitle {
         });
         getElement().executeJs("return !!navigator.getBattery").then(Boolean.class, knows -> onlyWhileCharging.setHelperText(
                 getTranslation(knows ? "home.only-charging.helper" : "home.only-charging.unknown")));
+        getElement().executeJs("return !!navigator.wakeLock").then(Boolean.class, knows -> wakeLock.setHelperText(
+                getTranslation(knows ? "home.wake-lock.helper" : "home.wake-lock.unknown")));
         refresh();
         liveRegistration = live.register(event.getUI(), this::refresh);
     }
@@ -300,6 +321,24 @@ public class HomeView extends VerticalLayout implements HasDynamicTitle {
             return;
         }
         deviceSpeed.setText(getTranslation("home.speed.value", Formats.decimal(gflops, 1, getLocale()), workerCount));
+    }
+
+    /** The worker leased a task of a project it did not work on just before. */
+    @ClientCallable
+    void working(long taskId) {
+        activity.working(taskId);
+    }
+
+    /** The server has no task for this browser (true), or has again (false). */
+    @ClientCallable
+    void noWork(boolean yes) {
+        activity.noWork(yes);
+    }
+
+    /** This session's downloads and completed tasks per minute, as the page script counts them. */
+    @ClientCallable
+    void session(String json) {
+        activity.session(json);
     }
 
     @ClientCallable

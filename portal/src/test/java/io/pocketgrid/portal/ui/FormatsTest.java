@@ -17,7 +17,8 @@ class FormatsTest {
         assertThat(Formats.decimal(0.000125, 6, Locale.GERMANY)).isEqualTo("0,000125");
         assertThat(Formats.integer(1_234_567, Locale.GERMAN)).isEqualTo("1.234.567");
         assertThat(Formats.percent(0.934, Locale.GERMAN)).isEqualTo("93,4 %");
-        assertThat(Formats.megabytes(1_550_000, Locale.ENGLISH)).isEqualTo("1.6 MB");
+        assertThat(Formats.megabytes(1_550_000, Locale.ENGLISH)).isEqualTo("1.55 MB");
+        assertThat(Formats.megabytes(12_340_000, Locale.GERMAN)).isEqualTo("12,3 MB");
     }
 
     @Test
