@@ -32,6 +32,7 @@ public class LedgerView extends VerticalLayout implements HasDynamicTitle {
     private final LedgerService ledger;
     private final Grid<EpochView> epochs = new Grid<>();
     private final Div where = new Div();
+    private final Paragraph inWords = new Paragraph();
     private final Div mine = new Div();
 
     public LedgerView(LedgerService ledger) {
@@ -50,7 +51,10 @@ public class LedgerView extends VerticalLayout implements HasDynamicTitle {
         // long hex strings wrap instead of widening the page on a phone
         mine.getStyle().set("overflow-wrap", "anywhere").set("max-width", "100%");
         where.getStyle().set("overflow-wrap", "anywhere");
-        add(new H2(getTranslation("ledger.heading")), where, new H3(getTranslation("ledger.epochs")), epochs,
+        inWords.setId("ledger-in-words");
+        inWords.getStyle().set("overflow-wrap", "anywhere");
+        add(new H2(getTranslation("ledger.heading")), where, new H3(getTranslation("ledger.epochs")), inWords,
+                new Paragraph(getTranslation("ledger.explained")), epochs,
                 new H3(getTranslation("ledger.mine")), mine);
     }
 
@@ -60,7 +64,9 @@ public class LedgerView extends VerticalLayout implements HasDynamicTitle {
                         info.contractAddress(), info.tokenAddress(), info.rpcUrl(),
                         Formats.every(java.time.Duration.parse(info.epochInterval()), getLocale())))),
                 () -> where.add(new Paragraph(getTranslation("ledger.unavailable", ledger.unavailableReason()))));
-        epochs.setItems(ledger.epochs(null, 100));
+        java.util.List<EpochView> list = ledger.epochs(null, 100);
+        epochs.setItems(list);
+        inWords.setText(list.isEmpty() ? getTranslation("ledger.epochs.empty") : words(list.get(0)));
         getElement().executeJs("return localStorage.getItem('pocketgrid.volunteer') || ''").then(String.class, this::showMine);
     }
 
@@ -93,6 +99,25 @@ public class LedgerView extends VerticalLayout implements HasDynamicTitle {
         } catch (ApiException e) {
             mine.add(new Paragraph(Translations.error(this, e)));
         }
+    }
+
+    /** The newest epoch in a sentence: when it was committed, where, whom it credits, and what its root is for. */
+    private String words(EpochView e) {
+        java.util.Locale locale = getLocale();
+        String credit = Formats.decimal(new java.math.BigDecimal(e.total()).movePointLeft(6).doubleValue(), 6, locale);
+        String closed = e.createdAt() == null ? "—" : Formats.dateTime(e.createdAt(), locale);
+        return switch (e.status()) {
+            case "COMMITTED" -> getTranslation("ledger.words.committed", e.epoch(),
+                    e.committedAt() == null ? closed : Formats.dateTime(e.committedAt(), locale), shortHex(e.txHash()),
+                    e.block() == null ? "—" : e.block().toString(), e.leafCount(), credit, shortHex(e.root()));
+            case "FAILED" -> getTranslation("ledger.words.failed", e.epoch(), closed, e.attempts(), e.leafCount(), credit);
+            default -> getTranslation("ledger.words.pending", e.epoch(), closed, e.leafCount(), credit);
+        };
+    }
+
+    /** {@code 0xab12…cdef}: enough of a hash to find it in the table. */
+    static String shortHex(String hex) {
+        return hex == null || hex.length() <= 14 ? String.valueOf(hex) : hex.substring(0, 6) + "…" + hex.substring(hex.length() - 4);
     }
 
     /** "10 minutes", "1 hour 30 minutes", "45 seconds": an interval as people say it (the API keeps ISO-8601). */

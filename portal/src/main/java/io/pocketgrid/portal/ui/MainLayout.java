@@ -27,7 +27,8 @@ public class MainLayout extends AppLayout {
         nav.addItem(new SideNavItem(getTranslation("nav.contribute"), HomeView.class),
                 new SideNavItem(getTranslation("nav.projects"), ProjectsView.class),
                 new SideNavItem(getTranslation("nav.leaderboard"), LeaderboardView.class),
-                new SideNavItem(getTranslation("nav.ledger"), LedgerView.class));
+                new SideNavItem(getTranslation("nav.ledger"), LedgerView.class),
+                new SideNavItem(getTranslation("nav.about"), AboutView.class));
         if (auth.isAuthenticated()) {
             nav.addItem(new SideNavItem(getTranslation("nav.my-projects"), MyProjectsView.class),
                     new SideNavItem(getTranslation("nav.account"), AccountView.class));

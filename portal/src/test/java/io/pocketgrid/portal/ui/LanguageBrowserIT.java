@@ -76,6 +76,9 @@ class LanguageBrowserIT {
         assertThat(text()).contains("eine neue Epoche alle 10 Minuten", "Dieser Browser hat noch nicht mitgerechnet.")
                 .doesNotContain("Epochs", "every 10 minutes", "has not contributed yet");
 
+        open("/about", "about-de", "Was in der Blockchain steht");
+        assertThat(text()).contains("Keccak-256-Hash", "Der Token verspricht kein Geld").doesNotContain("What runs");
+
         open("/signup", "signup-de", "Konto anlegen");
         assertThat(text()).contains("Benutzername", "E-Mail (optional)").doesNotContain("Create account", "Username");
 
@@ -91,6 +94,7 @@ class LanguageBrowserIT {
         assertThat(browser.findElement(By.id("worker-state")).getText()).isEqualTo("stopped");
         open("/projects", "projects-en", "Progress");
         open("/ledger", "ledger-en", "a new epoch every 10 minutes");
+        open("/about", "about-en", "What is on the chain");
 
         // an account: signed up in German, switched to English; the choice is the account's
         browser.manage().deleteCookieNamed("pocketgrid.lang");
