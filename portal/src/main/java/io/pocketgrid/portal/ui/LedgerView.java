@@ -60,13 +60,13 @@ public class LedgerView extends VerticalLayout implements HasDynamicTitle {
 
     @Override
     protected void onAttach(AttachEvent event) {
-        ledger.info().ifPresentOrElse(info -> where.add(new Paragraph(getTranslation("ledger.where", info.chainId(),
+        ledger.info().ifPresentOrElse(info -> where.add(new Paragraph(getTranslation("ledger.where", String.valueOf(info.chainId()),
                         info.contractAddress(), info.tokenAddress(), info.rpcUrl(),
                         Formats.every(java.time.Duration.parse(info.epochInterval()), getLocale())))),
                 () -> where.add(new Paragraph(getTranslation("ledger.unavailable", ledger.unavailableReason()))));
         java.util.List<EpochView> list = ledger.epochs(null, 100);
         epochs.setItems(list);
-        inWords.setText(list.isEmpty() ? getTranslation("ledger.epochs.empty") : words(list.get(0)));
+        inWords.setText(list.isEmpty() ? getTranslation("ledger.epochs.empty") : words(list.get(0), getLocale()));
         getElement().executeJs("return localStorage.getItem('pocketgrid.volunteer') || ''").then(String.class, this::showMine);
     }
 
@@ -88,13 +88,13 @@ public class LedgerView extends VerticalLayout implements HasDynamicTitle {
             Span verdict = new Span();
             verdict.setId("verify-result");
             Button verify = new Button(getTranslation("ledger.verify"), e -> verdict.setText(ledger.verifyOnChain(claim.proof())
-                    ? getTranslation("ledger.verify.yes", claim.proof().epoch())
+                    ? getTranslation("ledger.verify.yes", String.valueOf(claim.proof().epoch()))
                     : getTranslation("ledger.verify.no")));
             verify.setId("verify-on-chain");
-            mine.add(new Paragraph(getTranslation("ledger.leaf", claim.proof().epoch(), claim.proof().accountId(),
+            mine.add(new Paragraph(getTranslation("ledger.leaf", String.valueOf(claim.proof().epoch()), claim.proof().accountId(),
                             claim.proof().payout(), claim.proof().amount())),
                     wrapped(new Pre("proof " + String.join("\n      ", claim.proof().proof()))), verify, verdict,
-                    new Paragraph(getTranslation("ledger.calldata", claim.contractAddress(), claim.chainId())),
+                    new Paragraph(getTranslation("ledger.calldata", claim.contractAddress(), String.valueOf(claim.chainId()))),
                     wrapped(new Pre(claim.calldata())));
         } catch (ApiException e) {
             mine.add(new Paragraph(Translations.error(this, e)));
@@ -102,16 +102,16 @@ public class LedgerView extends VerticalLayout implements HasDynamicTitle {
     }
 
     /** The newest epoch in a sentence: when it was committed, where, whom it credits, and what its root is for. */
-    private String words(EpochView e) {
-        java.util.Locale locale = getLocale();
+    static String words(EpochView e, java.util.Locale locale) {
+        Translations t = new Translations();
         String credit = Formats.decimal(new java.math.BigDecimal(e.total()).movePointLeft(6).doubleValue(), 6, locale);
         String closed = e.createdAt() == null ? "—" : Formats.dateTime(e.createdAt(), locale);
         return switch (e.status()) {
-            case "COMMITTED" -> getTranslation("ledger.words.committed", e.epoch(),
+            case "COMMITTED" -> t.getTranslation("ledger.words.committed", locale, String.valueOf(e.epoch()),
                     e.committedAt() == null ? closed : Formats.dateTime(e.committedAt(), locale), shortHex(e.txHash()),
                     e.block() == null ? "—" : e.block().toString(), e.leafCount(), credit, shortHex(e.root()));
-            case "FAILED" -> getTranslation("ledger.words.failed", e.epoch(), closed, e.attempts(), e.leafCount(), credit);
-            default -> getTranslation("ledger.words.pending", e.epoch(), closed, e.leafCount(), credit);
+            case "FAILED" -> t.getTranslation("ledger.words.failed", locale, String.valueOf(e.epoch()), closed, e.attempts(), e.leafCount(), credit);
+            default -> t.getTranslation("ledger.words.pending", locale, String.valueOf(e.epoch()), closed, e.leafCount(), credit);
         };
     }
 

@@ -100,6 +100,15 @@ class PagesIT {
             assertThat(noHorizontalScroll(browser)).as("/about fits 390 px").isTrue();
             Chromium.screenshot(browser, "about-phone");
 
+            // no project and no credit here: the lists say why they are empty and what to do
+            browser.get("http://localhost:" + port + "/projects");
+            wait.until(d -> String.valueOf(browser.executeScript("return document.body.innerText"))
+                    .contains("No projects yet: when an owner launches one it appears here"));
+            browser.get("http://localhost:" + port + "/leaderboard");
+            wait.until(d -> String.valueOf(browser.executeScript("return document.body.innerText"))
+                    .contains("Nobody has validated credit yet"));
+            Chromium.screenshot(browser, "leaderboard-empty-phone");
+
             browser.get("http://localhost:" + port + "/login");
             wait.until(d -> d.findElement(By.cssSelector("input[name='username']"))).sendKeys("root");
             browser.findElement(By.cssSelector("input[name='password']")).sendKeys("correct horse battery"
