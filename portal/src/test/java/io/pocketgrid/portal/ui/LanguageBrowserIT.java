@@ -100,6 +100,11 @@ class LanguageBrowserIT {
         browser.manage().deleteCookieNamed("pocketgrid.lang");
         open("/signup", "signup-de-again", "Konto anlegen");
         browser.findElement(By.cssSelector("#signup-username input")).sendKeys("goethe");
+        // a refusal in the page's language (the API would say it in English)
+        browser.findElement(By.cssSelector("#signup-password input")).sendKeys("12345678");
+        browser.findElement(By.id("signup-create")).click();
+        wait.until(d -> d.getPageSource().contains("Ein Passwort hat 8–200 Zeichen"));
+        browser.findElement(By.cssSelector("#signup-password input")).sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
         browser.findElement(By.cssSelector("#signup-password input")).sendKeys("mehr licht bitte");
         browser.findElement(By.id("signup-create")).click();
         wait.until(d -> d.getCurrentUrl().endsWith("/account") && text().contains("Konto: goethe"));
