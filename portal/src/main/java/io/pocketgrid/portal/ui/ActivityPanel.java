@@ -16,6 +16,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class ActivityPanel extends Div {
 
+    private static final int CHART_MINUTES = 60;
+
     private final ProjectQueries projects;
     private final Paragraph project = new Paragraph();
     private final Span downloaded = new Span();
@@ -72,13 +74,15 @@ class ActivityPanel extends Div {
         long inputs = Math.max(0, s.path("inputBytes").asLong(0));
         downloaded.setText(getTranslation("activity.downloaded.value", Formats.megabytes(models + inputs, getLocale()),
                 Formats.megabytes(models, getLocale()), Formats.megabytes(inputs, getLocale())));
+        // an hour of minutes, the newest on the right: a bar keeps its width however young the session is
         JsonNode minutes = s.path("perMinute");
-        long[] values = new long[Math.min(60, minutes.size())];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = Math.max(0, minutes.get(i).asLong(0));
+        int n = Math.min(CHART_MINUTES, minutes.size());
+        long[] values = new long[CHART_MINUTES];
+        for (int i = 0; i < n; i++) {
+            values[CHART_MINUTES - n + i] = Math.max(0, minutes.get(minutes.size() - n + i).asLong(0));
         }
         chart.removeAll();
-        if (values.length > 0) {
+        if (n > 0) {
             chart.add(BarChart.of(values, getTranslation("activity.chart")));
         }
         if (s.path("task").asLong(0) > 0) {

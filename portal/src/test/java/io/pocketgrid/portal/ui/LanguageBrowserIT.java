@@ -67,14 +67,31 @@ class LanguageBrowserIT {
         assertThat(text()).contains("Freiwillige online", "Dieses Gerät", "Nur beim Laden rechnen")
                 .doesNotContain("Start contributing", "Volunteers online", "This device", "Withdraw consent");
         assertThat(browser.findElement(By.id("language-switch")).getText()).isEqualTo("English");
+        // contributing: the page script's states, the project, the downloads, all in German
+        browser.executeScript("localStorage.setItem('pocketgrid.settings', JSON.stringify({workers: 1}))");
+        browser.findElement(By.id("consent-accept")).click();
+        wait.until(d -> Chromium.enabled(d.findElement(By.id("start-contributing"))));
+        browser.findElement(By.id("start-contributing")).click();
+        wait.until(d -> d.findElement(By.id("worker-state")).getText().matches("rechnet \\((WebAssembly|JavaScript)\\)"));
+        wait.until(d -> d.findElement(By.id("current-project")).getText().startsWith("Arbeitet an: "));
+        wait.until(d -> d.findElement(By.id("downloaded")).getText()
+                .matches("[0-9]+,[0-9]{2} MB \\(Modelle [0-9]+,[0-9]{2} MB, Aufgabendaten [0-9]+,[0-9]{2} MB\\)")
+                && !d.findElement(By.id("downloaded")).getText().startsWith("0,00 MB"));
+        wait.until(d -> Integer.parseInt(d.findElement(By.id("tasks-completed")).getText().trim()) >= 2);
+        browser.executeScript("document.getElementById('current-project').scrollIntoView({block: 'center'})");
+        Chromium.screenshot(browser, "contribute-de");
+        browser.findElement(By.id("stop-contributing")).click();
+        wait.until(d -> d.findElement(By.id("worker-state")).getText().equals("angehalten"));
 
         open("/projects", "projects-de", "Fashion-MNIST demo");
         assertThat(browser.getTitle()).isEqualTo("Projekte – PocketGrid");
         assertThat(text()).contains("Fortschritt", "Genauigkeit", "läuft").doesNotContain("Progress", "Accuracy", "RUNNING");
 
         open("/ledger", "ledger-de", "Epochen");
-        assertThat(text()).contains("eine neue Epoche alle 10 Minuten", "Dieser Browser hat noch nicht mitgerechnet.")
-                .doesNotContain("Epochs", "every 10 minutes", "has not contributed yet");
+        // this browser contributed above, but no epoch is committed yet: said in German, not in the API's English
+        wait.until(d -> text().contains("Noch ist keine Epoche festgeschrieben"));
+        assertThat(text()).contains("eine neue Epoche alle 10 Minuten", "Noch keine Epoche: Das Portal schreibt")
+                .doesNotContain("Epochs", "every 10 minutes", "no epoch is committed yet");
 
         open("/about", "about-de", "Was in der Blockchain steht");
         assertThat(text()).contains("Keccak-256-Hash", "Der Token verspricht kein Geld").doesNotContain("What runs");
