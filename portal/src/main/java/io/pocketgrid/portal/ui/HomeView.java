@@ -5,8 +5,6 @@ import com.vaadin.flow.component.ClientCallable;
 import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
-import com.vaadin.flow.component.checkbox.Checkbox;
-import com.vaadin.flow.component.formlayout.FormLayout;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
@@ -14,7 +12,6 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexLayout;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
-import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
@@ -57,6 +54,7 @@ public class HomeView extends VerticalLayout implements HasDynamicTitle {
     private final Span validatedToday = new Span();
     private final Span totalCredit = new Span();
     private final ActivityPanel activity;
+    private final DeviceSettings settings = new DeviceSettings(getElement());
     private String volunteerId;
     private Registration liveRegistration;
 
@@ -100,83 +98,18 @@ public class HomeView extends VerticalLayout implements HasDynamicTitle {
         add(consent, panel());
     }
 
-    private final IntegerField workers = new IntegerField(getTranslation("home.workers"));
-    private final IntegerField cpuPercent = new IntegerField(getTranslation("home.cpu"));
-    private final Checkbox pauseWhenHidden = new Checkbox(getTranslation("home.pause-hidden"));
-    private final IntegerField batteryThreshold = new IntegerField(getTranslation("home.battery-below"));
-    private final Checkbox onlyWhileCharging = new Checkbox(getTranslation("home.only-charging"));
-    private final Checkbox wakeLock = new Checkbox(getTranslation("home.wake-lock"));
-
     private Div panel() {
         Div panel = new Div();
         panel.setId("contribute-panel");
         panel.setWidthFull();
         HorizontalLayout controls = new HorizontalLayout(start, stop, withdraw);
         controls.setWrap(true);
-        workers.setId("worker-count");
-        workers.setMin(1);
-        workers.setMax(32);
-        workers.setStepButtonsVisible(true);
-        cpuPercent.setId("cpu-percent");
-        cpuPercent.setMin(5);
-        cpuPercent.setMax(100);
-        cpuPercent.setStep(5);
-        cpuPercent.setStepButtonsVisible(true);
-        pauseWhenHidden.setId("pause-when-hidden");
-        batteryThreshold.setId("battery-threshold");
-        onlyWhileCharging.setId("only-while-charging");
-        batteryThreshold.setMin(0);
-        batteryThreshold.setMax(100);
-        workers.addValueChangeListener(e -> { if (e.isFromClient()) { configure(); } });
-        cpuPercent.addValueChangeListener(e -> { if (e.isFromClient()) { configure(); } });
-        pauseWhenHidden.addValueChangeListener(e -> { if (e.isFromClient()) { configure(); } });
-        batteryThreshold.addValueChangeListener(e -> { if (e.isFromClient()) { configure(); } });
-        onlyWhileCharging.addValueChangeListener(e -> {
-            // keeping the screen on is offered only with compute-only-while-charging: never on battery
-            wakeLock.setVisible(e.getValue());
-            if (e.isFromClient()) {
-                configure();
-            }
-        });
-        wakeLock.setId("wake-lock");
-        wakeLock.setVisible(false);
-        wakeLock.addValueChangeListener(e -> { if (e.isFromClient()) { configure(); } });
-        FormLayout settings = new FormLayout(workers, cpuPercent, batteryThreshold, pauseWhenHidden, onlyWhileCharging,
-                wakeLock);
-        settings.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 2), new FormLayout.ResponsiveStep("36em", 4));
         panel.add(new H2(getTranslation("home.device")), controls, settings,
                 line(getTranslation("home.tasks-completed"), tasksCompleted),
                 line(getTranslation("home.credit"), credit),
                 line(getTranslation("home.speed"), deviceSpeed),
                 line(getTranslation("home.state"), state), activity);
         return panel;
-    }
-
-    /** Sends the device settings to the page script, which keeps them in this browser and restarts its workers. */
-    private void configure() {
-        String json = String.format(Locale.ROOT, "{\"workers\":%d,\"cpuPercent\":%d,\"pauseWhenHidden\":%b,"
-                        + "\"pauseOnBatteryBelow\":%d,\"onlyWhileCharging\":%b,\"wakeLockWhileCharging\":%b}",
-                clamp(workers.getValue(), 1, workers.getMax(), 1), clamp(cpuPercent.getValue(), 5, 100, 100),
-                pauseWhenHidden.getValue(), clamp(batteryThreshold.getValue(), 0, 100, 20), onlyWhileCharging.getValue(),
-                wakeLock.getValue());
-        getElement().executeJs("window.PocketGrid.configure($0, JSON.parse($1))", getElement(), json);
-    }
-
-    private static int clamp(Integer value, int min, int max, int fallback) {
-        return value == null ? fallback : Math.max(min, Math.min(max, value));
-    }
-
-    private void showSettings(String json) {
-        if (json == null || json.isEmpty()) {
-            return;
-        }
-        JsonNode s = JsonMapper.builder().build().readTree(json);
-        workers.setValue(Math.min(workers.getMax(), s.path("workers").asInt(1)));
-        cpuPercent.setValue(s.path("cpuPercent").asInt(100));
-        pauseWhenHidden.setValue(s.path("pauseWhenHidden").asBoolean(true));
-        batteryThreshold.setValue(s.path("pauseOnBatteryBelow").asInt(20));
-        onlyWhileCharging.setValue(s.path("onlyWhileCharging").asBoolean(false));
-        wakeLock.setValue(s.path("wakeLockWhileCharging").asBoolean(false));
     }
 
     private FlexLayout figures() {
@@ -274,17 +207,7 @@ public class HomeView extends VerticalLayout implements HasDynamicTitle {
                 .then(Integer.class, this::tasksCompleted);
         getElement().executeJs("return window.PocketGrid ? window.PocketGrid.session() : ''").then(String.class, activity::session);
         readIdentity();
-        // more workers than cores only slow each other down: the field stops at this device's cores
-        getElement().executeJs("return navigator.hardwareConcurrency || 1").then(Integer.class, cores -> {
-            workers.setMax(Math.max(1, Math.min(32, cores)));
-            workers.setHelperText(getTranslation("home.workers.helper", workers.getMax(), cores));
-            getElement().executeJs("return window.PocketGrid ? JSON.stringify(window.PocketGrid.settings()) : ''")
-                    .then(String.class, this::showSettings);
-        });
-        getElement().executeJs("return !!navigator.getBattery").then(Boolean.class, knows -> onlyWhileCharging.setHelperText(
-                getTranslation(knows ? "home.only-charging.helper" : "home.only-charging.unknown")));
-        getElement().executeJs("return !!navigator.wakeLock").then(Boolean.class, knows -> wakeLock.setHelperText(
-                getTranslation(knows ? "home.wake-lock.helper" : "home.wake-lock.unknown")));
+        settings.readFromBrowser();
         refresh();
         liveRegistration = live.register(event.getUI(), this::refresh);
     }
