@@ -9,7 +9,28 @@
   // lost its session) goes on where it was; per tab, so a new tab starts stopped
   const RUNNING_KEY = 'pocketgrid.running';
   const RELOADED_KEY = 'pocketgrid.reloads';
-  let running = 'running';
+  let running = null; // the backend's words once a worker is ready
+
+  // The state words in the page's language: the view puts them in window.PocketGridMessages (patterns
+  // with {0} for a value); these English ones stand in until then.
+  const ENGLISH = {stopped: 'stopped', starting: 'starting', offline: 'offline',
+    'offline-retrying': 'offline, retrying in {0} s', paused: 'paused ({0})', running: 'running ({0})',
+    wasm: 'WebAssembly', js: 'JavaScript', idle: 'waiting for work',
+    'gave-back': 'gave back a task it could not finish in time', retrying: 'retrying: {0}',
+    banner: 'This device is {0}', 'tab-hidden': 'tab hidden', 'not-charging': 'not charging',
+    'battery-low': 'battery low'};
+
+  function t(key, value) {
+    const words = (window.PocketGridMessages && window.PocketGridMessages[key]) || ENGLISH[key] || key;
+    return words.replace('{0}', value === undefined ? '' : String(value));
+  }
+
+  /** Reports a state by its key (the offline ones also show in the page's own banner). */
+  function state(view, key, value) {
+    const text = t(key, value);
+    showOffline(key === 'offline' || key === 'offline-retrying' ? text : null);
+    report(view, 'stateChanged', text);
+  }
 
   async function identity(apiBase) {
     const stored = localStorage.getItem(IDENTITY_KEY);
@@ -30,9 +51,6 @@
   }
 
   function report(view, method, value) {
-    if (method === 'stateChanged') {
-      showOffline(/^offline/.test(value) ? value : null);
-    }
     if (view && view.$server && view.$server[method]) {
       view.$server[method](value);
     }
@@ -56,7 +74,58 @@
         + 'padding:.5rem 1rem;border-radius:.5rem;background:#333;color:#fff;font:14px sans-serif';
       document.body.appendChild(banner);
     }
-    banner.textContent = 'This device is ' + text;
+    banner.textContent = t('banner', text);
+  }
+
+  // What this browser did in this session (per tab, kept across reloads): for the view's chart and figures
+  const SESSION_KEY = 'pocketgrid.session';
+  let lastModel = null; // the model of the last lease reported to the view: a new one is a new project
+  let lastTask = 0;
+  let idle = false;
+  let sessionTimer = null;
+
+  function session() {
+    try {
+      const s = JSON.parse(sessionStorage.getItem(SESSION_KEY));
+      if (s && s.start) {
+        return s;
+      }
+    } catch (e) {
+      // a damaged entry starts afresh
+    }
+    return {start: Date.now(), perMinute: {}, modelBytes: 0, inputBytes: 0};
+  }
+
+  function updateSession(change) {
+    const s = session();
+    change(s);
+    sessionStorage.setItem(SESSION_KEY, JSON.stringify(s));
+    // at most one report a second: workers can finish many tasks a second
+    if (sessionTimer === null) {
+      sessionTimer = setTimeout(() => {
+        sessionTimer = null;
+        report(currentView, 'session', sessionSummary());
+      }, 1000);
+    }
+  }
+
+  /** The session for the view: bytes downloaded, and tasks completed per minute over its last hour. */
+  function sessionSummary() {
+    const s = session();
+    const now = Math.floor((Date.now() - s.start) / 60000);
+    const perMinute = [];
+    for (let m = Math.max(0, now - 59); m <= now; m++) {
+      perMinute.push(s.perMinute[m] || 0);
+    }
+    return JSON.stringify({modelBytes: s.modelBytes, inputBytes: s.inputBytes, perMinute: perMinute,
+      task: lastTask, idle: idle});
+  }
+
+  function setIdle(yes, view) {
+    if (idle !== yes) {
+      idle = yes;
+      report(view, 'noWork', yes);
+    }
   }
 
   const SETTINGS_KEY = 'pocketgrid.settings';
@@ -102,6 +171,7 @@
 
   async function start(view) {
     currentView = view;
+    lastModel = null; // a new view: tell it the project again
     wanted = true;
     sessionStorage.setItem(RUNNING_KEY, 'yes');
     await launch(view);
@@ -110,17 +180,17 @@
   async function launch(view) {
     if (workers.length > 0 || !wanted || pausedFor) {
       if (pausedFor) {
-        report(view, 'stateChanged', 'paused (' + pausedFor + ')');
+        state(view, 'paused', t(pausedFor));
       }
       return;
     }
     const apiBase = location.origin + '/api/v1';
-    report(view, 'stateChanged', 'starting');
+    state(view, 'starting');
     let me;
     try {
       me = await identity(apiBase);
     } catch (e) {
-      report(view, 'stateChanged', 'offline');
+      state(view, 'offline');
       setTimeout(() => launch(view), 5000);
       return;
     }
@@ -157,36 +227,59 @@
   function onWorkerMessage(view, worker, msg) {
     if (msg.type === 'lease') {
       leases().update(worker, msg);
+      if (msg.lease && msg.lease.taskId) {
+        setIdle(false, view);
+        lastTask = Number(msg.lease.taskId);
+        // the view names the project: ask it only when the model changes (one project, one model)
+        if (msg.lease.modelSha256 !== lastModel) {
+          lastModel = msg.lease.modelSha256;
+          report(view, 'working', lastTask);
+        }
+      }
+    } else if (msg.type === 'model') {
+      if (Number(msg.bytes) > 0) {
+        updateSession((s) => (s.modelBytes += Number(msg.bytes)));
+      }
+    } else if (msg.type === 'downloaded') {
+      updateSession((s) => (s.inputBytes += Number(msg.bytes)));
     } else if (msg.type === 'completed') {
+      updateSession((s) => {
+        const minute = Math.floor((Date.now() - s.start) / 60000);
+        s.perMinute[minute] = (s.perMinute[minute] || 0) + 1;
+      });
       const count = completedSoFar() + 1;
       localStorage.setItem(COUNT_KEY, String(count));
       report(view, 'tasksCompleted', count);
-      report(view, 'stateChanged', running);
+      if (running) {
+        state(view, 'running', running);
+      }
     } else if (msg.type === 'ready') {
-      running = 'running (' + (msg.backend === 'wasm' ? 'WebAssembly' : 'JavaScript') + ')';
-      report(view, 'stateChanged', running);
+      running = t(msg.backend === 'wasm' ? 'wasm' : 'js');
+      state(view, 'running', running);
       if (Number(msg.gflops) > 0) {
         speeds.set(worker, Number(msg.gflops));
         reportSpeed(view);
       }
     } else if (msg.type === 'idle') {
-      report(view, 'stateChanged', 'waiting for work');
+      state(view, 'idle');
+      setIdle(true, view);
     } else if (msg.type === 'gaveBack') {
-      report(view, 'stateChanged', 'gave back a task it could not finish in time');
+      state(view, 'gave-back');
     } else if (msg.type === 'offline') {
-      report(view, 'stateChanged', 'offline, retrying in ' + Math.max(1, Math.round(msg.retryMs / 1000)) + ' s');
+      state(view, 'offline-retrying', Math.max(1, Math.round(msg.retryMs / 1000)));
     } else if (msg.type === 'error') {
-      report(view, 'stateChanged', 'retrying: ' + msg.message);
+      state(view, 'retrying', msg.message);
     }
   }
 
   function stop(view) {
     wanted = false;
+    setIdle(false, view);
     sessionStorage.removeItem(RUNNING_KEY);
     showOffline(null);
     terminateAll(false);
     leases().giveBackParked();
-    report(view, 'stateChanged', 'stopped');
+    state(view, 'stopped');
   }
 
   /** Pauses (workers end at once) or resumes for a reason: the tab is hidden, or the battery is low. */
@@ -200,7 +293,7 @@
     }
     if (reason) {
       terminateAll(true);
-      report(currentView, 'stateChanged', 'paused (' + reason + ')');
+      state(currentView, 'paused', t(reason));
     } else {
       launch(currentView);
     }
@@ -211,7 +304,7 @@
 
   document.addEventListener('visibilitychange', () => {
     if (settings().pauseWhenHidden) {
-      pause(document.hidden ? 'tab hidden' : null);
+      pause(document.hidden ? 'tab-hidden' : null);
     }
   });
 
@@ -224,14 +317,47 @@
     }
     const s = settings();
     const reason = battery.charging ? null
-      : s.onlyWhileCharging ? 'not charging'
-        : battery.level * 100 < s.pauseOnBatteryBelow ? 'battery low' : null;
+      : s.onlyWhileCharging ? 'not-charging'
+        : battery.level * 100 < s.pauseOnBatteryBelow ? 'battery-low' : null;
     if (reason) {
       pause(reason);
-    } else if (pausedFor === 'battery low' || pausedFor === 'not charging') {
+    } else if (pausedFor === 'battery-low' || pausedFor === 'not-charging') {
       pause(null);
     }
+    updateWakeLock();
   }
+
+  // Screen Wake Lock while charging (opt-in, with compute-only-while-charging): a phone on its charger
+  // keeps the screen, and so the page and its workers, awake. The browser releases the lock whenever
+  // the page is hidden; it is asked for again when the page shows. Browsers without the API: the view says so.
+  let wakeLock = null;
+  let wakeLockPending = false;
+
+  function updateWakeLock() {
+    const s = settings();
+    const want = !!(s.wakeLockWhileCharging && s.onlyWhileCharging && wanted && !pausedFor && battery
+      && battery.charging && document.visibilityState === 'visible');
+    if (want && !wakeLock && !wakeLockPending && navigator.wakeLock) {
+      wakeLockPending = true;
+      navigator.wakeLock.request('screen').then((lock) => {
+        wakeLockPending = false;
+        wakeLock = lock;
+        lock.addEventListener('release', () => {
+          if (wakeLock === lock) {
+            wakeLock = null;
+          }
+        });
+        updateWakeLock(); // unwanted meanwhile: let it go
+      }, () => (wakeLockPending = false)); // refused (battery saver, policy): the screen may sleep
+    } else if (!want && wakeLock) {
+      const lock = wakeLock;
+      wakeLock = null;
+      lock.release();
+    }
+  }
+
+  document.addEventListener('visibilitychange', updateWakeLock);
+  setInterval(updateWakeLock, 5000); // start, stop, pause and new settings change what is wanted
 
   if (navigator.getBattery) {
     navigator.getBattery().then((b) => {
@@ -298,5 +424,6 @@
 
   window.PocketGrid = {start: start, stop: stop, completedSoFar: completedSoFar, settings: settings,
     configure: configure, workerCount: () => workers.length, leasesHeld: () => leases().count(),
-    wasRunning: () => sessionStorage.getItem(RUNNING_KEY) === 'yes', knowsCharging: () => !!navigator.getBattery};
+    wasRunning: () => sessionStorage.getItem(RUNNING_KEY) === 'yes', knowsCharging: () => !!navigator.getBattery,
+    knowsWakeLock: () => !!navigator.wakeLock, wakeLockHeld: () => !!wakeLock, session: sessionSummary};
 })();

@@ -6,7 +6,8 @@
 // SHA-256-keyed cache of model-cache.js) live here so Java never has to sleep or wait.
 //
 // Messages to the page: ready {backend, kernel, gflops}, lease {lease, estimatedMs} (null: none held),
-// completed, idle, gaveBack, offline {retryMs, message}, error {message}, model {cached}.
+// completed, idle, gaveBack, offline {retryMs, message}, error {message}, model {cached, bytes},
+// downloaded {bytes} (task inputs fetched since the last step, from the Resource Timing API).
 
 const IDLE_WAIT_MS = 2000;
 const FIRST_BACKOFF_MS = 1000;
@@ -67,9 +68,27 @@ function step() {
   }
 }
 
+/** Tells the page how many bytes of task inputs this worker fetched since it last asked (Resource Timing). */
+function reportDownloads() {
+  if (!(self.performance && performance.getEntriesByType)) {
+    return;
+  }
+  let bytes = 0;
+  performance.getEntriesByType('resource').forEach((e) => {
+    if (/\/api\/v1\/tasks\/[0-9]+\/input/.test(e.name)) {
+      bytes += e.encodedBodySize || e.transferSize || 0;
+    }
+  });
+  performance.clearResourceTimings();
+  if (bytes > 0) {
+    self.postMessage({type: 'downloaded', bytes: bytes});
+  }
+}
+
 function loop() {
   const started = Date.now();
   const outcome = step();
+  reportDownloads();
   if (outcome === 1) {
     backoffMs = FIRST_BACKOFF_MS;
     self.postMessage({type: 'completed'});
@@ -103,7 +122,7 @@ function fetchModel() {
   self.pocketgridNeedModel = null;
   PocketGridModels.get(need.sha256, need.url, self.pocketgridConfig.apiBase).then((model) => {
     self.pocketgridModels = {[need.sha256]: model.bytes};
-    self.postMessage({type: 'model', cached: model.cached});
+    self.postMessage({type: 'model', cached: model.cached, bytes: model.cached ? 0 : model.bytes.byteLength});
     after(0);
   }, (e) => {
     // a failed fetch is most often the network; the lease stays held and the retry continues it

@@ -38,6 +38,9 @@ public class Account {
     @Column(name = "payout_address")
     private String payoutAddress;
 
+    /** The portal language the person chose ("de", "en"), or null to follow the browser. */
+    private String locale;
+
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
@@ -89,6 +92,14 @@ public class Account {
         this.displayName = displayName;
         this.teamId = teamId;
         this.payoutAddress = payoutAddress;
+    }
+
+    public String getLocale() {
+        return locale;
+    }
+
+    void setLocale(String locale) {
+        this.locale = locale;
     }
 
     public boolean isAdmin() {

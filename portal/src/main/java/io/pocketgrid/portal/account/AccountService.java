@@ -140,6 +140,15 @@ public class AccountService {
         return a;
     }
 
+    /** Keeps the portal language a person chose ("de", "en"; null to follow the browser). */
+    @Transactional
+    public void changeLocale(long accountId, String languageTag) {
+        if (languageTag != null && !languageTag.matches("[a-z]{2}")) {
+            throw ApiException.badRequest("BAD_LOCALE", "a language is two lower-case letters, such as de or en");
+        }
+        accounts.findById(accountId).orElseThrow().setLocale(languageTag);
+    }
+
     /** The team name of an account, if it has joined one. */
     @Transactional(readOnly = true)
     public String teamName(Account account) {

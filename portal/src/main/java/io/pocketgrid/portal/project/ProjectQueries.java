@@ -64,6 +64,18 @@ public class ProjectQueries {
                 .map(this::progress).toList();
     }
 
+    /** A project as a volunteer's panel names it: what the task belongs to. */
+    public record Named(long id, String name, String description) {
+    }
+
+    /** The project a task belongs to (one light query: the contribute panel asks once per project it meets). */
+    @Transactional(readOnly = true)
+    public java.util.Optional<Named> projectOfTask(long taskId) {
+        return jdbc.query("SELECT p.id, p.name, p.description FROM task t JOIN project p ON p.id = t.project_id"
+                        + " WHERE t.id = ?", (rs, i) -> new Named(rs.getLong(1), rs.getString(2), rs.getString(3)), taskId)
+                .stream().findFirst();
+    }
+
     @Transactional(readOnly = true)
     public ProjectProgress progress(long projectId) {
         return progress(projects.findById(projectId).orElseThrow(() -> ProjectService.notFound(projectId)));

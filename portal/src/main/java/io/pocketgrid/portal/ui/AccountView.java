@@ -11,7 +11,7 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.TextField;
-import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import io.pocketgrid.portal.account.Account;
@@ -25,8 +25,7 @@ import jakarta.annotation.security.PermitAll;
  */
 @PermitAll
 @Route(value = "account", layout = MainLayout.class)
-@PageTitle("Account — PocketGrid")
-public class AccountView extends VerticalLayout {
+public class AccountView extends VerticalLayout implements HasDynamicTitle {
 
     private final AccountService accounts;
     private final long accountId;
@@ -38,42 +37,43 @@ public class AccountView extends VerticalLayout {
         this.accountId = account.getId();
         setMaxWidth("48rem");
 
-        TextField displayName = new TextField("Display name", account.getDisplayName(), "");
+        TextField displayName = new TextField(getTranslation("account.display-name"), account.getDisplayName(), "");
         displayName.setId("account-display-name");
-        TextField team = new TextField("Team (joined, or created if new)", accounts.teamName(account), "");
+        TextField team = new TextField(getTranslation("account.team"), accounts.teamName(account), "");
         team.setId("account-team");
-        TextField payout = new TextField("Payout address (0x…)", account.getPayoutAddress() == null ? ""
+        TextField payout = new TextField(getTranslation("account.payout"), account.getPayoutAddress() == null ? ""
                 : account.getPayoutAddress(), "");
         payout.setId("account-payout");
-        Button save = new Button("Save", e -> {
+        Button save = new Button(getTranslation("account.save"), e -> {
             try {
                 accounts.updateProfile(accountId, displayName.getValue(), team.getValue(), payout.getValue());
-                Notification.show("Saved");
+                Notification.show(getTranslation("account.saved"));
             } catch (ApiException ex) {
-                Notification.show(ex.getMessage());
+                Notification.show(Translations.error(this, ex));
             }
         });
         save.setId("account-save");
         save.addThemeVariants(ButtonVariant.PRIMARY);
 
-        Button claim = new Button("Claim this browser's credit", e -> getElement().executeJs(
+        Button claim = new Button(getTranslation("account.claim"), e -> getElement().executeJs(
                 "var v = localStorage.getItem('pocketgrid.volunteer'); return v ? JSON.parse(v).token : ''")
                 .then(String.class, token -> Notification.show(accounts.claimVolunteer(accountId, token)
-                        ? "This browser's credit now counts for your account."
-                        : "Nothing to claim: this browser has not contributed yet, or is claimed already.")));
+                        ? getTranslation("account.claim.done")
+                        : getTranslation("account.claim.nothing"))));
         claim.setId("account-claim-browser");
 
-        TextField tokenName = new TextField("New token name");
-        Button createToken = new Button("Create API token", e -> {
+        TextField tokenName = new TextField(getTranslation("account.token-name"));
+        Button createToken = new Button(getTranslation("account.create-token"), e -> {
             String token = accounts.createToken(accountId, tokenName.getValue());
             // long and unbroken: wrap it anywhere so a phone does not scroll sideways, and offer a copy button
             Span value = new Span(token);
             value.setId("account-new-token-value");
             value.getStyle().set("overflow-wrap", "anywhere").set("font-family", "monospace");
-            Button copy = new Button("Copy", c -> c.getSource().getElement().executeJs(
-                    "navigator.clipboard.writeText($0).then(() => this.textContent = 'Copied')", token));
+            Button copy = new Button(getTranslation("account.copy"), c -> c.getSource().getElement().executeJs(
+                    "navigator.clipboard.writeText($0).then(() => this.textContent = $1)", token,
+                    getTranslation("account.copied")));
             copy.setId("account-copy-token");
-            Paragraph shown = new Paragraph(new Span("Your new token (shown once): "), value, copy);
+            Paragraph shown = new Paragraph(new Span(getTranslation("account.new-token")), value, copy);
             shown.setId("account-new-token");
             shown.setWidthFull();
             addComponentAtIndex(indexOf(tokens), shown);
@@ -81,20 +81,26 @@ public class AccountView extends VerticalLayout {
         });
         createToken.setId("account-create-token");
         tokenName.setId("account-token-name");
-        tokens.addColumn(AccountService.TokenInfo::name).setHeader("Token");
-        tokens.addColumn(t -> t.createdAt().toString()).setHeader("Created");
-        tokens.addComponentColumn(t -> new Button("Revoke", e -> {
+        tokens.addColumn(AccountService.TokenInfo::name).setHeader(getTranslation("account.tokens.name"));
+        tokens.addColumn(t -> Formats.dateTime(t.createdAt(), getLocale())).setHeader(getTranslation("account.tokens.created"));
+        tokens.addComponentColumn(t -> new Button(getTranslation("account.tokens.revoke"), e -> {
             accounts.revokeToken(accountId, t.id());
             refreshTokens();
         })).setHeader("");
         tokens.setAllRowsVisible(true);
         refreshTokens();
 
-        add(new H2("Account: " + account.getUsername()), new FormLayout(displayName, team, payout), save,
-                new H3("This browser"), new Paragraph("Credit a browser earned anonymously can be claimed into"
-                        + " this account once; it then shows under your name and team."), claim,
-                new H3("API tokens for scripts"), new FormLayout(tokenName), createToken, tokens,
-                new Button("Sign out", e -> auth.logout()));
+        tokens.setEmptyStateText(getTranslation("account.tokens.empty"));
+        Button signOut = new Button(getTranslation("account.sign-out"), e -> auth.logout());
+        signOut.setId("account-sign-out");
+        add(new H2(getTranslation("account.heading", account.getUsername())), new FormLayout(displayName, team, payout), save,
+                new H3(getTranslation("account.browser")), new Paragraph(getTranslation("account.browser.text")), claim,
+                new H3(getTranslation("account.tokens")), new FormLayout(tokenName), createToken, tokens, signOut);
+    }
+
+    @Override
+    public String getPageTitle() {
+        return getTranslation("title.account");
     }
 
     private void refreshTokens() {

@@ -5,8 +5,6 @@ import com.vaadin.flow.component.ClientCallable;
 import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
-import com.vaadin.flow.component.checkbox.Checkbox;
-import com.vaadin.flow.component.formlayout.FormLayout;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
@@ -14,11 +12,12 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexLayout;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
-import com.vaadin.flow.component.textfield.IntegerField;
-import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
 import com.vaadin.flow.shared.Registration;
+import io.pocketgrid.portal.config.PocketGridProperties;
+import io.pocketgrid.portal.project.ProjectQueries;
 import io.pocketgrid.portal.stats.GlobalStats;
 import io.pocketgrid.portal.volunteer.VolunteerService;
 import java.util.Locale;
@@ -33,8 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @AnonymousAllowed
 @Route(value = "", layout = MainLayout.class)
-@PageTitle("PocketGrid — lend your browser to science")
-public class HomeView extends VerticalLayout {
+public class HomeView extends VerticalLayout implements HasDynamicTitle {
 
     private static final String CONSENT_KEY = "pocketgrid.consent";
 
@@ -43,35 +41,33 @@ public class HomeView extends VerticalLayout {
     private final LiveUpdates live;
 
     private final Div consent = new Div();
-    private final Button accept = new Button("I agree, let this browser compute");
-    private final Button withdraw = new Button("Withdraw consent");
-    private final Button start = new Button("Start contributing");
-    private final Button stop = new Button("Stop");
+    private final Button accept = new Button(getTranslation("home.consent.accept"));
+    private final Button withdraw = new Button(getTranslation("home.consent.withdraw"));
+    private final Button start = new Button(getTranslation("home.start"));
+    private final Button stop = new Button(getTranslation("home.stop"));
     private final Span tasksCompleted = new Span("0");
-    private final Span state = new Span("stopped");
-    private final Span deviceSpeed = new Span("measured when you start");
+    private final Span state = new Span(getTranslation("worker.stopped"));
+    private final Span deviceSpeed = new Span(getTranslation("home.speed.unknown"));
     private final Span credit = new Span("0");
     private final Span online = new Span();
     private final Span rate = new Span();
     private final Span validatedToday = new Span();
     private final Span totalCredit = new Span();
+    private final ActivityPanel activity;
+    private final DeviceSettings settings = new DeviceSettings(getElement());
     private String volunteerId;
     private Registration liveRegistration;
 
-    public HomeView(GlobalStats stats, VolunteerService volunteers, LiveUpdates live) {
+    public HomeView(GlobalStats stats, VolunteerService volunteers, LiveUpdates live, ProjectQueries projects,
+                    PocketGridProperties properties) {
         this.stats = stats;
         this.volunteers = volunteers;
         this.live = live;
+        this.activity = new ActivityPanel(projects, properties.leaseDuration());
         setMaxWidth("52rem");
-        add(new H2("Lend your browser to science"),
-                new Paragraph("Press start and this browser runs small AI inference tasks for research projects."
-                        + " Every result is checked, earns exact credit (1 credit = 1 GFLOP of validated work),"
-                        + " and credit is committed to a public chain. Nothing is installed; stop whenever you like."),
-                figures());
+        add(new H2(getTranslation("home.heading")), new Paragraph(getTranslation("home.intro")), figures());
         consent.setId("consent");
-        consent.add(new Paragraph("Before anything runs: contributing uses this device's processor and some"
-                + " network while the page is open. Nothing runs until you agree, and you can withdraw at any time."),
-                accept);
+        consent.add(new Paragraph(getTranslation("home.consent.text")), accept);
         accept.setId("consent-accept");
         accept.addThemeVariants(ButtonVariant.PRIMARY);
         accept.addClickListener(e -> {
@@ -102,75 +98,25 @@ public class HomeView extends VerticalLayout {
         add(consent, panel());
     }
 
-    private final IntegerField workers = new IntegerField("Workers");
-    private final IntegerField cpuPercent = new IntegerField("CPU %");
-    private final Checkbox pauseWhenHidden = new Checkbox("Pause when this tab is hidden");
-    private final IntegerField batteryThreshold = new IntegerField("Pause on battery below %");
-    private final Checkbox onlyWhileCharging = new Checkbox("Compute only while charging");
-
     private Div panel() {
         Div panel = new Div();
         panel.setId("contribute-panel");
         panel.setWidthFull();
         HorizontalLayout controls = new HorizontalLayout(start, stop, withdraw);
         controls.setWrap(true);
-        workers.setId("worker-count");
-        workers.setMin(1);
-        workers.setMax(32);
-        workers.setStepButtonsVisible(true);
-        cpuPercent.setId("cpu-percent");
-        cpuPercent.setMin(5);
-        cpuPercent.setMax(100);
-        cpuPercent.setStep(5);
-        cpuPercent.setStepButtonsVisible(true);
-        pauseWhenHidden.setId("pause-when-hidden");
-        batteryThreshold.setId("battery-threshold");
-        onlyWhileCharging.setId("only-while-charging");
-        batteryThreshold.setMin(0);
-        batteryThreshold.setMax(100);
-        workers.addValueChangeListener(e -> { if (e.isFromClient()) { configure(); } });
-        cpuPercent.addValueChangeListener(e -> { if (e.isFromClient()) { configure(); } });
-        pauseWhenHidden.addValueChangeListener(e -> { if (e.isFromClient()) { configure(); } });
-        batteryThreshold.addValueChangeListener(e -> { if (e.isFromClient()) { configure(); } });
-        onlyWhileCharging.addValueChangeListener(e -> { if (e.isFromClient()) { configure(); } });
-        FormLayout settings = new FormLayout(workers, cpuPercent, batteryThreshold, pauseWhenHidden, onlyWhileCharging);
-        settings.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 2), new FormLayout.ResponsiveStep("36em", 4));
-        panel.add(new H2("This device"), controls, settings,
-                line("Tasks completed by this browser: ", tasksCompleted),
-                line("Credit earned: ", credit),
-                line("This device's speed: ", deviceSpeed),
-                line("State: ", state));
+        panel.add(new H2(getTranslation("home.device")), controls, settings,
+                line(getTranslation("home.tasks-completed"), tasksCompleted),
+                line(getTranslation("home.credit"), credit),
+                line(getTranslation("home.speed"), deviceSpeed),
+                line(getTranslation("home.state"), state), activity);
         return panel;
     }
 
-    /** Sends the device settings to the page script, which keeps them in this browser and restarts its workers. */
-    private void configure() {
-        String json = String.format(Locale.ROOT, "{\"workers\":%d,\"cpuPercent\":%d,\"pauseWhenHidden\":%b,"
-                        + "\"pauseOnBatteryBelow\":%d,\"onlyWhileCharging\":%b}", clamp(workers.getValue(), 1, workers.getMax(), 1),
-                clamp(cpuPercent.getValue(), 5, 100, 100),
-                pauseWhenHidden.getValue(), clamp(batteryThreshold.getValue(), 0, 100, 20), onlyWhileCharging.getValue());
-        getElement().executeJs("window.PocketGrid.configure($0, JSON.parse($1))", getElement(), json);
-    }
-
-    private static int clamp(Integer value, int min, int max, int fallback) {
-        return value == null ? fallback : Math.max(min, Math.min(max, value));
-    }
-
-    private void showSettings(String json) {
-        if (json == null || json.isEmpty()) {
-            return;
-        }
-        JsonNode s = JsonMapper.builder().build().readTree(json);
-        workers.setValue(Math.min(workers.getMax(), s.path("workers").asInt(1)));
-        cpuPercent.setValue(s.path("cpuPercent").asInt(100));
-        pauseWhenHidden.setValue(s.path("pauseWhenHidden").asBoolean(true));
-        batteryThreshold.setValue(s.path("pauseOnBatteryBelow").asInt(20));
-        onlyWhileCharging.setValue(s.path("onlyWhileCharging").asBoolean(false));
-    }
-
     private FlexLayout figures() {
-        FlexLayout row = new FlexLayout(figure("Volunteers online", online), figure("Inferences per second", rate),
-                figure("Tasks validated today", validatedToday), figure("Total credit", totalCredit));
+        FlexLayout row = new FlexLayout(figure(getTranslation("home.figure.online"), online),
+                figure(getTranslation("home.figure.rate"), rate),
+                figure(getTranslation("home.figure.validated-today"), validatedToday),
+                figure(getTranslation("home.figure.total-credit"), totalCredit));
         row.setFlexWrap(FlexLayout.FlexWrap.WRAP);
         row.getStyle().set("gap", "var(--lumo-space-l)");
         online.setId("volunteers-online");
@@ -210,23 +156,42 @@ public class HomeView extends VerticalLayout {
     private void refresh() {
         refreshCredit();
         GlobalStats.Figures f = stats.now();
-        online.setText(Integer.toString(f.volunteersOnline()));
-        rate.setText(String.format(Locale.ROOT, "%.1f", f.inferencesPerSecond()));
-        validatedToday.setText(Integer.toString(f.tasksValidatedToday()));
-        totalCredit.setText(String.format(Locale.ROOT, "%.3f", f.totalCredits()));
+        Locale locale = getLocale();
+        online.setText(Formats.integer(f.volunteersOnline(), locale));
+        rate.setText(Formats.decimal(f.inferencesPerSecond(), 1, locale));
+        validatedToday.setText(Formats.integer(f.tasksValidatedToday(), locale));
+        totalCredit.setText(Formats.decimal(f.totalCredits(), 3, locale));
     }
 
     private void refreshCredit() {
         if (volunteerId != null) {
             // say why credit can stay at zero while tasks complete: each waits for a second volunteer
-            volunteers.figuresByPublicId(volunteerId).ifPresent(v -> credit.setText(String.format(Locale.ROOT, "%.6f", v.credits())
-                    + (v.resultsPending() == 0 ? "" : String.format(Locale.ROOT, " (+ %d %s waiting for another volunteer"
-                            + " to confirm)", v.resultsPending(), v.resultsPending() == 1 ? "result" : "results"))));
+            volunteers.figuresByPublicId(volunteerId).ifPresent(v -> credit.setText(Formats.decimal(v.credits(), 6, getLocale())
+                    + (v.resultsPending() == 0 ? "" : " " + getTranslation("home.credit.pending", v.resultsPending()))));
         }
     }
 
     @Override
+    public String getPageTitle() {
+        return getTranslation("title.home");
+    }
+
+    /** The page script's words in this page's language, as patterns with {0} where it puts a value. */
+    private String workerMessages() {
+        tools.jackson.databind.node.ObjectNode m = JsonMapper.builder().build().createObjectNode();
+        for (String key : WORKER_MESSAGES) {
+            m.put(key, getTranslation("worker." + key, "{0}"));
+        }
+        return m.toString();
+    }
+
+    static final String[] WORKER_MESSAGES = {"stopped", "starting", "offline", "offline-retrying", "paused",
+        "running", "wasm", "js", "idle", "gave-back", "retrying", "banner", "tab-hidden", "not-charging", "battery-low"};
+
+    @Override
     protected void onAttach(AttachEvent event) {
+        // before the page script's first word: it reads them whenever it reports a state
+        getElement().executeJs("window.PocketGridMessages = JSON.parse($0)", workerMessages());
         event.getUI().getPage().addJavaScript("context://worker/leases.js");
         event.getUI().getPage().addJavaScript("context://worker/contribute.js");
         // a page reloaded while it contributed (by hand, or by Vaadin after a server restart) goes on
@@ -240,18 +205,9 @@ public class HomeView extends VerticalLayout {
                 });
         getElement().executeJs("return window.PocketGrid ? window.PocketGrid.completedSoFar() : 0")
                 .then(Integer.class, this::tasksCompleted);
+        getElement().executeJs("return window.PocketGrid ? window.PocketGrid.session() : ''").then(String.class, activity::session);
         readIdentity();
-        // more workers than cores only slow each other down: the field stops at this device's cores
-        getElement().executeJs("return navigator.hardwareConcurrency || 1").then(Integer.class, cores -> {
-            workers.setMax(Math.max(1, Math.min(32, cores)));
-            workers.setHelperText("at most " + workers.getMax() + " on this device (" + cores
-                    + (cores == 1 ? " core)" : " cores)"));
-            getElement().executeJs("return window.PocketGrid ? JSON.stringify(window.PocketGrid.settings()) : ''")
-                    .then(String.class, this::showSettings);
-        });
-        getElement().executeJs("return !!navigator.getBattery").then(Boolean.class, knows -> onlyWhileCharging.setHelperText(
-                knows ? "for phones and laptops: pauses when unplugged"
-                        : "this browser does not tell whether it is charging, so this setting does nothing here"));
+        settings.readFromBrowser();
         refresh();
         liveRegistration = live.register(event.getUI(), this::refresh);
     }
@@ -287,8 +243,25 @@ public class HomeView extends VerticalLayout {
         if (!Double.isFinite(gflops) || gflops <= 0 || workerCount <= 0) {
             return;
         }
-        deviceSpeed.setText(String.format(Locale.ROOT, "%.1f GFLOP/s (%d %s)", gflops, workerCount,
-                workerCount == 1 ? "worker" : "workers"));
+        deviceSpeed.setText(getTranslation("home.speed.value", Formats.decimal(gflops, 1, getLocale()), workerCount));
+    }
+
+    /** The worker leased a task of a project it did not work on just before. */
+    @ClientCallable
+    void working(long taskId) {
+        activity.working(taskId);
+    }
+
+    /** The server has no task for this browser (true), or has again (false). */
+    @ClientCallable
+    void noWork(boolean yes) {
+        activity.noWork(yes);
+    }
+
+    /** This session's downloads and completed tasks per minute, as the page script counts them. */
+    @ClientCallable
+    void session(String json) {
+        activity.session(json);
     }
 
     @ClientCallable

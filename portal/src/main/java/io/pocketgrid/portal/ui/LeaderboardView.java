@@ -7,19 +7,17 @@ import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
-import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
 import com.vaadin.flow.shared.Registration;
 import io.pocketgrid.portal.leaderboard.LeaderboardService;
 import io.pocketgrid.portal.leaderboard.Standing;
-import java.util.Locale;
 
 /** Volunteers and teams ranked by validated credit, in total or over 24 hours, pushed live. */
 @AnonymousAllowed
 @Route(value = "leaderboard", layout = MainLayout.class)
-@PageTitle("Leaderboard — PocketGrid")
-public class LeaderboardView extends VerticalLayout {
+public class LeaderboardView extends VerticalLayout implements HasDynamicTitle {
 
     private final LeaderboardService leaderboard;
     private final LiveUpdates live;
@@ -32,21 +30,27 @@ public class LeaderboardView extends VerticalLayout {
         this.leaderboard = leaderboard;
         this.live = live;
         by.setItems(LeaderboardService.By.values());
-        by.setItemLabelGenerator(b -> b == LeaderboardService.By.VOLUNTEER ? "Volunteers" : "Teams");
+        by.setItemLabelGenerator(b -> getTranslation(b == LeaderboardService.By.VOLUNTEER ? "leaderboard.volunteers" : "leaderboard.teams"));
         by.setValue(LeaderboardService.By.VOLUNTEER);
         period.setItems(LeaderboardService.Period.values());
-        period.setItemLabelGenerator(p -> p == LeaderboardService.Period.TOTAL ? "All time" : "Last 24 h");
+        period.setItemLabelGenerator(p -> getTranslation(p == LeaderboardService.Period.TOTAL ? "leaderboard.total" : "leaderboard.day"));
         period.setValue(LeaderboardService.Period.TOTAL);
         by.addValueChangeListener(e -> refresh());
         period.addValueChangeListener(e -> refresh());
         grid.setId("leaderboard");
         grid.addColumn(Standing::rank).setHeader("#").setWidth("4rem").setFlexGrow(0);
-        grid.addColumn(Standing::name).setHeader("Name").setFlexGrow(2);
-        grid.addColumn(s -> String.format(Locale.ROOT, "%.6f", s.credits())).setHeader("Credit");
+        grid.addColumn(Standing::name).setHeader(getTranslation("leaderboard.name")).setFlexGrow(2);
+        grid.addColumn(s -> Formats.decimal(s.credits(), 6, getLocale())).setHeader(getTranslation("leaderboard.credit"));
+        grid.setEmptyStateText(getTranslation("leaderboard.empty"));
         HorizontalLayout filters = new HorizontalLayout(by, period);
         filters.setWrap(true);
-        add(new H2("Leaderboard"), filters, grid);
+        add(new H2(getTranslation("leaderboard.heading")), filters, grid);
         setSizeFull();
+    }
+
+    @Override
+    public String getPageTitle() {
+        return getTranslation("title.leaderboard");
     }
 
     private void refresh() {

@@ -10,7 +10,7 @@ import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Pre;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
-import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
 import io.pocketgrid.portal.api.ApiException;
@@ -27,39 +27,46 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @AnonymousAllowed
 @Route(value = "ledger", layout = MainLayout.class)
-@PageTitle("Ledger — PocketGrid")
-public class LedgerView extends VerticalLayout {
+public class LedgerView extends VerticalLayout implements HasDynamicTitle {
 
     private final LedgerService ledger;
     private final Grid<EpochView> epochs = new Grid<>();
     private final Div where = new Div();
+    private final Paragraph inWords = new Paragraph();
     private final Div mine = new Div();
 
     public LedgerView(LedgerService ledger) {
         this.ledger = ledger;
         setMaxWidth("72rem");
         epochs.setId("epochs");
-        epochs.addColumn(EpochView::epoch).setHeader("Epoch").setWidth("6rem").setFlexGrow(0);
-        epochs.addColumn(EpochView::status).setHeader("Status");
-        epochs.addColumn(EpochView::leafCount).setHeader("Leaves");
-        epochs.addColumn(EpochView::root).setHeader("Root").setFlexGrow(3);
-        epochs.addColumn(e -> e.txHash() == null ? "—" : e.txHash()).setHeader("Transaction").setFlexGrow(3);
-        epochs.addColumn(e -> e.block() == null ? "—" : e.block().toString()).setHeader("Block");
+        epochs.addColumn(EpochView::epoch).setHeader(getTranslation("ledger.epoch")).setWidth("6rem").setFlexGrow(0);
+        epochs.addColumn(EpochView::status).setHeader(getTranslation("ledger.status"));
+        epochs.addColumn(EpochView::leafCount).setHeader(getTranslation("ledger.leaves"));
+        epochs.addColumn(EpochView::root).setHeader(getTranslation("ledger.root")).setFlexGrow(3);
+        epochs.addColumn(e -> e.txHash() == null ? "—" : e.txHash()).setHeader(getTranslation("ledger.transaction")).setFlexGrow(3);
+        epochs.addColumn(e -> e.block() == null ? "—" : e.block().toString()).setHeader(getTranslation("ledger.block"));
         epochs.setAllRowsVisible(true);
+        epochs.setEmptyStateText(getTranslation("ledger.epochs.empty"));
         mine.setId("my-leaf");
         // long hex strings wrap instead of widening the page on a phone
         mine.getStyle().set("overflow-wrap", "anywhere").set("max-width", "100%");
         where.getStyle().set("overflow-wrap", "anywhere");
-        add(new H2("Ledger"), where, new H3("Epochs"), epochs, new H3("This browser's credit on chain"), mine);
+        inWords.setId("ledger-in-words");
+        inWords.getStyle().set("overflow-wrap", "anywhere");
+        add(new H2(getTranslation("ledger.heading")), where, new H3(getTranslation("ledger.epochs")), inWords,
+                new Paragraph(getTranslation("ledger.explained")), epochs,
+                new H3(getTranslation("ledger.mine")), mine);
     }
 
     @Override
     protected void onAttach(AttachEvent event) {
-        ledger.info().ifPresentOrElse(info -> where.add(new Paragraph("Chain " + info.chainId() + " · contract "
-                        + info.contractAddress() + " · reward token " + info.tokenAddress() + " · RPC " + info.rpcUrl()
-                        + " · a new epoch every " + inWords(java.time.Duration.parse(info.epochInterval())))),
-                () -> where.add(new Paragraph("The ledger is not available: " + ledger.unavailableReason())));
-        epochs.setItems(ledger.epochs(null, 100));
+        ledger.info().ifPresentOrElse(info -> where.add(new Paragraph(getTranslation("ledger.where", String.valueOf(info.chainId()),
+                        info.contractAddress(), info.tokenAddress(), info.rpcUrl(),
+                        Formats.every(java.time.Duration.parse(info.epochInterval()), getLocale())))),
+                () -> where.add(new Paragraph(getTranslation("ledger.unavailable", ledger.unavailableReason()))));
+        java.util.List<EpochView> list = ledger.epochs(null, 100);
+        epochs.setItems(list);
+        inWords.setText(list.isEmpty() ? getTranslation("ledger.epochs.empty") : words(list.get(0), getLocale()));
         getElement().executeJs("return localStorage.getItem('pocketgrid.volunteer') || ''").then(String.class, this::showMine);
     }
 
@@ -71,7 +78,7 @@ public class LedgerView extends VerticalLayout {
     private void showMine(String identity) {
         mine.removeAll();
         if (identity == null || identity.isEmpty()) {
-            mine.add(new Paragraph("This browser has not contributed yet."));
+            mine.add(new Paragraph(getTranslation("ledger.mine.none")));
             return;
         }
         JsonNode node = JsonMapper.builder().build().readTree(identity);
@@ -80,35 +87,50 @@ public class LedgerView extends VerticalLayout {
             ClaimData claim = ledger.claim(volunteerId);
             Span verdict = new Span();
             verdict.setId("verify-result");
-            Button verify = new Button("Verify on chain", e -> verdict.setText(ledger.verifyOnChain(claim.proof())
-                    ? "✓ the contract confirms this leaf in epoch " + claim.proof().epoch()
-                    : "✗ the contract does not confirm this leaf"));
+            Button verify = new Button(getTranslation("ledger.verify"), e -> verdict.setText(ledger.verifyOnChain(claim.proof())
+                    ? getTranslation("ledger.verify.yes", String.valueOf(claim.proof().epoch()))
+                    : getTranslation("ledger.verify.no")));
             verify.setId("verify-on-chain");
-            mine.add(new Paragraph("Epoch " + claim.proof().epoch() + " · account " + claim.proof().accountId()
-                            + " · payout " + claim.proof().payout() + " · cumulative micro-credits " + claim.proof().amount()),
+            mine.add(new Paragraph(getTranslation("ledger.leaf", String.valueOf(claim.proof().epoch()), claim.proof().accountId(),
+                            claim.proof().payout(), claim.proof().amount())),
                     wrapped(new Pre("proof " + String.join("\n      ", claim.proof().proof()))), verify, verdict,
-                    new Paragraph("To claim with any wallet, send this calldata to " + claim.contractAddress()
-                            + " on chain " + claim.chainId() + " (tokens always go to the payout address):"),
+                    new Paragraph(getTranslation("ledger.calldata", claim.contractAddress(), String.valueOf(claim.chainId()))),
                     wrapped(new Pre(claim.calldata())));
             ledger.info().ifPresent(info -> mine.addComponentAtIndex(4, WalletClaim.claimable(claim)
                     ? new WalletClaim(claim, info.tokenAddress())
                     : new Paragraph("This browser's credit has no payout address yet: on your account page, claim this"
                             + " browser's credit and set a payout address; from the next epoch on you can claim here.")));
         } catch (ApiException e) {
-            mine.add(new Paragraph(e.getMessage()));
+            mine.add(new Paragraph(Translations.error(this, e)));
         }
+    }
+
+    /** The newest epoch in a sentence: when it was committed, where, whom it credits, and what its root is for. */
+    static String words(EpochView e, java.util.Locale locale) {
+        Translations t = new Translations();
+        String credit = Formats.decimal(new java.math.BigDecimal(e.total()).movePointLeft(6).doubleValue(), 6, locale);
+        String closed = e.createdAt() == null ? "—" : Formats.dateTime(e.createdAt(), locale);
+        return switch (e.status()) {
+            case "COMMITTED" -> t.getTranslation("ledger.words.committed", locale, String.valueOf(e.epoch()),
+                    e.committedAt() == null ? closed : Formats.dateTime(e.committedAt(), locale), shortHex(e.txHash()),
+                    e.block() == null ? "—" : e.block().toString(), e.leafCount(), credit, shortHex(e.root()));
+            case "FAILED" -> t.getTranslation("ledger.words.failed", locale, String.valueOf(e.epoch()), closed, e.attempts(), e.leafCount(), credit);
+            default -> t.getTranslation("ledger.words.pending", locale, String.valueOf(e.epoch()), closed, e.leafCount(), credit);
+        };
+    }
+
+    /** {@code 0xab12…cdef}: enough of a hash to find it in the table. */
+    static String shortHex(String hex) {
+        return hex == null || hex.length() <= 14 ? String.valueOf(hex) : hex.substring(0, 6) + "…" + hex.substring(hex.length() - 4);
     }
 
     /** "10 minutes", "1 hour 30 minutes", "45 seconds": an interval as people say it (the API keeps ISO-8601). */
     static String inWords(java.time.Duration d) {
-        java.util.List<String> parts = new java.util.ArrayList<>();
-        long[] amounts = {d.toDaysPart(), d.toHoursPart(), d.toMinutesPart(), d.toSecondsPart()};
-        String[] units = {"day", "hour", "minute", "second"};
-        for (int i = 0; i < amounts.length; i++) {
-            if (amounts[i] > 0) {
-                parts.add(amounts[i] + " " + units[i] + (amounts[i] == 1 ? "" : "s"));
-            }
-        }
-        return parts.isEmpty() ? d.toMillis() + " ms" : String.join(" ", parts);
+        return Formats.duration(d, java.util.Locale.ENGLISH);
+    }
+
+    @Override
+    public String getPageTitle() {
+        return getTranslation("title.ledger");
     }
 }

@@ -5,7 +5,7 @@ import com.vaadin.flow.component.login.LoginI18n;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
-import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.server.VaadinServletRequest;
@@ -18,8 +18,7 @@ import org.springframework.security.web.WebAttributes;
 /** Sign in (Spring Security form login behind Vaadin's LoginForm). */
 @AnonymousAllowed
 @Route(value = "login", layout = MainLayout.class)
-@PageTitle("Sign in — PocketGrid")
-public class LoginView extends VerticalLayout implements BeforeEnterObserver {
+public class LoginView extends VerticalLayout implements BeforeEnterObserver, HasDynamicTitle {
 
     private final LoginForm form = new LoginForm();
 
@@ -28,23 +27,33 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
         form.setForgotPasswordButtonVisible(false);
         form.setId("login-form");
         // one heading: the form's own, named like the menu entry and the page title (it said "Log in")
-        add(form, new RouterLink("No account yet? Sign up", SignUpView.class));
+        add(form, new RouterLink(getTranslation("login.sign-up"), SignUpView.class));
     }
 
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
         boolean error = event.getLocation().getQueryParameters().getParameters().containsKey("error");
         LoginI18n i18n = LoginI18n.createDefault();
-        i18n.getForm().setTitle("Sign in");
-        i18n.getForm().setSubmit("Sign in");
+        i18n.getForm().setTitle(getTranslation("login.title"));
+        i18n.getForm().setSubmit(getTranslation("login.submit"));
+        i18n.getForm().setUsername(getTranslation("login.username"));
+        i18n.getForm().setPassword(getTranslation("login.password"));
+        i18n.getErrorMessage().setTitle(getTranslation("login.error.title"));
+        i18n.getErrorMessage().setMessage(getTranslation("login.error.message"));
+        i18n.getErrorMessage().setUsername(getTranslation("login.error.username"));
+        i18n.getErrorMessage().setPassword(getTranslation("login.error.password"));
         if (error && lastFailure() instanceof AuthenticationException e && !(e instanceof BadCredentialsException)) {
             // the sign-in was refused unread: too many failures for this name or from this address
-            i18n.getErrorMessage().setTitle("Too many failed sign-ins");
-            i18n.getErrorMessage().setMessage(e.getMessage() + ". The wait ends by itself; a correct password is "
-                    + "accepted again then.");
+            i18n.getErrorMessage().setTitle(getTranslation("login.locked.title"));
+            i18n.getErrorMessage().setMessage(getTranslation("login.locked.message", e.getMessage()));
         }
         form.setI18n(i18n);
         form.setError(error);
+    }
+
+    @Override
+    public String getPageTitle() {
+        return getTranslation("title.login");
     }
 
     /** What Spring Security's form login kept in the session about the last refused sign-in. */

@@ -18,7 +18,7 @@ import com.vaadin.flow.component.progressbar.ProgressBar;
 import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.component.upload.Upload;
-import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.server.streams.DownloadHandler;
@@ -40,7 +40,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.util.Locale;
 
 /**
  * The owner area: a create-project wizard (model → check report → inputs and labels → settings →
@@ -48,15 +47,14 @@ import java.util.Locale;
  */
 @RolesAllowed("OWNER")
 @Route(value = "my/projects", layout = MainLayout.class)
-@PageTitle("My projects — PocketGrid")
-public class MyProjectsView extends VerticalLayout {
+public class MyProjectsView extends VerticalLayout implements HasDynamicTitle {
 
     private final ProjectService projects;
     private final ProjectQueries queries;
     private final Account owner;
     private final Grid<ProjectProgress> grid = new Grid<>();
     private final Div report = new Div();
-    private final Button launch = new Button("Launch project");
+    private final Button launch = new Button(getTranslation("my.launch"));
     private final Paragraph launched = new Paragraph();
     private File modelFile;
     private File inputsFile;
@@ -68,7 +66,7 @@ public class MyProjectsView extends VerticalLayout {
         this.queries = queries;
         this.owner = accounts.byUsername(auth.getPrincipalName().orElseThrow());
         setMaxWidth("64rem");
-        add(new H2("My projects"), wizard(), new H3("Projects"), grid());
+        add(new H2(getTranslation("my.heading")), wizard(), new H3(getTranslation("my.projects")), grid());
         refresh();
     }
 
@@ -83,24 +81,26 @@ public class MyProjectsView extends VerticalLayout {
         });
         Upload labels = upload("labels-upload", ".npy", file -> labelsFile = file);
         // two uploads that looked the same: each says what it takes
-        inputs.setUploadButton(new Button("Upload inputs (.npy or .npz)…"));
-        inputs.setDropLabel(new Span("or drop the inputs file here"));
-        labels.setUploadButton(new Button("Upload labels (.npy, optional)…"));
-        labels.setDropLabel(new Span("or drop the labels file here"));
+        model.setUploadButton(new Button(getTranslation("my.upload.model")));
+        model.setDropLabel(new Span(getTranslation("my.upload.model.drop")));
+        inputs.setUploadButton(new Button(getTranslation("my.upload.inputs")));
+        inputs.setDropLabel(new Span(getTranslation("my.upload.inputs.drop")));
+        labels.setUploadButton(new Button(getTranslation("my.upload.labels")));
+        labels.setDropLabel(new Span(getTranslation("my.upload.labels.drop")));
         report.setId("model-report");
         launched.setId("project-launched");
-        TextField name = new TextField("Name");
+        TextField name = new TextField(getTranslation("my.name"));
         name.setId("project-name");
-        TextField description = new TextField("Description");
-        IntegerField perTask = new IntegerField("Inputs per task");
+        TextField description = new TextField(getTranslation("my.description"));
+        IntegerField perTask = new IntegerField(getTranslation("my.per-task"));
         perTask.setValue(ProjectSettings.defaults().inputsPerTask());
-        perTask.setHelperText("items in one task; a task should take a device about a minute or less");
-        IntegerField replication = new IntegerField("Replication");
+        perTask.setHelperText(getTranslation("my.per-task.helper"));
+        IntegerField replication = new IntegerField(getTranslation("my.replication"));
         replication.setValue(ProjectSettings.defaults().replication());
-        replication.setHelperText("how many volunteers compute each task");
-        IntegerField quorum = new IntegerField("Quorum");
+        replication.setHelperText(getTranslation("my.replication.helper"));
+        IntegerField quorum = new IntegerField(getTranslation("my.quorum"));
         quorum.setValue(ProjectSettings.defaults().quorum());
-        quorum.setHelperText("how many of them must agree before a result is accepted and credited");
+        quorum.setHelperText(getTranslation("my.quorum.helper"));
         launch.setId("launch-project");
         launch.addThemeVariants(ButtonVariant.PRIMARY);
         launch.setEnabled(false);
@@ -112,22 +112,20 @@ public class MyProjectsView extends VerticalLayout {
                         description.getValue(), m, in, l, new ProjectSettings(perTask.getValue(), replication.getValue(),
                         quorum.getValue(), null, null, null, null, null)));
                 launched.removeAll();
-                launched.add(new Span("Launched: "), new RouterLink(created.getName(), ProjectDetailView.class, created.getId()));
-                Notification.show("Project launched");
+                launched.add(new Span(getTranslation("my.launched")), new RouterLink(created.getName(), ProjectDetailView.class, created.getId()));
+                Notification.show(getTranslation("my.launched.note"));
                 refresh();
             } catch (ApiException ex) {
-                Notification.show(ex.getMessage());
+                Notification.show(Translations.error(this, ex));
             } catch (IOException ex) {
                 throw new UncheckedIOException(ex);
             }
         });
-        VerticalLayout w = new VerticalLayout(new H3("New project"),
-                new Paragraph("1. The ONNX model"), model, report,
-                new Paragraph("2. Inputs: an .npy for a model with one input, or an .npz with one array per input"
-                        + " name (first axis = item, each input's dtype as the model declares); optionally labels"
-                        + " (.npy of integer classes, for the accuracy)"),
+        VerticalLayout w = new VerticalLayout(new H3(getTranslation("my.new")),
+                new Paragraph(getTranslation("my.step.model")), model, report,
+                new Paragraph(getTranslation("my.step.inputs")),
                 inputs, labels,
-                new Paragraph("3. Settings"), new FormLayout(name, description, perTask, replication, quorum), launch,
+                new Paragraph(getTranslation("my.step.settings")), new FormLayout(name, description, perTask, replication, quorum), launch,
                 launched);
         w.setPadding(false);
         return w;
@@ -135,11 +133,12 @@ public class MyProjectsView extends VerticalLayout {
 
     private Grid<ProjectProgress> grid() {
         grid.setId("my-projects");
-        grid.addColumn(ProjectProgress::name).setHeader("Project").setFlexGrow(2);
-        grid.addColumn(p -> p.status().name()).setHeader("Status");
-        grid.addComponentColumn(p -> new ProgressBar(0, 1, p.progress())).setHeader("Progress");
-        grid.addColumn(p -> p.accuracy() == null ? "—" : String.format(Locale.ROOT, "%.1f %%", 100 * p.accuracy()))
-                .setHeader("Accuracy");
+        grid.addColumn(ProjectProgress::name).setHeader(getTranslation("projects.project")).setFlexGrow(2);
+        grid.addColumn(p -> getTranslation("status." + p.status().name())).setHeader(getTranslation("projects.status"));
+        grid.addComponentColumn(p -> new ProgressBar(0, 1, p.progress())).setHeader(getTranslation("projects.progress"));
+        grid.addColumn(p -> p.accuracy() == null ? "—" : Formats.percent(p.accuracy(), getLocale()))
+                .setHeader(getTranslation("projects.accuracy"));
+        grid.setEmptyStateText(getTranslation("my.empty"));
         grid.addComponentColumn(this::actions).setHeader("").setFlexGrow(2);
         grid.setAllRowsVisible(true);
         return grid;
@@ -148,23 +147,23 @@ public class MyProjectsView extends VerticalLayout {
     private HorizontalLayout actions(ProjectProgress p) {
         HorizontalLayout row = new HorizontalLayout();
         if (p.status() == ProjectStatus.RUNNING) {
-            row.add(new Button("Pause", e -> change(p, ProjectStatus.PAUSED)));
+            row.add(new Button(getTranslation("my.pause"), e -> change(p, ProjectStatus.PAUSED)));
         }
         if (p.status() == ProjectStatus.PAUSED) {
-            row.add(new Button("Resume", e -> change(p, ProjectStatus.RUNNING)));
+            row.add(new Button(getTranslation("my.resume"), e -> change(p, ProjectStatus.RUNNING)));
         }
         if (p.status() == ProjectStatus.INCOMPLETE) {
-            row.add(new Button("Run failed tasks again", e -> change(p, ProjectStatus.RUNNING)));
+            row.add(new Button(getTranslation("my.rerun"), e -> change(p, ProjectStatus.RUNNING)));
         }
         if (p.status() == ProjectStatus.RUNNING || p.status() == ProjectStatus.PAUSED) {
-            row.add(new Button("Cancel", e -> change(p, ProjectStatus.CANCELLED)));
+            row.add(new Button(getTranslation("my.cancel"), e -> change(p, ProjectStatus.CANCELLED)));
         }
         Anchor download = new Anchor((DownloadHandler) event -> {
             ProjectQueries.ResultsFile file = queries.results(p.id());
             event.setFileName(file.fileName());
             event.setContentType("application/octet-stream");
             file.writeTo(event.getOutputStream());
-        }, "Results .npy");
+        }, getTranslation("my.results"));
         row.add(download);
         return row;
     }
@@ -173,7 +172,7 @@ public class MyProjectsView extends VerticalLayout {
         try {
             projects.changeStatus(p.id(), owner.getId(), owner.isAdmin(), target);
         } catch (ApiException e) {
-            Notification.show(e.getMessage());
+            Notification.show(Translations.error(this, e));
         }
         refresh();
     }
@@ -187,11 +186,16 @@ public class MyProjectsView extends VerticalLayout {
         if (!r.runnable()) {
             r.problems().forEach(p -> report.add(new Paragraph("✗ " + p)));
         } else {
-            report.add(new Paragraph(String.format(Locale.ROOT, "✓ %,d parameters · %,d FLOPs per item · ops %s",
-                            r.parameters(), r.flopsPerItem(), r.opCounts())),
-                    new Paragraph("inputs " + r.inputs() + " · outputs " + r.outputs()));
+            report.add(new Paragraph(getTranslation("my.report", Formats.integer(r.parameters(), getLocale()),
+                            Formats.integer(r.flopsPerItem(), getLocale()), r.opCounts())),
+                    new Paragraph(getTranslation("my.report.tensors", r.inputs(), r.outputs())));
         }
         ready();
+    }
+
+    @Override
+    public String getPageTitle() {
+        return getTranslation("title.my-projects");
     }
 
     private void ready() {

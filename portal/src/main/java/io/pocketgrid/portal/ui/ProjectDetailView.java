@@ -9,7 +9,7 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.progressbar.ProgressBar;
 import com.vaadin.flow.router.BeforeEvent;
 import com.vaadin.flow.router.HasUrlParameter;
-import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
 import com.vaadin.flow.shared.Registration;
@@ -21,8 +21,7 @@ import java.util.Locale;
 /** One project: progress, throughput, accuracy where labels exist, failures. */
 @AnonymousAllowed
 @Route(value = "projects", layout = MainLayout.class)
-@PageTitle("Project — PocketGrid")
-public class ProjectDetailView extends VerticalLayout implements HasUrlParameter<Long> {
+public class ProjectDetailView extends VerticalLayout implements HasUrlParameter<Long>, HasDynamicTitle {
 
     private final ProjectQueries queries;
     private final LiveUpdates live;
@@ -42,7 +41,7 @@ public class ProjectDetailView extends VerticalLayout implements HasUrlParameter
         workload.setId("project-workload");
         chart.setWidthFull();
         chart.setId("progress-chart");
-        add(title, description, bar, summary, workload, new Paragraph("Items validated per minute, last hour"), chart);
+        add(title, description, bar, summary, workload, new Paragraph(getTranslation("project.chart")), chart);
     }
 
     @Override
@@ -56,19 +55,28 @@ public class ProjectDetailView extends VerticalLayout implements HasUrlParameter
             title.setText(p.name());
             description.setText(p.description());
             bar.setValue(p.progress());
-            summary.setText(String.format(Locale.ROOT, "%s · %d of %d tasks validated, %d failed · %d items · "
-                            + "%.1f items/s · %s · %,d FLOPs per item · replication %d, quorum %d",
-                    p.status(), p.tasksValidated(), p.tasks(), p.tasksFailed(), p.items(), p.itemsPerSecond(),
-                    p.accuracy() == null ? (p.labelled() ? "accuracy once tasks are validated" : "no labels") : String.format(Locale.ROOT, "accuracy %.1f %% over %d items",
-                            100 * p.accuracy(), p.accuracyItems()),
-                    p.flopsPerItem(), p.replication(), p.quorum()) + (p.statusNote().isEmpty() ? "" : " · " + p.statusNote()));
-            workload.setText(String.format(Locale.ROOT, "Model %,.1f kB · each item: %s → %s", p.modelBytes() / 1000.0,
+            Locale locale = getLocale();
+            String accuracy = p.accuracy() == null
+                    ? getTranslation(p.labelled() ? "project.accuracy.later" : "project.accuracy.none")
+                    : getTranslation("project.accuracy", Formats.percent(p.accuracy(), locale),
+                            Formats.integer(p.accuracyItems(), locale));
+            summary.setText(getTranslation("project.summary", getTranslation("status." + p.status().name()),
+                    Long.toString(p.tasksValidated()), Long.toString(p.tasks()), Long.toString(p.tasksFailed()),
+                    Long.toString(p.items()), Formats.decimal(p.itemsPerSecond(), 1, locale), accuracy,
+                    Formats.integer(p.flopsPerItem(), locale), p.replication(), p.quorum())
+                    + (p.statusNote().isEmpty() ? "" : " · " + p.statusNote()));
+            workload.setText(getTranslation("project.workload", Formats.decimal(p.modelBytes() / 1000.0, 1, locale),
                     describe(p.inputs()), describe(p.outputs())));
             chart.removeAll();
-            chart.add(BarChart.of(queries.itemsValidatedPerMinute(projectId, 60), "items validated per minute"));
+            chart.add(BarChart.of(queries.itemsValidatedPerMinute(projectId, 60), getTranslation("project.chart.label")));
         } catch (ApiException e) {
-            title.setText("No such project");
+            title.setText(getTranslation("project.none"));
         }
+    }
+
+    @Override
+    public String getPageTitle() {
+        return getTranslation("title.project");
     }
 
     /** {@code input_ids int64[16], attention_mask int64[16]}. */

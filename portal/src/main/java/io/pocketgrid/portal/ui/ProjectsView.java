@@ -8,20 +8,18 @@ import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.progressbar.ProgressBar;
 import com.vaadin.flow.data.renderer.ComponentRenderer;
-import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
 import com.vaadin.flow.shared.Registration;
 import io.pocketgrid.portal.project.ProjectProgress;
 import io.pocketgrid.portal.project.ProjectQueries;
-import java.util.Locale;
 
 /** Every project, with live progress and throughput. */
 @AnonymousAllowed
 @Route(value = "projects", layout = MainLayout.class)
-@PageTitle("Projects — PocketGrid")
-public class ProjectsView extends VerticalLayout {
+public class ProjectsView extends VerticalLayout implements HasDynamicTitle {
 
     private final ProjectQueries queries;
     private final LiveUpdates live;
@@ -38,14 +36,22 @@ public class ProjectsView extends VerticalLayout {
         // progress bar and rate give way (the project's page has them), so nothing scrolls sideways
         grid.addThemeVariants(GridVariant.WRAP_CELL_CONTENT);
         grid.addColumn(new ComponentRenderer<>(p -> new RouterLink(p.name(), ProjectDetailView.class, p.id())))
-                .setHeader("Project").setFlexGrow(2);
-        grid.addColumn(p -> p.status().name()).setHeader("Status").setAutoWidth(true).setFlexGrow(0);
-        progress = grid.addColumn(new ComponentRenderer<>(p -> new ProgressBar(0, 1, p.progress()))).setHeader("Progress");
-        rate = grid.addColumn(p -> String.format(Locale.ROOT, "%.1f", p.itemsPerSecond())).setHeader("Items/s");
-        grid.addColumn(p -> p.accuracy() == null ? "—" : String.format(Locale.ROOT, "%.1f %%", 100 * p.accuracy()))
-                .setHeader("Accuracy").setAutoWidth(true).setFlexGrow(0);
-        add(new H2("Projects"), grid);
+                .setHeader(getTranslation("projects.project")).setFlexGrow(2);
+        grid.addColumn(p -> getTranslation("status." + p.status().name())).setHeader(getTranslation("projects.status"))
+                .setAutoWidth(true).setFlexGrow(0);
+        progress = grid.addColumn(new ComponentRenderer<>(p -> new ProgressBar(0, 1, p.progress())))
+                .setHeader(getTranslation("projects.progress"));
+        rate = grid.addColumn(p -> Formats.decimal(p.itemsPerSecond(), 1, getLocale())).setHeader(getTranslation("projects.rate"));
+        grid.addColumn(p -> p.accuracy() == null ? "—" : Formats.percent(p.accuracy(), getLocale()))
+                .setHeader(getTranslation("projects.accuracy")).setAutoWidth(true).setFlexGrow(0);
+        grid.setEmptyStateText(getTranslation("projects.empty"));
+        add(new H2(getTranslation("projects.heading")), grid);
         setSizeFull();
+    }
+
+    @Override
+    public String getPageTitle() {
+        return getTranslation("title.projects");
     }
 
     @Override

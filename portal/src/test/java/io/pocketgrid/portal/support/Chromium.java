@@ -26,6 +26,14 @@ public final class Chromium {
 
     /** As {@link #start(int, int)}, saving downloads into {@code downloads} when it is not null. */
     public static ChromeDriver start(int width, int height, Path downloads) {
+        return start(width, height, downloads, "en-US");
+    }
+
+    /**
+     * As {@link #start(int, int, Path)}, with the browser asking for {@code language} (its UI language
+     * and the Accept-Language header): the tests that read English text say so, whatever the machine's locale.
+     */
+    public static ChromeDriver start(int width, int height, Path downloads, String language) {
         Path profile;
         try {
             profile = Files.createTempDirectory("pocketgrid-chromium");
@@ -36,11 +44,15 @@ public final class Chromium {
         options.setBinary(System.getProperty("pocketgrid.chromium", "/usr/bin/chromium"));
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=" + width + "," + height, "--user-data-dir=" + profile);
+                "--disable-dev-shm-usage", "--window-size=" + width + "," + height, "--user-data-dir=" + profile,
+                "--lang=" + language);
+        java.util.Map<String, Object> prefs = new java.util.HashMap<>();
+        prefs.put("intl.accept_languages", language);
         if (downloads != null) {
-            options.setExperimentalOption("prefs", java.util.Map.of("download.default_directory", downloads.toString(),
-                    "download.prompt_for_download", false));
+            prefs.put("download.default_directory", downloads.toString());
+            prefs.put("download.prompt_for_download", false);
         }
+        options.setExperimentalOption("prefs", prefs);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(Path.of(System.getProperty("pocketgrid.chromedriver", "/usr/bin/chromedriver")).toFile())
                 .usingAnyFreePort().build();

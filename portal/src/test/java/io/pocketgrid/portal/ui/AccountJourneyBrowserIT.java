@@ -131,6 +131,9 @@ class AccountJourneyBrowserIT {
         assertThat(browser.getPageSource()).contains("0x").contains("claim");
         click(browser.findElement(By.id("verify-on-chain")));
         wait.until(d -> d.findElement(By.id("verify-result")).getText().startsWith("✓"));
+        // beside the hex, the epoch in words
+        assertThat((String) browser.executeScript("return document.getElementById('ledger-in-words').textContent")).matches("Epoch 1 was committed on .* UTC in"
+                + " transaction 0x[0-9a-f]{4}…[0-9a-f]{4} \\(block [0-9]+\\); it credits [0-9]+ accounts? with [0-9.]+ credit in all.*");
         Chromium.screenshot(browser, "ledger-verified");
     }
 

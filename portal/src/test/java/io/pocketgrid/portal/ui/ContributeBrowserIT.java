@@ -45,6 +45,9 @@ class ContributeBrowserIT {
     @Autowired
     JdbcTemplate jdbc;
 
+    @Autowired
+    io.pocketgrid.portal.project.ProjectQueries projects;
+
     private ChromeDriver browser;
 
     @DynamicPropertySource
@@ -127,6 +130,32 @@ class ContributeBrowserIT {
         assertThat(stored.count()).as("nothing more runs after stop").isEqualTo(afterStop);
 
         if (backend.equals("wasm")) {
+            // the panel said what this browser worked on, what it downloaded, and charted its tasks per minute
+            assertThat(browser.findElement(By.id("current-project")).getText())
+                    .matches("Working on: (Fashion-MNIST demo|Fashion-MNIST demo, int8 model|Sentence topics demo)( — .*)?");
+            wait.until(d -> d.findElement(By.id("downloaded")).getText()
+                    .matches("[0-9.]+ MB \\(models [0-9.]+ MB, task inputs [0-9.]+ MB\\)"));
+            assertThat(browser.findElement(By.id("downloaded")).getText()).doesNotStartWith("0.00 MB");
+            wait.until(d -> Boolean.TRUE.equals(browser.executeScript("return Array.from(document.querySelectorAll("
+                    + "'#session-chart rect')).some(r => Number(r.getAttribute('height')) > 0);")));
+            tools.jackson.databind.JsonNode session = tools.jackson.databind.json.JsonMapper.builder().build()
+                    .readTree((String) browser.executeScript("return window.PocketGrid.session()"));
+            long counted = 0;
+            for (tools.jackson.databind.JsonNode m : session.get("perMinute")) {
+                counted += m.asLong();
+            }
+            assertThat(counted).as("tasks in the chart").isEqualTo(
+                    ((Number) browser.executeScript("return window.PocketGrid.completedSoFar()")).longValue());
+            // each model this browser needed was downloaded once (workers share the cache): at most the
+            // models of the projects it was given tasks of, and at least one of them
+            String volunteer = (String) browser.executeScript(
+                    "return JSON.parse(localStorage.getItem('pocketgrid.volunteer')).volunteerId");
+            long models = jdbc.queryForList("SELECT DISTINCT t.project_id FROM assignment a JOIN task t ON t.id = a.task_id"
+                    + " JOIN volunteer v ON v.id = a.volunteer_id WHERE v.public_id = ?", Long.class, volunteer)
+                    .stream().mapToLong(id -> projects.progress(id).modelBytes()).sum();
+            assertThat(session.get("modelBytes").asLong()).isPositive().isLessThanOrEqualTo(models);
+            assertThat(session.get("inputBytes").asLong()).isPositive();
+
             // the text demo has labels but no task of it validated yet (one volunteer, quorum 2): say so
             browser.get("http://localhost:" + port + "/projects/3");
             wait.until(d -> d.findElement(By.id("project-summary")).getText().contains("accuracy once tasks are validated"));

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -214,6 +215,34 @@ class WorkerLifecycleBrowserIT {
         browser.executeScript("window.testBattery.set(false)");
         wait.until(d -> d.findElement(By.id("worker-state")).getText().equals("paused (not charging)"));
         assertThat(browser.executeScript("return window.PocketGrid.workerCount()")).isEqualTo(0L);
+        browser.findElement(By.id("stop-contributing")).click();
+    }
+
+    @Test
+    void aChargingPhoneCanKeepItsScreenOnWhileItComputes() {
+        browser.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
+                window.testBattery = {charging: true, level: 0.9, listeners: [],
+                  addEventListener(type, f) { this.listeners.push(f); },
+                  set(charging) { this.charging = charging; this.listeners.forEach((f) => f()); }};
+                navigator.getBattery = () => Promise.resolve(window.testBattery);"""));
+        browser.get("http://localhost:" + port + "/");
+        browser.executeScript("localStorage.setItem('pocketgrid.settings', JSON.stringify({workers: 1}))");
+        browser.navigate().refresh();
+        wait.until(d -> d.findElement(By.id("consent-accept")).isDisplayed());
+        // offered only with compute-only-while-charging: never to keep a screen on over a battery
+        assertThat(browser.findElements(By.id("wake-lock"))).noneMatch(WebElement::isDisplayed);
+        browser.findElement(By.id("consent-accept")).click();
+        browser.findElement(By.cssSelector("#only-while-charging input")).click();
+        wait.until(d -> d.findElements(By.id("wake-lock")).stream().anyMatch(WebElement::isDisplayed));
+        assertThat(browser.findElement(By.id("wake-lock")).getText())
+                .contains("Keep the screen on while charging", "goes on computing instead of sleeping");
+        browser.findElement(By.cssSelector("#wake-lock input")).click();
+        wait.until(d -> Boolean.TRUE.equals(browser.executeScript("return window.PocketGrid.settings().wakeLockWhileCharging")));
+        browser.findElement(By.id("start-contributing")).click();
+        wait.until(d -> Boolean.TRUE.equals(browser.executeScript("return window.PocketGrid.wakeLockHeld()")));
+        browser.executeScript("window.testBattery.set(false)"); // unplugged: the screen may sleep again
+        wait.until(d -> Boolean.FALSE.equals(browser.executeScript("return window.PocketGrid.wakeLockHeld()")));
+        wait.until(d -> d.findElement(By.id("worker-state")).getText().equals("paused (not charging)"));
         browser.findElement(By.id("stop-contributing")).click();
     }
 
