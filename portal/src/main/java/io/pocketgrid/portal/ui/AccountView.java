@@ -56,7 +56,7 @@ public class AccountView extends VerticalLayout implements HasDynamicTitle {
         save.addThemeVariants(ButtonVariant.PRIMARY);
 
         Button claim = new Button(getTranslation("account.claim"), e -> getElement().executeJs(
-                "var v = localStorage.getItem('pocketgrid.volunteer'); return v ? JSON.parse(v).token : ''")
+                "var v = localStorage.getItem($0); return v ? JSON.parse(v).token : ''", HomeView.IDENTITY_KEY)
                 .then(String.class, token -> Notification.show(accounts.claimVolunteer(accountId, token)
                         ? getTranslation("account.claim.done")
                         : getTranslation("account.claim.nothing"))));

@@ -35,6 +35,12 @@ import tools.jackson.databind.json.JsonMapper;
 public class HomeView extends VerticalLayout implements HasDynamicTitle {
 
     private static final String CONSENT_KEY = "pocketgrid.consent";
+    /**
+     * Where this browser keeps its volunteer identity ({@code {volunteerId, token}}) in localStorage; the
+     * page script {@code /worker/contribute.js} writes it under the same name, the ledger and account
+     * views read it.
+     */
+    static final String IDENTITY_KEY = "pocketgrid.volunteer";
 
     private final GlobalStats stats;
     private final VolunteerService volunteers;
@@ -220,7 +226,7 @@ public class HomeView extends VerticalLayout implements HasDynamicTitle {
     }
 
     private void readIdentity() {
-        getElement().executeJs("return localStorage.getItem('pocketgrid.volunteer') || ''").then(String.class, json -> {
+        getElement().executeJs("return localStorage.getItem($0) || ''", IDENTITY_KEY).then(String.class, json -> {
             if (json != null && !json.isEmpty()) {
                 JsonNode node = JsonMapper.builder().build().readTree(json);
                 volunteerId = node.path("volunteerId").asString(null);

@@ -67,7 +67,7 @@ public class LedgerView extends VerticalLayout implements HasDynamicTitle {
         java.util.List<EpochView> list = ledger.epochs(null, 100);
         epochs.setItems(list);
         inWords.setText(list.isEmpty() ? getTranslation("ledger.epochs.empty") : words(list.get(0), getLocale()));
-        getElement().executeJs("return localStorage.getItem('pocketgrid.volunteer') || ''").then(String.class, this::showMine);
+        getElement().executeJs("return localStorage.getItem($0) || ''", HomeView.IDENTITY_KEY).then(String.class, this::showMine);
     }
 
     private static Pre wrapped(Pre pre) {
@@ -98,8 +98,7 @@ public class LedgerView extends VerticalLayout implements HasDynamicTitle {
                     wrapped(new Pre(claim.calldata())));
             ledger.info().ifPresent(info -> mine.addComponentAtIndex(4, WalletClaim.claimable(claim)
                     ? new WalletClaim(claim, info.tokenAddress())
-                    : new Paragraph("This browser's credit has no payout address yet: on your account page, claim this"
-                            + " browser's credit and set a payout address; from the next epoch on you can claim here.")));
+                    : new Paragraph(getTranslation("ledger.payout.none"))));
         } catch (ApiException e) {
             mine.add(new Paragraph(Translations.error(this, e)));
         }

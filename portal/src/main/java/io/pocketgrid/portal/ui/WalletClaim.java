@@ -18,31 +18,31 @@ class WalletClaim extends Div {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final Button send = new Button("Claim with your wallet");
+    private final Button send = new Button();
     private final Paragraph outcome = new Paragraph();
     private final ClaimData claim;
 
     WalletClaim(ClaimData claim, String tokenAddress) {
         this.claim = claim;
         setId("wallet-claim");
+        send.setText(getTranslation("wallet.send"));
         send.setId("wallet-claim-send");
         send.addThemeVariants(ButtonVariant.PRIMARY);
         outcome.setId("wallet-claim-outcome");
         outcome.getStyle().set("overflow-wrap", "anywhere");
         send.addClickListener(e -> {
             send.setEnabled(false);
-            outcome.setText("Confirm the transaction in your wallet…");
+            outcome.setText(getTranslation("wallet.confirm"));
             getElement().executeJs("return import('/wallet/claim.js').then(m => m.claim({chainId: $0, contract: $1,"
                                     + " calldata: $2, token: $3, payout: $4})).then(r => JSON.stringify(r))",
                             Long.toString(claim.chainId()), claim.contractAddress(), claim.calldata(), tokenAddress,
                             claim.proof().payout())
                     .then(String.class, this::show, error -> {
                         send.setEnabled(true);
-                        outcome.setText("The wallet script could not run: " + error);
+                        outcome.setText(getTranslation("wallet.script", error));
                     });
         });
-        add(new Paragraph("Claim with a wallet in this browser: it sends the claim to the contract and pays the fee;"
-                + " the tokens go to the payout address " + claim.proof().payout() + " whoever sends it."), send, outcome);
+        add(new Paragraph(getTranslation("wallet.intro", claim.proof().payout())), send, outcome);
     }
 
     /** Whether a leaf has a payout address to claim to (zero when the volunteer's account has none). */
@@ -55,20 +55,16 @@ class WalletClaim extends Div {
         boolean ok = r.path("ok").asBoolean(false);
         send.setEnabled(!ok);
         String tx = r.path("txHash").asString("");
-        outcome.setText(ok ? "Claimed: transaction " + tx + " is in block " + r.path("block").asLong() + " ("
-                + r.path("gasUsed").asLong() + " gas). The payout address " + claim.proof().payout() + " now holds "
-                + r.path("balance").asString() + " " + r.path("symbol").asString() + "."
-                : switch (r.path("code").asString("ERROR")) {
-                    case "NO_WALLET" -> "No wallet found in this browser (an EIP-1193 wallet such as MetaMask provides"
-                            + " one). You can still claim with the calldata below from any wallet.";
-                    case "NO_ACCOUNT" -> "The wallet gave no account to send from.";
-                    case "WRONG_CHAIN" -> "Your wallet is on chain " + r.path("chain").asString() + "; switch it to chain "
-                            + claim.chainId() + " and try again.";
-                    case "DECLINED" -> "You declined the transaction in your wallet; nothing was sent.";
-                    case "NO_RECEIPT" -> "Sent as " + tx + ", but no receipt came within 5 minutes; look it up in your wallet.";
-                    case "REVERTED" -> "The transaction " + tx + " failed on chain: nothing was claimed (was everything"
-                            + " claimed already?).";
-                    default -> "The wallet reported an error: " + r.path("detail").asString("");
+        String code = r.path("code").asString("ERROR");
+        outcome.setText(ok ? getTranslation("wallet.claimed", tx, Long.toString(r.path("block").asLong()),
+                Long.toString(r.path("gasUsed").asLong()), claim.proof().payout(), r.path("balance").asString(),
+                r.path("symbol").asString())
+                : switch (code) {
+                    case "WRONG_CHAIN" -> getTranslation("wallet.WRONG_CHAIN", r.path("chain").asString(),
+                            Long.toString(claim.chainId()));
+                    case "NO_RECEIPT", "REVERTED" -> getTranslation("wallet." + code, tx);
+                    case "NO_WALLET", "NO_ACCOUNT", "DECLINED" -> getTranslation("wallet." + code);
+                    default -> getTranslation("wallet.ERROR", r.path("detail").asString(""));
                 });
     }
 }

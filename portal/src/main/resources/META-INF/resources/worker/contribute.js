@@ -3,6 +3,7 @@
 // the Web Workers, and reports progress and the device's speed to the Vaadin view through its
 // @ClientCallable methods. Leases held by workers it ends are handled by leases.js.
 (function () {
+  // the same name as HomeView.IDENTITY_KEY, under which the ledger and account views read the identity
   const IDENTITY_KEY = 'pocketgrid.volunteer';
   const COUNT_KEY = 'pocketgrid.tasksCompleted';
   // set while this tab contributes, so a reload (Vaadin reloads by itself when a restarted server
