@@ -46,12 +46,14 @@ public class Translations implements I18NProvider {
     /**
      * What a view shows for a refused call: the service's message in English (it names the value
      * at fault), else the error code's words in the page's language where the bundles have them
-     * ({@code error.BAD_NAME}), else the English message.
+     * ({@code error.BAD_NAME}; {@code {0}} in them is the English message, for the details a code
+     * alone cannot give), else the English message.
      */
     static String error(com.vaadin.flow.component.Component view, io.pocketgrid.portal.api.ApiException e) {
         String key = "error." + e.code();
         com.vaadin.flow.component.UI ui = com.vaadin.flow.component.UI.getCurrent();
-        return ui == null || supported(ui.getLocale()).equals(Locale.ENGLISH) || !has(key) ? e.getMessage() : view.getTranslation(key);
+        return ui == null || supported(ui.getLocale()).equals(Locale.ENGLISH) || !has(key) ? e.getMessage()
+                : view.getTranslation(key, e.getMessage());
     }
 
     /** The language of ours closest to {@code locale}: German for any German, English for the rest. */
