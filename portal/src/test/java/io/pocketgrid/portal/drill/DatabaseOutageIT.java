@@ -49,7 +49,7 @@ class DatabaseOutageIT {
                 Volunteers.project(portal.port(), 800, 2, 2, 2);
                 try (Volunteers volunteers = new Volunteers(portal.port(), 4)) {
                     volunteers.start();
-                    awaitAcks(volunteers, 60);
+                    volunteers.awaitAcks(60, AT_MOST);
                     int reset = proxy.cut();
                     long cut = System.currentTimeMillis();
                     log.event("cut PostgreSQL: %d connections reset, new ones refused (%d results acknowledged)",
@@ -62,7 +62,7 @@ class DatabaseOutageIT {
                             + " (-1: no answer within 5 s, a request waits for a pooled connection)", restored - cut,
                             readinessDuring);
                     int before = volunteers.acks().size();
-                    awaitAcks(volunteers, before + 60);
+                    volunteers.awaitAcks(before + 60, AT_MOST);
                     long firstAfter = volunteers.acks().stream().filter(a -> a.atMillis() > restored)
                             .mapToLong(Volunteers.Ack::atMillis).min().orElseThrow();
                     volunteers.stop();
@@ -109,15 +109,5 @@ class DatabaseOutageIT {
             }
         }
         return errors;
-    }
-
-    private static void awaitAcks(Volunteers volunteers, int count) {
-        long deadline = System.nanoTime() + AT_MOST.toNanos();
-        while (volunteers.acks().size() < count) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("only " + volunteers.acks().size() + " results acknowledged within " + AT_MOST);
-            }
-            PortalProcess.sleep(20);
-        }
     }
 }

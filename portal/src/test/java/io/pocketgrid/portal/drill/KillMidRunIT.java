@@ -83,7 +83,7 @@ class KillMidRunIT {
                 // portal replicates less for volunteers with a good record)
                 for (double[] window : new double[][] {{0.15, 0.40}, {0.55, 0.80}}) {
                     int at = (int) (TASKS * (window[0] + random.nextDouble() * (window[1] - window[0])));
-                    awaitAcks(volunteers, at);
+                    volunteers.awaitAcks(at, AT_MOST);
                     long pid = portal.pid();
                     portal.kill();
                     long killedAt = System.currentTimeMillis();
@@ -162,16 +162,6 @@ class KillMidRunIT {
     private static String lostDetail(List<Volunteers.Ack> lost, List<Long> kills) {
         return lost.stream().map(a -> kills.stream().filter(k -> k >= a.atMillis()).findFirst()
                 .map(k -> (k - a.atMillis()) + " ms").orElse("after the last kill")).toList() + " before a kill";
-    }
-
-    private static void awaitAcks(Volunteers volunteers, int count) {
-        long deadline = System.nanoTime() + AT_MOST.toNanos();
-        while (volunteers.acks().size() < count) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("only " + volunteers.acks().size() + " results acknowledged within " + AT_MOST);
-            }
-            PortalProcess.sleep(20);
-        }
     }
 
     private static void awaitCompleted(ApiClient api, Volunteers.Project project) {

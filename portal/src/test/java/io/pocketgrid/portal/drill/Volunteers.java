@@ -160,6 +160,17 @@ final class Volunteers implements AutoCloseable {
         }
     }
 
+    /** Waits until {@code count} results were acknowledged in all, failing after {@code atMost}. */
+    void awaitAcks(int count, java.time.Duration atMost) {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (acks().size() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("only " + acks().size() + " results acknowledged within " + atMost);
+            }
+            PortalProcess.sleep(20);
+        }
+    }
+
     List<Ack> acks() {
         return List.copyOf(acks);
     }
