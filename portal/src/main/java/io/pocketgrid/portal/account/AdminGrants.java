@@ -1,7 +1,6 @@
 package io.pocketgrid.portal.account;
 
 import io.pocketgrid.portal.api.ApiException;
-import io.pocketgrid.portal.config.PocketGridProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
@@ -20,9 +19,9 @@ class AdminGrants implements ApplicationRunner {
     private static final Logger log = LoggerFactory.getLogger(AdminGrants.class);
 
     private final AccountService accounts;
-    private final PocketGridProperties properties;
+    private final AdminProperties properties;
 
-    AdminGrants(AccountService accounts, PocketGridProperties properties) {
+    AdminGrants(AccountService accounts, AdminProperties properties) {
         this.accounts = accounts;
         this.properties = properties;
     }

@@ -1,6 +1,5 @@
 package io.pocketgrid.portal.project;
 
-import io.pocketgrid.portal.config.PocketGridProperties;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -40,12 +39,12 @@ class DemoProject implements ApplicationRunner {
     }
 
     private final ProjectService projects;
-    private final PocketGridProperties properties;
+    private final DemoProperties properties;
     private final DemoRoundsProperties rounds;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
 
-    DemoProject(ProjectService projects, PocketGridProperties properties, DemoRoundsProperties rounds,
+    DemoProject(ProjectService projects, DemoProperties properties, DemoRoundsProperties rounds,
                 JdbcTemplate jdbc, PlatformTransactionManager transactions) {
         this.projects = projects;
         this.properties = properties;

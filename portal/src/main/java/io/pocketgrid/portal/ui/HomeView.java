@@ -16,10 +16,10 @@ import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
 import com.vaadin.flow.shared.Registration;
-import io.pocketgrid.portal.config.PocketGridProperties;
 import io.pocketgrid.portal.project.ProjectQueries;
 import io.pocketgrid.portal.stats.GlobalStats;
 import io.pocketgrid.portal.volunteer.VolunteerService;
+import io.pocketgrid.portal.work.WorkProperties;
 import java.util.Locale;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -65,11 +65,11 @@ public class HomeView extends VerticalLayout implements HasDynamicTitle {
     private Registration liveRegistration;
 
     public HomeView(GlobalStats stats, VolunteerService volunteers, LiveUpdates live, ProjectQueries projects,
-                    PocketGridProperties properties) {
+                    WorkProperties work) {
         this.stats = stats;
         this.volunteers = volunteers;
         this.live = live;
-        this.activity = new ActivityPanel(projects, properties.leaseDuration());
+        this.activity = new ActivityPanel(projects, work.leaseDuration());
         setMaxWidth("52rem");
         add(new H2(getTranslation("home.heading")), new Paragraph(getTranslation("home.intro")), figures());
         consent.setId("consent");

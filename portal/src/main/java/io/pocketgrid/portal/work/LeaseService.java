@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pocketgrid.portal.api.ApiException;
 import io.pocketgrid.portal.api.RateLimitedException;
-import io.pocketgrid.portal.config.PocketGridProperties;
 import io.pocketgrid.portal.project.Dims;
 import io.pocketgrid.portal.project.Project;
 import io.pocketgrid.portal.project.ProjectInput;
@@ -44,7 +43,7 @@ public class LeaseService {
     private final JdbcTemplate jdbc;
     private final ProjectService projects;
     private final LeaseTokens tokens;
-    private final PocketGridProperties properties;
+    private final WorkProperties properties;
     private final ValidationProperties validation;
     private final Feeder feeder;
     private final LeaseBatch leases;
@@ -56,7 +55,7 @@ public class LeaseService {
     private final Counter issued;
     private final Counter noWork;
 
-    LeaseService(JdbcTemplate jdbc, ProjectService projects, LeaseTokens tokens, PocketGridProperties properties,
+    LeaseService(JdbcTemplate jdbc, ProjectService projects, LeaseTokens tokens, WorkProperties properties,
                  ValidationProperties validation, Feeder feeder, LeaseBatch leases, LeaseRegistry registry, VolunteerStanding standing,
                  TaskInputs inputs, Clock clock, MeterRegistry meters) {
         this.issued = Counter.builder("pocketgrid.leases").description("lease requests answered, by outcome")

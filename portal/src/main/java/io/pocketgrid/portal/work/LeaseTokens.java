@@ -31,10 +31,10 @@ class LeaseTokens {
      * created by the first one (from the {@code lease-hmac.key} file an earlier version kept in the data
      * directory, when there is one, so leases out during an upgrade stay good; else random).
      */
-    LeaseTokens(PocketGridProperties properties, SharedSecrets secrets) {
-        this.key = properties.leaseHmacKey().isEmpty()
+    LeaseTokens(WorkProperties work, PocketGridProperties properties, SharedSecrets secrets) {
+        this.key = work.leaseHmacKey().isEmpty()
                 ? secrets.getOrCreate("lease-hmac-key", () -> initialKey(properties.dataDir().resolve("lease-hmac.key")))
-                : properties.leaseHmacKey().getBytes(StandardCharsets.UTF_8);
+                : work.leaseHmacKey().getBytes(StandardCharsets.UTF_8);
     }
 
     String issue(long leaseId, long volunteerId, long expiresEpochSecond) {

@@ -4,7 +4,6 @@ import io.pocketgrid.portal.api.ClientAddress;
 import io.pocketgrid.portal.api.LimitsProperties;
 import io.pocketgrid.portal.api.RateLimitedException;
 import io.pocketgrid.portal.api.TokenBuckets;
-import io.pocketgrid.portal.config.PocketGridProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -23,7 +22,7 @@ class RateLimiter {
     private final TokenBuckets<String> leaseAddresses;
     private final ClientAddress clients;
 
-    RateLimiter(PocketGridProperties properties, LimitsProperties limits, ClientAddress clients) {
+    RateLimiter(WorkProperties properties, LimitsProperties limits, ClientAddress clients) {
         this.volunteers = new TokenBuckets<>(properties.requestsPerSecond(), 2 * properties.requestsPerSecond());
         this.leaseAddresses = new TokenBuckets<>(limits.leasesPerSecond(), limits.leaseBurst());
         this.clients = clients;

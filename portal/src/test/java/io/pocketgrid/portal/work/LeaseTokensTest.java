@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pocketgrid.portal.config.PocketGridProperties;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Lease tokens prove one lease for one volunteer, signed with the instance-shared key; nothing else passes. */
@@ -13,8 +12,8 @@ class LeaseTokensTest {
 
     private static LeaseTokens withKey(String key) {
         // a configured key: the shared-secret store (the database) is never asked
-        return new LeaseTokens(new PocketGridProperties(Path.of("unused"), "files", key, Duration.ofMinutes(10), 65536,
-                1 << 26, false, "cnn", false, 8, 50, List.of()), null);
+        return new LeaseTokens(new WorkProperties(key, Duration.ofMinutes(10), 8, 50),
+                new PocketGridProperties(Path.of("unused"), "files", 65536, 1 << 26), null);
     }
 
     @Test
