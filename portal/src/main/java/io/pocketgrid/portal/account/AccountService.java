@@ -1,5 +1,6 @@
 package io.pocketgrid.portal.account;
 
+import io.pocketgrid.portal.api.ApiException.Kind;
 import io.pocketgrid.portal.api.ApiException;
 import io.pocketgrid.portal.storage.BlobStore;
 import io.pocketgrid.portal.storage.Utc;
@@ -9,7 +10,6 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
@@ -62,7 +62,7 @@ public class AccountService {
             throw ApiException.badRequest("BAD_EMAIL", "the email address is malformed");
         }
         if (accounts.existsByUsernameIgnoreCase(username)) {
-            throw new ApiException(HttpStatus.CONFLICT, "USERNAME_TAKEN", "the username " + username + " is taken");
+            throw new ApiException(Kind.CONFLICT, "USERNAME_TAKEN", "the username " + username + " is taken");
         }
         return accounts.save(new Account(username, passwords.encode(password), email, Role.OWNER, clock.instant()));
     }
@@ -75,9 +75,9 @@ public class AccountService {
     @Transactional
     public Account grantRole(String username, Role role, Account by) {
         Account account = accounts.findByUsernameIgnoreCase(username == null ? "" : username).orElseThrow(() ->
-                new ApiException(HttpStatus.NOT_FOUND, "UNKNOWN_ACCOUNT", "there is no account named " + username));
+                new ApiException(Kind.NOT_FOUND, "UNKNOWN_ACCOUNT", "there is no account named " + username));
         if (by != null && by.getId().equals(account.getId()) && role != Role.ADMIN) {
-            throw new ApiException(HttpStatus.CONFLICT, "OWN_ROLE", "an admin cannot take their own admin role away");
+            throw new ApiException(Kind.CONFLICT, "OWN_ROLE", "an admin cannot take their own admin role away");
         }
         account.setRole(role);
         return account;
@@ -99,7 +99,7 @@ public class AccountService {
         boolean matches = passwords.matches(candidate, account == null ? dummyHash : account.getPasswordHash());
         if (account == null || password == null || !matches) {
             throttle.failed(username, clientAddress);
-            throw new ApiException(HttpStatus.UNAUTHORIZED, "BAD_CREDENTIALS", "unknown username or wrong password");
+            throw new ApiException(Kind.UNAUTHENTICATED, "BAD_CREDENTIALS", "unknown username or wrong password");
         }
         throttle.succeeded(username, clientAddress);
         return account;
@@ -201,12 +201,12 @@ public class AccountService {
     @Transactional(readOnly = true)
     public Account authenticate(String authorization) {
         if (authorization == null || !authorization.startsWith("Bearer " + TOKEN_PREFIX) || authorization.length() > 200) {
-            throw new ApiException(HttpStatus.UNAUTHORIZED, "UNAUTHORIZED", "an owner API token is required");
+            throw new ApiException(Kind.UNAUTHENTICATED, "UNAUTHORIZED", "an owner API token is required");
         }
         List<Long> ids = jdbc.queryForList("SELECT account_id FROM api_token WHERE token_sha256 = ? AND revoked = FALSE",
                 Long.class, hash(authorization.substring(7).trim()));
         if (ids.isEmpty()) {
-            throw new ApiException(HttpStatus.UNAUTHORIZED, "UNAUTHORIZED", "unknown or revoked API token");
+            throw new ApiException(Kind.UNAUTHENTICATED, "UNAUTHORIZED", "unknown or revoked API token");
         }
         return accounts.findById(ids.get(0)).orElseThrow();
     }

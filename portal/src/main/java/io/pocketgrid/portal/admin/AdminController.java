@@ -3,9 +3,9 @@ package io.pocketgrid.portal.admin;
 import io.pocketgrid.portal.account.Account;
 import io.pocketgrid.portal.account.AccountService;
 import io.pocketgrid.portal.account.Role;
+import io.pocketgrid.portal.api.ApiException.Kind;
 import io.pocketgrid.portal.api.ApiException;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -29,7 +29,7 @@ class AdminController {
                          @PathVariable String volunteerId) {
         Account a = accounts.authenticate(auth);
         if (!a.isAdmin()) {
-            throw new ApiException(HttpStatus.FORBIDDEN, "NOT_ADMIN", "only an admin may ban volunteers");
+            throw new ApiException(Kind.FORBIDDEN, "NOT_ADMIN", "only an admin may ban volunteers");
         }
         return admin.ban(volunteerId);
     }
@@ -48,7 +48,7 @@ class AdminController {
                                 @PathVariable String username, @RequestBody RoleChange change) {
         Account a = accounts.authenticate(auth);
         if (!a.isAdmin()) {
-            throw new ApiException(HttpStatus.FORBIDDEN, "NOT_ADMIN", "only an admin may change roles");
+            throw new ApiException(Kind.FORBIDDEN, "NOT_ADMIN", "only an admin may change roles");
         }
         Role role;
         try {

@@ -1,11 +1,11 @@
 package io.pocketgrid.portal.admin;
 
+import io.pocketgrid.portal.api.ApiException.Kind;
 import io.pocketgrid.portal.api.ApiException;
 import io.pocketgrid.portal.storage.Utc;
 import io.pocketgrid.portal.volunteer.VolunteerBanned;
 import java.time.Clock;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -36,7 +36,7 @@ public class AdminService {
     public Ban ban(String publicId) {
         Long id = jdbc.query("SELECT id FROM volunteer WHERE public_id = ?", rs -> rs.next() ? rs.getLong(1) : null, publicId);
         if (id == null) {
-            throw new ApiException(HttpStatus.NOT_FOUND, "UNKNOWN_VOLUNTEER", "there is no volunteer " + publicId);
+            throw new ApiException(Kind.NOT_FOUND, "UNKNOWN_VOLUNTEER", "there is no volunteer " + publicId);
         }
         jdbc.update("UPDATE volunteer SET banned = TRUE, consecutive_valid = 0 WHERE id = ?", id);
         events.publishEvent(new VolunteerBanned(id));

@@ -30,7 +30,26 @@ public class ApiErrorWriter {
         if (e instanceof RateLimitedException limited && !res.isCommitted()) {
             res.setHeader("Retry-After", Long.toString(limited.retryAfterSeconds()));
         }
-        write(res, e.status().value(), e.code(), e.getMessage());
+        write(res, status(e).value(), e.code(), e.getMessage());
+    }
+
+    /** The one place a refusal's kind becomes an HTTP status. */
+    public static HttpStatus status(ApiException e) {
+        return switch (e.kind()) {
+            case INVALID -> HttpStatus.BAD_REQUEST;
+            case UNAUTHENTICATED -> HttpStatus.UNAUTHORIZED;
+            case FORBIDDEN -> HttpStatus.FORBIDDEN;
+            case NOT_FOUND -> HttpStatus.NOT_FOUND;
+            case NOT_ALLOWED -> HttpStatus.METHOD_NOT_ALLOWED;
+            case NOT_ACCEPTABLE -> HttpStatus.NOT_ACCEPTABLE;
+            case CONFLICT -> HttpStatus.CONFLICT;
+            case GONE -> HttpStatus.GONE;
+            case TOO_LARGE -> HttpStatus.CONTENT_TOO_LARGE;
+            case UNSUPPORTED_MEDIA -> HttpStatus.UNSUPPORTED_MEDIA_TYPE;
+            case RATE_LIMITED -> HttpStatus.TOO_MANY_REQUESTS;
+            case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
+            case INTERNAL -> HttpStatus.INTERNAL_SERVER_ERROR;
+        };
     }
 
     public void write(HttpServletResponse res, HttpStatus status, String code, String message) throws IOException {

@@ -1,6 +1,6 @@
 package io.pocketgrid.portal.api;
 
-import org.springframework.http.HttpStatus;
+import io.pocketgrid.portal.api.ApiException.Kind;
 
 /** A call refused with 429 RATE_LIMITED; {@code retryAfterSeconds} goes out as the Retry-After header. */
 public class RateLimitedException extends ApiException {
@@ -8,7 +8,7 @@ public class RateLimitedException extends ApiException {
     private final long retryAfterSeconds;
 
     public RateLimitedException(String message, long retryAfterSeconds) {
-        super(HttpStatus.TOO_MANY_REQUESTS, "RATE_LIMITED", message);
+        super(Kind.RATE_LIMITED, "RATE_LIMITED", message);
         this.retryAfterSeconds = Math.max(1, retryAfterSeconds);
     }
 

@@ -2,6 +2,7 @@ package io.pocketgrid.portal.ledger;
 
 import io.pocketgrid.ledger.LeafExport;
 import io.pocketgrid.ledger.merkle.Leaf;
+import io.pocketgrid.portal.api.ApiException.Kind;
 import io.pocketgrid.portal.api.ApiException;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -37,7 +37,7 @@ class LedgerController {
 
     @GetMapping("/api/v1/ledger")
     LedgerInfo ledger() {
-        return ledger.info().orElseThrow(() -> new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "LEDGER_UNAVAILABLE",
+        return ledger.info().orElseThrow(() -> new ApiException(Kind.UNAVAILABLE, "LEDGER_UNAVAILABLE",
                 ledger.unavailableReason()));
     }
 

@@ -3,6 +3,7 @@ package io.pocketgrid.portal.ledger;
 import io.pocketgrid.ledger.merkle.Bytes32;
 import io.pocketgrid.ledger.merkle.Leaf;
 import io.pocketgrid.ledger.merkle.StandardMerkleTree;
+import io.pocketgrid.portal.api.ApiException.Kind;
 import io.pocketgrid.portal.api.ApiException;
 import io.pocketgrid.portal.ledger.LedgerNetwork.Connection;
 import java.math.BigInteger;
@@ -10,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
@@ -77,7 +77,7 @@ public class LedgerService {
         StandardMerkleTree tree = tree(epoch);
         OptionalInt index = tree.indexOf(accountId);
         if (index.isEmpty()) {
-            throw new ApiException(HttpStatus.NOT_FOUND, "UNKNOWN_ACCOUNT", "account " + accountId
+            throw new ApiException(Kind.NOT_FOUND, "UNKNOWN_ACCOUNT", "account " + accountId
                     + " has no credit in epoch " + epoch);
         }
         Leaf leaf = tree.leaf(index.getAsInt());
@@ -92,11 +92,11 @@ public class LedgerService {
      *                      has no leaf
      */
     public ClaimData claim(String account) {
-        Connection connection = network.current().orElseThrow(() -> new ApiException(HttpStatus.SERVICE_UNAVAILABLE,
+        Connection connection = network.current().orElseThrow(() -> new ApiException(Kind.UNAVAILABLE,
                 "LEDGER_UNAVAILABLE", unavailableReason()));
         long epoch = store.lastCommittedEpoch();
         if (epoch == 0) {
-            throw new ApiException(HttpStatus.NOT_FOUND, "NO_EPOCH", "no epoch is committed yet");
+            throw new ApiException(Kind.NOT_FOUND, "NO_EPOCH", "no epoch is committed yet");
         }
         AccountProof proof = proof(epoch, account);
         Leaf leaf = Leaf.of(proof.accountId(), proof.payout(), new BigInteger(proof.amount()));
@@ -110,7 +110,7 @@ public class LedgerService {
      * is a view call on the chain, independent of this portal's database.
      */
     public boolean verifyOnChain(AccountProof proof) {
-        Connection connection = network.current().orElseThrow(() -> new ApiException(HttpStatus.SERVICE_UNAVAILABLE,
+        Connection connection = network.current().orElseThrow(() -> new ApiException(Kind.UNAVAILABLE,
                 "LEDGER_UNAVAILABLE", unavailableReason()));
         Leaf leaf = Leaf.of(proof.accountId(), proof.payout(), new BigInteger(proof.amount()));
         return connection.client().contract().verify(proof.epoch(), leaf,
@@ -139,6 +139,6 @@ public class LedgerService {
     }
 
     private static ApiException unknownEpoch(long epoch) {
-        return new ApiException(HttpStatus.NOT_FOUND, "UNKNOWN_EPOCH", "there is no epoch " + epoch);
+        return new ApiException(Kind.NOT_FOUND, "UNKNOWN_EPOCH", "there is no epoch " + epoch);
     }
 }

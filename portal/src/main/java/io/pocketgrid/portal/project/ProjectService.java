@@ -1,5 +1,6 @@
 package io.pocketgrid.portal.project;
 
+import io.pocketgrid.portal.api.ApiException.Kind;
 import io.pocketgrid.portal.api.ApiException;
 import io.pocketgrid.portal.storage.BlobStore;
 import io.pocketgrid.worker.engine.EngineException;
@@ -22,7 +23,6 @@ import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -215,7 +215,7 @@ public class ProjectService {
             default -> false;
         };
         if (!allowed) {
-            throw new ApiException(HttpStatus.CONFLICT, "BAD_STATE", "a " + from + " project cannot become " + target);
+            throw new ApiException(Kind.CONFLICT, "BAD_STATE", "a " + from + " project cannot become " + target);
         }
         p.setStatus(target);
         if (from == ProjectStatus.INCOMPLETE) {
@@ -246,12 +246,12 @@ public class ProjectService {
     public void requireOwner(long projectId, long accountId, boolean admin) {
         Project p = projects.findById(projectId).orElseThrow(() -> notFound(projectId));
         if (!admin && (p.getOwnerId() == null || p.getOwnerId() != accountId)) {
-            throw new ApiException(HttpStatus.FORBIDDEN, "NOT_YOUR_PROJECT", "only the project's owner may do this");
+            throw new ApiException(Kind.FORBIDDEN, "NOT_YOUR_PROJECT", "only the project's owner may do this");
         }
     }
 
     static ApiException notFound(long projectId) {
-        return new ApiException(HttpStatus.NOT_FOUND, "UNKNOWN_PROJECT", "there is no project " + projectId);
+        return new ApiException(Kind.NOT_FOUND, "UNKNOWN_PROJECT", "there is no project " + projectId);
     }
 
     private String store(InputStream in, List<String> stored) {

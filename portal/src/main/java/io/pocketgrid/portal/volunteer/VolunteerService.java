@@ -1,5 +1,6 @@
 package io.pocketgrid.portal.volunteer;
 
+import io.pocketgrid.portal.api.ApiException.Kind;
 import io.pocketgrid.portal.api.ApiException;
 import io.pocketgrid.portal.api.LimitsProperties;
 import io.pocketgrid.portal.api.RateLimitedException;
@@ -12,7 +13,6 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
@@ -70,7 +70,7 @@ public class VolunteerService {
      */
     public long authenticate(String authorization) {
         if (authorization == null || !authorization.startsWith("Bearer ") || authorization.length() > 200) {
-            throw new ApiException(HttpStatus.UNAUTHORIZED, "UNAUTHORIZED", "a volunteer bearer token is required");
+            throw new ApiException(Kind.UNAUTHENTICATED, "UNAUTHORIZED", "a volunteer bearer token is required");
         }
         String sha = hash(authorization.substring(7).trim());
         Long known = knownTokens.get(sha);
@@ -78,7 +78,7 @@ public class VolunteerService {
             return known;
         }
         long id = volunteers.findByTokenSha256(sha)
-                .orElseThrow(() -> new ApiException(HttpStatus.UNAUTHORIZED, "UNAUTHORIZED", "unknown volunteer token"))
+                .orElseThrow(() -> new ApiException(Kind.UNAUTHENTICATED, "UNAUTHORIZED", "unknown volunteer token"))
                 .getId();
         if (knownTokens.size() >= MAX_KNOWN_TOKENS) {
             knownTokens.clear();

@@ -3,6 +3,7 @@ package io.pocketgrid.portal.work;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pocketgrid.portal.api.ApiException.Kind;
 import io.pocketgrid.portal.api.ApiException;
 import io.pocketgrid.portal.api.RateLimitedException;
 import io.pocketgrid.portal.project.Dims;
@@ -19,7 +20,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
@@ -148,10 +148,10 @@ public class LeaseService {
     private boolean checkVolunteer(long volunteerId, Instant now) {
         VolunteerStanding.Standing v = standing.of(volunteerId);
         if (v.banned()) {
-            throw new ApiException(HttpStatus.FORBIDDEN, "BANNED", "this volunteer may not compute here any more");
+            throw new ApiException(Kind.FORBIDDEN, "BANNED", "this volunteer may not compute here any more");
         }
         if (validation.ignores(v.validResults(), v.invalidResults())) {
-            throw new ApiException(HttpStatus.FORBIDDEN, "IGNORED", v.invalidResults() + " of this volunteer's "
+            throw new ApiException(Kind.FORBIDDEN, "IGNORED", v.invalidResults() + " of this volunteer's "
                     + (v.validResults() + v.invalidResults()) + " checked results disagreed with other volunteers';"
                     + " it gets no more work (a broken or tampered engine?)");
         }

@@ -1,5 +1,6 @@
 package io.pocketgrid.portal.work;
 
+import io.pocketgrid.portal.api.ApiException.Kind;
 import io.pocketgrid.portal.api.ApiException;
 import io.pocketgrid.portal.project.ProjectService;
 import io.pocketgrid.portal.storage.BlobStore;
@@ -7,7 +8,6 @@ import java.time.Duration;
 import org.springframework.core.io.InputStreamResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.CacheControl;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -33,7 +33,7 @@ class PayloadController {
     @GetMapping("/api/v1/models/{sha256}")
     ResponseEntity<Resource> model(@PathVariable String sha256) {
         if (!projects.isModel(sha256)) {
-            throw new ApiException(HttpStatus.NOT_FOUND, "UNKNOWN_MODEL", "there is no model " + sha256);
+            throw new ApiException(Kind.NOT_FOUND, "UNKNOWN_MODEL", "there is no model " + sha256);
         }
         return ResponseEntity.ok()
                 .cacheControl(CacheControl.maxAge(Duration.ofDays(365)).cachePublic().immutable())

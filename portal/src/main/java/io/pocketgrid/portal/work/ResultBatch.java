@@ -1,6 +1,7 @@
 package io.pocketgrid.portal.work;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pocketgrid.portal.api.ApiException.Kind;
 import io.pocketgrid.portal.api.ApiException;
 import io.pocketgrid.portal.storage.BlobStore;
 import io.pocketgrid.portal.storage.Utc;
@@ -15,7 +16,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.SqlParameterValue;
@@ -84,7 +84,7 @@ class ResultBatch {
         List<ResultWrite> open = new ArrayList<>();
         for (ResultWrite op : sorted) {
             if (banned.contains(op.volunteerId)) {
-                op.refuse(new ApiException(HttpStatus.FORBIDDEN, "BANNED", "this volunteer may not compute here any more"));
+                op.refuse(new ApiException(Kind.FORBIDDEN, "BANNED", "this volunteer may not compute here any more"));
             } else {
                 open.add(op);
             }
@@ -131,9 +131,9 @@ class ResultBatch {
         AssignmentStatus status = AssignmentStatus.valueOf(jdbc.queryForObject("SELECT status FROM assignment WHERE id = ?",
                 String.class, leaseId));
         if (status == AssignmentStatus.EXPIRED || status == AssignmentStatus.LEASED) {
-            return new ApiException(HttpStatus.GONE, "LEASE_EXPIRED", "lease " + leaseId + " has expired");
+            return new ApiException(Kind.GONE, "LEASE_EXPIRED", "lease " + leaseId + " has expired");
         }
-        return new ApiException(HttpStatus.CONFLICT, "ALREADY_SUBMITTED", "lease " + leaseId + " is " + status
+        return new ApiException(Kind.CONFLICT, "ALREADY_SUBMITTED", "lease " + leaseId + " is " + status
                 + "; a result can be sent once");
     }
 }

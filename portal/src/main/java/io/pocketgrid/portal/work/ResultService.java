@@ -2,6 +2,7 @@ package io.pocketgrid.portal.work;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pocketgrid.portal.api.ApiException.Kind;
 import io.pocketgrid.portal.api.ApiException;
 import io.pocketgrid.portal.api.BodyTooLargeException;
 import io.pocketgrid.portal.project.Dims;
@@ -19,7 +20,6 @@ import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
@@ -65,7 +65,7 @@ public class ResultService {
         requireHolder(a, volunteerId, leaseToken);
         Instant now = clock.instant();
         if (!a.expiresAt().isAfter(now)) {
-            throw new ApiException(HttpStatus.GONE, "LEASE_EXPIRED", "lease " + leaseId + " expired at " + a.expiresAt());
+            throw new ApiException(Kind.GONE, "LEASE_EXPIRED", "lease " + leaseId + " expired at " + a.expiresAt());
         }
         Project project = projects.facts(a.projectId());
         OutputLayout layout = new OutputLayout(project.getOutputs());
@@ -82,7 +82,7 @@ public class ResultService {
             dims = Dims.prepend(items, project.getOutputs().get(0).itemDims());
         } else {
             if (!project.isSingleFloat32()) {
-                throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "OLD_CLIENT", "this task's result has several"
+                throw new ApiException(Kind.UNSUPPORTED_MEDIA, "OLD_CLIENT", "this task's result has several"
                         + " tensors or other types than float32: send it as " + TensorFrames.MEDIA_TYPE + " (docs/protocol.md)");
             }
             dims = Dims.prepend(items, project.getOutputs().get(0).itemDims());
@@ -113,7 +113,7 @@ public class ResultService {
         try {
             a = issued(leaseId);
         } catch (ApiException e) {
-            if (e.status() == HttpStatus.NOT_FOUND) {
+            if (e.kind() == Kind.NOT_FOUND) {
                 throw e;
             }
             return;
@@ -141,15 +141,15 @@ public class ResultService {
                         rs.getInt(5), rs.getInt(6), rs.getObject(3, OffsetDateTime.class).toInstant(), rs.getInt(8) == 1),
                         AssignmentStatus.valueOf(rs.getString(2))), leaseId);
         if (rows.isEmpty()) {
-            throw new ApiException(HttpStatus.NOT_FOUND, "UNKNOWN_LEASE", "there is no lease " + leaseId);
+            throw new ApiException(Kind.NOT_FOUND, "UNKNOWN_LEASE", "there is no lease " + leaseId);
         }
         LeaseRegistry.Issued lease = rows.get(0).lease();
         AssignmentStatus status = rows.get(0).status();
         if (status == AssignmentStatus.EXPIRED) {
-            throw new ApiException(HttpStatus.GONE, "LEASE_EXPIRED", "lease " + leaseId + " expired at " + lease.expiresAt());
+            throw new ApiException(Kind.GONE, "LEASE_EXPIRED", "lease " + leaseId + " expired at " + lease.expiresAt());
         }
         if (status != AssignmentStatus.LEASED) {
-            throw new ApiException(HttpStatus.CONFLICT, "ALREADY_SUBMITTED", "lease " + leaseId + " is " + status
+            throw new ApiException(Kind.CONFLICT, "ALREADY_SUBMITTED", "lease " + leaseId + " is " + status
                     + "; a result can be sent once");
         }
         return lease;
@@ -158,11 +158,11 @@ public class ResultService {
     /** Refuses a caller that is not the lease's volunteer or whose lease token was not issued for it. */
     private void requireHolder(LeaseRegistry.Issued lease, long volunteerId, String leaseToken) {
         if (!tokens.verify(leaseToken, lease.leaseId(), lease.volunteerId())) {
-            throw new ApiException(HttpStatus.FORBIDDEN, "BAD_LEASE_TOKEN", "the lease token is not valid for lease "
+            throw new ApiException(Kind.FORBIDDEN, "BAD_LEASE_TOKEN", "the lease token is not valid for lease "
                     + lease.leaseId());
         }
         if (lease.volunteerId() != volunteerId) {
-            throw new ApiException(HttpStatus.FORBIDDEN, "NOT_YOUR_LEASE", "lease " + lease.leaseId()
+            throw new ApiException(Kind.FORBIDDEN, "NOT_YOUR_LEASE", "lease " + lease.leaseId()
                     + " belongs to another volunteer");
         }
     }

@@ -1,6 +1,7 @@
 package io.pocketgrid.portal.work;
 
 import io.pocketgrid.portal.api.ApiErrorWriter;
+import io.pocketgrid.portal.api.ApiException.Kind;
 import io.pocketgrid.portal.api.ApiException;
 import io.pocketgrid.portal.api.BodyTooLargeException;
 import io.pocketgrid.portal.project.Dims;
@@ -86,7 +87,7 @@ class WorkApiFilter extends HttpFilter {
             requireMethod(req, "GET");
             input(id(path, TASKS, "/input"), req, res);
         } else {
-            throw new ApiException(HttpStatus.NOT_FOUND, "NOT_FOUND", "no such resource");
+            throw new ApiException(Kind.NOT_FOUND, "NOT_FOUND", "no such resource");
         }
     }
 
@@ -135,7 +136,7 @@ class WorkApiFilter extends HttpFilter {
     private void input(long taskId, HttpServletRequest req, HttpServletResponse res) throws IOException {
         volunteers.authenticate(req.getHeader("Authorization"));
         TaskInputs.Slice slice = inputs.read(taskId).orElseThrow(() ->
-                new ApiException(HttpStatus.NOT_FOUND, "UNKNOWN_TASK", "there is no task " + taskId));
+                new ApiException(Kind.NOT_FOUND, "UNKNOWN_TASK", "there is no task " + taskId));
         String accept = req.getHeader("Accept");
         byte[] body;
         if (accept != null && accept.contains(TensorFrames.MEDIA_TYPE)) {
@@ -146,7 +147,7 @@ class WorkApiFilter extends HttpFilter {
             res.setHeader("X-Tensor-Dims", Dims.format(slice.dims(0)));
             res.setContentType("application/octet-stream");
         } else {
-            throw new ApiException(HttpStatus.NOT_ACCEPTABLE, "OLD_CLIENT", "this task has inputs of several tensors or"
+            throw new ApiException(Kind.NOT_ACCEPTABLE, "OLD_CLIENT", "this task has inputs of several tensors or"
                     + " other types than float32: ask with 'Accept: " + TensorFrames.MEDIA_TYPE + "' (docs/protocol.md)");
         }
         res.setStatus(HttpServletResponse.SC_OK);
@@ -180,7 +181,7 @@ class WorkApiFilter extends HttpFilter {
 
     private static void requireMethod(HttpServletRequest req, String method) {
         if (!req.getMethod().equals(method)) {
-            throw new ApiException(HttpStatus.METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED", "Request method '"
+            throw new ApiException(Kind.NOT_ALLOWED, "METHOD_NOT_ALLOWED", "Request method '"
                     + req.getMethod() + "' is not supported");
         }
     }

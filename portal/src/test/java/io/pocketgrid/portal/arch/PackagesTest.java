@@ -41,4 +41,13 @@ class PackagesTest {
                 .should().dependOnClassesThat().resideInAPackage(ROOT + ".ui..")
                 .check(CLASSES);
     }
+
+    @Test
+    void servicesRefuseWithAKindNotAnHttpStatus() {
+        // a refusal carries ApiException.Kind; api/ApiErrorWriter maps kinds to HTTP in one place
+        noClasses().that().haveSimpleNameEndingWith("Service").or().haveSimpleNameEndingWith("Batch")
+                .or().haveSimpleNameEndingWith("Book").or().haveSimpleNameEndingWith("Store")
+                .should().dependOnClassesThat().resideInAPackage("org.springframework.http..")
+                .check(CLASSES);
+    }
 }
