@@ -1,6 +1,7 @@
 package io.pocketgrid.portal.ui;
 
 import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.Div;
@@ -91,14 +92,15 @@ public class LedgerView extends VerticalLayout implements HasDynamicTitle {
                     ? getTranslation("ledger.verify.yes", String.valueOf(claim.proof().epoch()))
                     : getTranslation("ledger.verify.no")));
             verify.setId("verify-on-chain");
+            // a wallet claims with the token's address from the ledger's info; without a payout address, say how to get one
+            Component withWallet = ledger.info().<Component>map(info -> WalletClaim.claimable(claim)
+                    ? new WalletClaim(claim, info.tokenAddress())
+                    : new Paragraph(getTranslation("ledger.payout.none"))).orElseGet(Div::new);
             mine.add(new Paragraph(getTranslation("ledger.leaf", String.valueOf(claim.proof().epoch()), claim.proof().accountId(),
                             claim.proof().payout(), claim.proof().amount())),
-                    wrapped(new Pre("proof " + String.join("\n      ", claim.proof().proof()))), verify, verdict,
+                    wrapped(new Pre("proof " + String.join("\n      ", claim.proof().proof()))), verify, verdict, withWallet,
                     new Paragraph(getTranslation("ledger.calldata", claim.contractAddress(), String.valueOf(claim.chainId()))),
                     wrapped(new Pre(claim.calldata())));
-            ledger.info().ifPresent(info -> mine.addComponentAtIndex(4, WalletClaim.claimable(claim)
-                    ? new WalletClaim(claim, info.tokenAddress())
-                    : new Paragraph(getTranslation("ledger.payout.none"))));
         } catch (ApiException e) {
             mine.add(new Paragraph(Translations.error(this, e)));
         }
