@@ -4,6 +4,7 @@ import io.pocketgrid.portal.api.ApiException.Kind;
 import io.pocketgrid.portal.api.ApiException;
 import io.pocketgrid.portal.storage.BlobStore;
 import io.pocketgrid.portal.storage.Utc;
+import io.pocketgrid.portal.volunteer.VolunteerService;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -28,13 +29,15 @@ public class AccountService {
 
     private final AccountRepository accounts;
     private final JdbcTemplate jdbc;
+    private final VolunteerService volunteers;
     private final PasswordEncoder passwords;
     private final Clock clock;
     private final SignInThrottle throttle;
     private final String dummyHash;
 
     AccountService(AccountRepository accounts, JdbcTemplate jdbc, PasswordEncoder passwords, Clock clock,
-                   SignInThrottle throttle) {
+                   SignInThrottle throttle, VolunteerService volunteers) {
+        this.volunteers = volunteers;
         this.throttle = throttle;
         byte[] random = new byte[16];
         RANDOM.nextBytes(random);
@@ -162,11 +165,7 @@ public class AccountService {
      */
     @Transactional
     public boolean claimVolunteer(long accountId, String volunteerToken) {
-        if (volunteerToken == null || volunteerToken.length() > 200) {
-            return false;
-        }
-        return jdbc.update("UPDATE volunteer SET account_id = ? WHERE token_sha256 = ? AND account_id IS NULL",
-                accountId, hash(volunteerToken.strip())) == 1;
+        return volunteers.linkToAccount(accountId, volunteerToken);
     }
 
     /** A token as listed to its owner (never the token itself). */

@@ -42,9 +42,11 @@ public class CreditService {
                 g.projectId(), g.microCredits(), Utc.at(at)}).toList());
     }
 
+    /** When the first credit was granted; empty before any. */
     @Transactional(readOnly = true)
-    public long totalMicroCredits(long volunteerId) {
-        Long total = jdbc.queryForObject("SELECT total_micro_credits FROM volunteer WHERE id = ?", Long.class, volunteerId);
-        return total == null ? 0 : total;
+    public java.util.Optional<java.time.Instant> firstGrantedAt() {
+        java.time.OffsetDateTime first = jdbc.queryForObject("SELECT MIN(granted_at) FROM credit",
+                java.time.OffsetDateTime.class);
+        return java.util.Optional.ofNullable(first).map(java.time.OffsetDateTime::toInstant);
     }
 }

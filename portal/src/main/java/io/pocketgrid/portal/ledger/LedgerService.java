@@ -6,12 +6,12 @@ import io.pocketgrid.ledger.merkle.StandardMerkleTree;
 import io.pocketgrid.portal.api.ApiException.Kind;
 import io.pocketgrid.portal.api.ApiException;
 import io.pocketgrid.portal.ledger.LedgerNetwork.Connection;
+import io.pocketgrid.portal.volunteer.VolunteerService;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
 /**
@@ -26,15 +26,15 @@ public class LedgerService {
     private final LedgerStore store;
     private final EpochTrees trees;
     private final LedgerProperties properties;
-    private final JdbcTemplate jdbc;
+    private final VolunteerService volunteers;
 
     LedgerService(LedgerNetwork network, LedgerStore store, EpochTrees trees, LedgerProperties properties,
-                  JdbcTemplate jdbc) {
+                  VolunteerService volunteers) {
         this.network = network;
         this.store = store;
         this.trees = trees;
         this.properties = properties;
-        this.jdbc = jdbc;
+        this.volunteers = volunteers;
     }
 
     /** Where to verify; empty while the ledger is off or its chain has not been reached yet. */
@@ -125,8 +125,7 @@ public class LedgerService {
         }
         StandardMerkleTree tree = tree(epoch);
         List<ClaimData> claims = new ArrayList<>();
-        for (String volunteer : jdbc.queryForList("SELECT public_id FROM volunteer WHERE account_id = ? ORDER BY id",
-                String.class, accountId)) {
+        for (String volunteer : volunteers.publicIdsOfAccount(accountId)) {
             if (tree.indexOf(AccountIds.ofVolunteer(volunteer)).isPresent()) {
                 claims.add(claim(volunteer));
             }

@@ -3,7 +3,9 @@ package io.pocketgrid.portal.ledger;
 import io.pocketgrid.ledger.merkle.Bytes32;
 import io.pocketgrid.ledger.merkle.EthAddress;
 import io.pocketgrid.ledger.merkle.Leaf;
+import io.pocketgrid.portal.credit.CreditService;
 import io.pocketgrid.portal.storage.Utc;
+import io.pocketgrid.portal.volunteer.VolunteerService;
 import java.math.BigInteger;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -35,9 +37,13 @@ class LedgerStore {
             ORDER BY l.volunteer_id""";
 
     private final JdbcTemplate jdbc;
+    private final VolunteerService volunteers;
+    private final CreditService credit;
 
-    LedgerStore(JdbcTemplate jdbc) {
+    LedgerStore(JdbcTemplate jdbc, VolunteerService volunteers, CreditService credit) {
         this.jdbc = jdbc;
+        this.volunteers = volunteers;
+        this.credit = credit;
     }
 
     /** A chain and contract the ledger was committed to. */
@@ -126,18 +132,17 @@ class LedgerStore {
     Optional<Instant> uncommittedSince() {
         boolean waiting = !jdbc.queryForList("SELECT epoch FROM ledger_epoch WHERE status <> 'COMMITTED'"
                 + " FETCH FIRST 1 ROWS ONLY", Long.class).isEmpty();
-        long credit = jdbc.queryForObject("SELECT COALESCE(SUM(total_micro_credits), 0) FROM volunteer", Long.class);
+        long granted = volunteers.microCreditsOfAll();
         List<Object[]> last = jdbc.query("SELECT created_at, total FROM ledger_epoch WHERE status = 'COMMITTED'"
                 + " ORDER BY epoch DESC FETCH FIRST 1 ROWS ONLY",
                 (rs, i) -> new Object[] {rs.getObject(1, OffsetDateTime.class).toInstant(), rs.getLong(2)});
         if (last.isEmpty()) {
-            if (credit == 0 && !waiting) {
+            if (granted == 0 && !waiting) {
                 return Optional.empty();
             }
-            OffsetDateTime first = jdbc.queryForObject("SELECT MIN(granted_at) FROM credit", OffsetDateTime.class);
-            return Optional.ofNullable(first).map(OffsetDateTime::toInstant);
+            return credit.firstGrantedAt();
         }
-        return waiting || credit > (long) last.get(0)[1] ? Optional.of((Instant) last.get(0)[0]) : Optional.empty();
+        return waiting || granted > (long) last.get(0)[1] ? Optional.of((Instant) last.get(0)[0]) : Optional.empty();
     }
 
     /** The newest committed epoch, 0 before the first. */

@@ -39,14 +39,16 @@ class DemoProject implements ApplicationRunner {
     }
 
     private final ProjectService projects;
+    private final ProjectTasks tasks;
     private final DemoProperties properties;
     private final DemoRoundsProperties rounds;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
 
-    DemoProject(ProjectService projects, DemoProperties properties, DemoRoundsProperties rounds,
+    DemoProject(ProjectService projects, ProjectTasks tasks, DemoProperties properties, DemoRoundsProperties rounds,
                 JdbcTemplate jdbc, PlatformTransactionManager transactions) {
         this.projects = projects;
+        this.tasks = tasks;
         this.properties = properties;
         this.rounds = rounds;
         this.jdbc = jdbc;
@@ -114,17 +116,10 @@ class DemoProject implements ApplicationRunner {
         long running = all.stream().filter(r -> r.status() == ProjectStatus.RUNNING).count();
         boolean ready = switch (newest.status()) {
             case COMPLETED, INCOMPLETE -> true;
-            case RUNNING -> allHandedOut(newest.projectId());
+            case RUNNING -> tasks.allHandedOut(newest.projectId());
             default -> false;
         };
         return ready && running < rounds.maxOpen() ? newest.round() + 1 : null;
-    }
-
-    /** Whether every open task of the project has been leased at least once. */
-    private boolean allHandedOut(long projectId) {
-        Integer fresh = jdbc.queryForObject("SELECT COUNT(*) FROM task t WHERE t.project_id = ? AND t.status = 'OPEN'"
-                + " AND NOT EXISTS (SELECT 1 FROM assignment a WHERE a.task_id = t.id)", Integer.class, projectId);
-        return fresh != null && fresh == 0;
     }
 
     /** One round of a demo from the bundled files, with the default settings; false when another instance was first. */

@@ -1,7 +1,7 @@
 package io.pocketgrid.portal.project;
 
 import io.pocketgrid.portal.storage.BlobStore;
-import io.pocketgrid.portal.storage.Utc;
+import io.pocketgrid.portal.project.ProjectTasks.Canonical;
 import io.pocketgrid.worker.engine.Npy;
 import io.pocketgrid.worker.engine.Tensor;
 import io.pocketgrid.worker.engine.TensorBytes;
@@ -28,12 +28,14 @@ public class ProjectQueries {
     private static final Duration THROUGHPUT_WINDOW = Duration.ofMinutes(10);
 
     private final ProjectRepository projects;
+    private final ProjectTasks tasks;
     private final JdbcTemplate jdbc;
     private final BlobStore blobs;
     private final Clock clock;
 
-    ProjectQueries(ProjectRepository projects, JdbcTemplate jdbc, BlobStore blobs, Clock clock) {
+    ProjectQueries(ProjectRepository projects, ProjectTasks tasks, JdbcTemplate jdbc, BlobStore blobs, Clock clock) {
         this.projects = projects;
+        this.tasks = tasks;
         this.jdbc = jdbc;
         this.blobs = blobs;
         this.clock = clock;
@@ -64,6 +66,17 @@ public class ProjectQueries {
                 .map(this::progress).toList();
     }
 
+    /** A running project and its share of the work (a project of priority p is offered p times as often). */
+    public record Running(long id, int priority) {
+    }
+
+    /** The running projects: the feeder's list, read about once a second. */
+    @Transactional(readOnly = true)
+    public List<Running> running() {
+        return jdbc.query("SELECT id, priority FROM project WHERE status = 'RUNNING'",
+                (rs, i) -> new Running(rs.getLong(1), rs.getInt(2)));
+    }
+
     /** A project as a volunteer's panel names it: what the task belongs to. */
     public record Named(long id, String name, String description) {
     }
@@ -71,9 +84,8 @@ public class ProjectQueries {
     /** The project a task belongs to (one light query: the contribute panel asks once per project it meets). */
     @Transactional(readOnly = true)
     public java.util.Optional<Named> projectOfTask(long taskId) {
-        return jdbc.query("SELECT p.id, p.name, p.description FROM task t JOIN project p ON p.id = t.project_id"
-                        + " WHERE t.id = ?", (rs, i) -> new Named(rs.getLong(1), rs.getString(2), rs.getString(3)), taskId)
-                .stream().findFirst();
+        return tasks.range(taskId).flatMap(r -> projects.findById(r.projectId()))
+                .map(p -> new Named(p.getId(), p.getName(), p.getDescription()));
     }
 
     @Transactional(readOnly = true)
@@ -82,36 +94,16 @@ public class ProjectQueries {
     }
 
     private ProjectProgress progress(Project p) {
-        int[] counts = new int[3];
-        jdbc.query("SELECT status, COUNT(*) FROM task WHERE project_id = ? GROUP BY status", rs -> {
-            switch (rs.getString(1)) {
-                case "VALIDATED" -> counts[0] = rs.getInt(2);
-                case "FAILED" -> counts[1] = rs.getInt(2);
-                case "OPEN" -> counts[2] = rs.getInt(2);
-                default -> { }
-            }
-        }, p.getId());
         // tasks may be split for slow devices: count them, and measure progress in items
-        int tasks = jdbc.queryForObject("SELECT COUNT(*) FROM task WHERE project_id = ?", Integer.class, p.getId());
-        long itemsValidated = jdbc.queryForObject("SELECT COALESCE(SUM(end_item - start_item), 0) FROM task"
-                + " WHERE project_id = ? AND status = 'VALIDATED'", Long.class, p.getId());
-        Integer received = jdbc.queryForObject("SELECT COUNT(*) FROM result r JOIN task t ON t.id = r.task_id"
-                + " WHERE t.project_id = ?", Integer.class, p.getId());
-        Long recentItems = jdbc.queryForObject("SELECT COALESCE(SUM(end_item - start_item), 0) FROM task"
-                + " WHERE project_id = ? AND validated_at > ?", Long.class, p.getId(),
-                Utc.at(clock.instant().minus(THROUGHPUT_WINDOW)));
-        List<Long> failed = jdbc.queryForList("SELECT id FROM task WHERE project_id = ? AND status = 'FAILED'"
-                + " ORDER BY id FETCH FIRST 100 ROWS ONLY", Long.class, p.getId());
-        long itemsFailed = jdbc.queryForObject("SELECT COALESCE(SUM(end_item - start_item), 0) FROM task"
-                + " WHERE project_id = ? AND status = 'FAILED'", Long.class, p.getId());
+        ProjectTasks.Counts c = tasks.counts(p.getId(), clock.instant().minus(THROUGHPUT_WINDOW));
         int[] accuracy = accuracy(p);
         return new ProjectProgress(p.getId(), p.getName(), p.getDescription(), p.getStatus(), p.getItemCount(),
-                p.getInputsPerTask(), tasks, counts[0], counts[1], counts[2], received == null ? 0 : received,
-                (double) itemsValidated / p.getItemCount(), recentItems / (double) THROUGHPUT_WINDOW.toSeconds(),
+                p.getInputsPerTask(), c.tasks(), c.validated(), c.failed(), c.open(), c.received(),
+                (double) c.itemsValidated() / p.getItemCount(), c.recentItems() / (double) THROUGHPUT_WINDOW.toSeconds(),
                 accuracy == null || accuracy[1] == 0 ? null : (double) accuracy[0] / accuracy[1],
                 accuracy == null ? 0 : accuracy[1], p.getFlopsPerItem(), p.getReplication(), p.getQuorum(),
-                p.getPriority(), p.getCreatedAt(), p.getCompletedAt(), failed, (int) itemsFailed,
-                ProjectProgress.note(p.getStatus(), p.getItemCount(), (int) itemsFailed, counts[1]),
+                p.getPriority(), p.getCreatedAt(), p.getCompletedAt(), c.firstFailed(), (int) c.itemsFailed(),
+                ProjectProgress.note(p.getStatus(), p.getItemCount(), (int) c.itemsFailed(), c.failed()),
                 p.getInputs().stream().map(i -> ProjectProgress.Tensor.of(i.tensor())).toList(),
                 p.getOutputs().stream().map(ProjectProgress.Tensor::of).toList(), blobs.size(p.getModelSha256()),
                 p.getLabelsSha256() != null);
@@ -123,14 +115,12 @@ public class ProjectQueries {
         java.time.Instant now = clock.instant();
         java.time.Instant from = now.minus(Duration.ofMinutes(minutes));
         long[] buckets = new long[minutes];
-        jdbc.query("SELECT validated_at, end_item - start_item FROM task WHERE project_id = ? AND validated_at > ?",
-                rs -> {
-                    java.time.Instant at = rs.getObject(1, java.time.OffsetDateTime.class).toInstant();
-                    int bucket = (int) Duration.between(from, at).toMinutes();
-                    if (bucket >= 0 && bucket < minutes) {
-                        buckets[bucket] += rs.getInt(2);
-                    }
-                }, projectId, Utc.at(from));
+        for (ProjectTasks.Validated v : tasks.validatedSince(projectId, from)) {
+            int bucket = (int) Duration.between(from, v.at()).toMinutes();
+            if (bucket >= 0 && bucket < minutes) {
+                buckets[bucket] += v.items();
+            }
+        }
         return buckets;
     }
 
@@ -151,12 +141,12 @@ public class ProjectQueries {
         try (DataInputStream labels = new DataInputStream(new BufferedInputStream(blobs.open(p.getLabelsSha256())))) {
             labels.skipNBytes(p.getLabelsOffset());
             long at = 0;
-            List<CanonicalSlice> slices = canonical(p);
-            for (List<CanonicalSlice> group : groups(slices)) {
-                Map<String, byte[]> outputs = blobs.readAll(group.stream().map(CanonicalSlice::sha256).toList());
-                for (CanonicalSlice slice : group) {
+            List<Canonical> slices = canonical(p);
+            for (List<Canonical> group : groups(slices)) {
+                Map<String, byte[]> outputs = blobs.readAll(group.stream().map(Canonical::outputSha256).toList());
+                for (Canonical slice : group) {
                     // the first output's values come first
-                    float[] out = layout.values(outputs.get(slice.sha256()), slice.end() - slice.start(), false);
+                    float[] out = layout.values(outputs.get(slice.outputSha256()), slice.end() - slice.start(), false);
                     labels.skipNBytes((slice.start() - at) * width);
                     for (int i = 0; i < slice.end() - slice.start(); i++) {
                         long label = width == 8 ? Long.reverseBytes(labels.readLong()) : Integer.reverseBytes(labels.readInt());
@@ -182,10 +172,10 @@ public class ProjectQueries {
     @Transactional(readOnly = true)
     public ResultsFile results(long projectId) {
         Project p = projects.findById(projectId).orElseThrow(() -> ProjectService.notFound(projectId));
-        List<CanonicalSlice> slices = canonical(p);
+        List<Canonical> slices = canonical(p);
         List<int[]> missing = new ArrayList<>();
         int next = 0;
-        for (CanonicalSlice s : slices) {
+        for (Canonical s : slices) {
             if (s.start() > next) {
                 missing.add(new int[] {next, s.start()});
             }
@@ -200,10 +190,10 @@ public class ProjectQueries {
     /** A results download ready to stream. */
     public final class ResultsFile {
         private final Project project;
-        private final List<CanonicalSlice> slices;
+        private final List<Canonical> slices;
         private final List<int[]> missing;
 
-        ResultsFile(Project project, List<CanonicalSlice> slices, List<int[]> missing) {
+        ResultsFile(Project project, List<Canonical> slices, List<int[]> missing) {
             this.project = project;
             this.slices = slices;
             this.missing = missing;
@@ -245,9 +235,9 @@ public class ProjectQueries {
             out.write(Npy.header(TensorBytes.npyDescr(type), Dims.prepend(project.getItemCount(), output.itemDims())));
             byte[] missingRow = missingRow(output);
             int next = 0;
-            for (List<CanonicalSlice> group : groups(slices)) {
-                Map<String, byte[]> stored = blobs.readAll(group.stream().map(CanonicalSlice::sha256).toList());
-                for (CanonicalSlice s : group) {
+            for (List<Canonical> group : groups(slices)) {
+                Map<String, byte[]> stored = blobs.readAll(group.stream().map(Canonical::outputSha256).toList());
+                for (Canonical s : group) {
                     for (; next < s.start(); next++) {
                         out.write(missingRow);
                     }
@@ -256,7 +246,7 @@ public class ProjectQueries {
                     for (int j = 0; j < k; j++) {
                         offset += items * outputs.get(j).itemBytes();
                     }
-                    byte[] bytes = stored.get(s.sha256());
+                    byte[] bytes = stored.get(s.outputSha256());
                     if (output.type() == Tensor.Type.BFLOAT16) {
                         Tensor t = TensorBytes.decode(output.type(), Dims.prepend(items, output.itemDims()), bytes, (int) offset);
                         out.write(TensorBytes.encode(Tensor.ofFloats(t.floats(), t.dims())));
@@ -272,11 +262,8 @@ public class ProjectQueries {
         }
     }
 
-    private List<CanonicalSlice> canonical(Project p) {
-        return jdbc.query("SELECT t.start_item, t.end_item, r.output_sha256 FROM task t JOIN result r"
-                        + " ON r.id = t.canonical_result_id WHERE t.project_id = ? AND t.status = 'VALIDATED'"
-                        + " ORDER BY t.start_item",
-                (rs, i) -> new CanonicalSlice(rs.getInt(1), rs.getInt(2), rs.getString(3)), p.getId());
+    private List<Canonical> canonical(Project p) {
+        return tasks.canonical(p.getId());
     }
 
     /** A row of one item of {@code output} for an item with no result: NaN for floating-point types, else 0. */
@@ -293,12 +280,9 @@ public class ProjectQueries {
         return v;
     }
 
-    private record CanonicalSlice(int start, int end, String sha256) {
-    }
-
     /** Slices in groups whose outputs are read with one query. */
-    private static List<List<CanonicalSlice>> groups(List<CanonicalSlice> slices) {
-        List<List<CanonicalSlice>> groups = new ArrayList<>();
+    private static List<List<Canonical>> groups(List<Canonical> slices) {
+        List<List<Canonical>> groups = new ArrayList<>();
         for (int i = 0; i < slices.size(); i += 256) {
             groups.add(slices.subList(i, Math.min(slices.size(), i + 256)));
         }

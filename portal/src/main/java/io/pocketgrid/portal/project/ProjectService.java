@@ -3,6 +3,7 @@ package io.pocketgrid.portal.project;
 import io.pocketgrid.portal.api.ApiException.Kind;
 import io.pocketgrid.portal.api.ApiException;
 import io.pocketgrid.portal.storage.BlobStore;
+import io.pocketgrid.portal.storage.Utc;
 import io.pocketgrid.worker.engine.EngineException;
 import io.pocketgrid.worker.engine.Model;
 import io.pocketgrid.worker.engine.Npy;
@@ -13,6 +14,7 @@ import io.pocketgrid.worker.loop.TensorFrames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -25,6 +27,7 @@ import java.util.zip.ZipInputStream;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /** Creates projects from a model and an inputs file, and cuts them into tasks. */
@@ -34,12 +37,14 @@ public class ProjectService {
     private final ProjectRepository projects;
     private final BlobStore blobs;
     private final JdbcTemplate jdbc;
+    private final ProjectTasks tasks;
     private final Clock clock;
     private final ApplicationEventPublisher events;
     private final java.util.Map<Long, Project> factsCache = new java.util.concurrent.ConcurrentHashMap<>();
 
-    ProjectService(ProjectRepository projects, BlobStore blobs, JdbcTemplate jdbc, Clock clock,
+    ProjectService(ProjectRepository projects, ProjectTasks tasks, BlobStore blobs, JdbcTemplate jdbc, Clock clock,
                    ApplicationEventPublisher events) {
+        this.tasks = tasks;
         this.events = events;
         this.projects = projects;
         this.blobs = blobs;
@@ -110,7 +115,8 @@ public class ProjectService {
             Project project = projects.save(new Project(upload.ownerId(), name,
                     upload.description() == null ? "" : upload.description().strip(), facts, inputs, items, labels,
                     settings, clock.instant()));
-            createTasks(project);
+            tasks.create(project.getId(), project.getItemCount(), project.getInputsPerTask(), project.getQuorum(),
+                    project.getReplication());
             events.publishEvent(new ProjectStatusChanged(project.getId()));
             return project;
         } catch (RuntimeException e) {
@@ -219,26 +225,28 @@ public class ProjectService {
         }
         p.setStatus(target);
         if (from == ProjectStatus.INCOMPLETE) {
-            retryFailedTasks(p);
+            p.setCompletedAt(null);
+            tasks.retryFailed(p.getId(), p.getQuorum(), p.getReplication());
         }
         if (target == ProjectStatus.CANCELLED) {
-            jdbc.update("UPDATE task SET status = 'CANCELLED' WHERE project_id = ? AND status = 'OPEN'", projectId);
+            tasks.cancelOpen(projectId);
         }
         events.publishEvent(new ProjectStatusChanged(projectId));
         return p;
     }
 
     /**
-     * Opens the FAILED tasks of an INCOMPLETE project again, each wanting a full replication more than
-     * the replicas it had (its earlier volunteers never get it again, and their results stay invalid).
+     * Ends the RUNNING projects among these that have no OPEN task left: COMPLETED, or INCOMPLETE when a
+     * task failed. Called by validation, in its transaction, for the projects whose tasks it just finished.
      */
-    private void retryFailedTasks(Project p) {
-        p.setCompletedAt(null);
-        jdbc.update("""
-                UPDATE task SET status = 'OPEN', error_count = 0, wanted = TRUE, quorum = ?, claimed_by = NULL,
-                       claimed_until = NULL, target_replicas = ? + (SELECT COUNT(*) FROM assignment a
-                         WHERE a.task_id = task.id AND a.status = 'RETURNED')
-                WHERE project_id = ? AND status = 'FAILED'""", p.getQuorum(), p.getReplication(), p.getId());
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void completeIfDone(java.util.Collection<Long> projectIds, Instant at) {
+        if (projectIds.isEmpty()) {
+            return;
+        }
+        jdbc.batchUpdate("UPDATE project SET completed_at = ?, status = ? WHERE id = ? AND status = 'RUNNING'",
+                tasks.finished(projectIds).entrySet().stream().map(e -> new Object[] {Utc.at(at),
+                        (e.getValue() ? ProjectStatus.INCOMPLETE : ProjectStatus.COMPLETED).name(), e.getKey()}).toList());
     }
 
     /** 404 for an unknown project, 403 unless the account owns it or is an admin. */
@@ -450,16 +458,6 @@ public class ProjectService {
             outputs.add(new ProjectTensor(n, t.type(), Arrays.copyOfRange(t.dims(), 1, t.rank())));
         }
         return outputs;
-    }
-
-    private void createTasks(Project project) {
-        List<Object[]> rows = new ArrayList<>();
-        for (int start = 0; start < project.getItemCount(); start += project.getInputsPerTask()) {
-            int end = Math.min(start + project.getInputsPerTask(), project.getItemCount());
-            rows.add(new Object[] {project.getId(), start, end, project.getQuorum(), project.getReplication()});
-        }
-        jdbc.batchUpdate("INSERT INTO task (project_id, start_item, end_item, status, quorum, target_replicas)"
-                + " VALUES (?, ?, ?, 'OPEN', ?, ?)", rows);
     }
 
 }

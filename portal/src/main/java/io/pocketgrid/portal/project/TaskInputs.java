@@ -5,21 +5,20 @@ import io.pocketgrid.worker.engine.Tensor;
 import io.pocketgrid.worker.engine.TensorBytes;
 import io.pocketgrid.worker.loop.TensorFrames;
 import java.util.List;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /** A task's slice of its project's inputs, read straight from the content-addressed .npy blobs (one range read each). */
 @Component
 public class TaskInputs {
 
-    private final JdbcTemplate jdbc;
+    private final ProjectTasks tasks;
     private final ProjectService projects;
     private final BlobStore blobs;
     private final java.util.Map<Long, long[]> ranges = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int MAX_RANGES = 200_000;
 
-    TaskInputs(JdbcTemplate jdbc, ProjectService projects, BlobStore blobs) {
-        this.jdbc = jdbc;
+    TaskInputs(ProjectTasks tasks, ProjectService projects, BlobStore blobs) {
+        this.tasks = tasks;
         this.projects = projects;
         this.blobs = blobs;
     }
@@ -66,12 +65,11 @@ public class TaskInputs {
     public java.util.Optional<Slice> read(long taskId) {
         long[] task = ranges.get(taskId);
         if (task == null) {
-            List<long[]> rows = jdbc.query("SELECT project_id, start_item, end_item FROM task WHERE id = ?",
-                    (rs, i) -> new long[] {rs.getLong(1), rs.getInt(2), rs.getInt(3)}, taskId);
-            if (rows.isEmpty()) {
+            java.util.Optional<ProjectTasks.Range> range = tasks.range(taskId);
+            if (range.isEmpty()) {
                 return java.util.Optional.empty();
             }
-            task = rows.get(0);
+            task = new long[] {range.get().projectId(), range.get().start(), range.get().end()};
         }
         Project project = projects.facts(task[0]);
         int items = (int) (task[2] - task[1]);

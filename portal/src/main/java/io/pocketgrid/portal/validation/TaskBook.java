@@ -2,12 +2,11 @@ package io.pocketgrid.portal.validation;
 
 import io.pocketgrid.portal.credit.CreditService;
 import io.pocketgrid.portal.project.OutputLayout;
+import io.pocketgrid.portal.project.Project;
 import io.pocketgrid.portal.project.ProjectService;
 import io.pocketgrid.portal.project.TaskStatus;
 import io.pocketgrid.portal.storage.BlobStore;
-import io.pocketgrid.portal.storage.Utc;
 import io.pocketgrid.portal.volunteer.VolunteerStanding;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,7 +16,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.support.SqlArrayValue;
@@ -40,10 +38,12 @@ class TaskBook {
     private final ValidationProperties properties;
 
     private final ProjectService projects;
+    private final JudgedTasks taskRows;
 
     TaskBook(JdbcTemplate jdbc, CreditService credit, VolunteerStanding standing, ValidationProperties properties,
-             ProjectService projects) {
+             ProjectService projects, JudgedTasks taskRows) {
         this.projects = projects;
+        this.taskRows = taskRows;
         this.standing = standing;
         this.properties = properties;
         this.jdbc = jdbc;
@@ -78,21 +78,21 @@ class TaskBook {
         boolean wanted;
         boolean changed;
 
-        Task(java.sql.ResultSet rs, java.util.function.LongFunction<OutputLayout> layouts) throws java.sql.SQLException {
-            id = rs.getLong(1);
-            projectId = rs.getLong(2);
-            status = TaskStatus.valueOf(rs.getString(3));
-            quorum = rs.getInt(4);
-            targetReplicas = rs.getInt(5);
-            errorCount = rs.getInt(6);
-            canonicalResultId = rs.getLong(7);
-            items = rs.getInt(8);
-            layout = layouts.apply(projectId);
-            agreement = Agreement.of(rs.getDouble(9), rs.getDouble(10), layout);
-            flopsPerItem = rs.getLong(11);
-            maxErrors = rs.getInt(12);
-            projectQuorum = rs.getInt(13);
-            projectReplication = rs.getInt(14);
+        Task(JudgedTasks.Row row, Project project) {
+            id = row.id();
+            projectId = row.projectId();
+            status = row.status();
+            quorum = row.quorum();
+            targetReplicas = row.targetReplicas();
+            errorCount = row.errorCount();
+            canonicalResultId = row.canonicalResultId();
+            items = row.items();
+            layout = new OutputLayout(project.getOutputs());
+            agreement = Agreement.of(project.getAtol(), project.getRtol(), layout);
+            flopsPerItem = project.getFlopsPerItem();
+            maxErrors = project.getMaxErrors();
+            projectQuorum = project.getQuorum();
+            projectReplication = project.getReplication();
             maxResults = projectReplication + 2 * maxErrors;
         }
 
@@ -198,14 +198,9 @@ class TaskBook {
         List<Long> ids = arrivals.stream().map(ValidationService.Arrival::taskId).distinct().sorted().toList();
         Map<Long, Task> tasks = new LinkedHashMap<>();
         MapSqlParameterSource params = new MapSqlParameterSource("ids", new SqlArrayValue("BIGINT", ids.toArray()));
-        named.query("""
-                SELECT t.id, t.project_id, t.status, t.quorum, t.target_replicas, t.error_count, t.canonical_result_id,
-                       t.end_item - t.start_item, p.atol, p.rtol, p.flops_per_item, p.max_errors,
-                       p.quorum, p.replication
-                FROM task t JOIN project p ON p.id = t.project_id WHERE t.id = ANY(:ids) ORDER BY t.id""", params,
-                rs -> {
-                    tasks.put(rs.getLong(1), new Task(rs, projectId -> new OutputLayout(projects.facts(projectId).getOutputs())));
-                });
+        for (JudgedTasks.Row row : taskRows.read(ids)) {
+            tasks.put(row.id(), new Task(row, projects.facts(row.projectId())));
+        }
         Map<Long, float[]> fresh = new HashMap<>();
         StoredOutputs stored = new StoredOutputs(blobs);
         arrivals.forEach(a -> fresh.put(a.resultId(), a.outputs()));
@@ -273,30 +268,14 @@ class TaskBook {
             jdbc.batchUpdate("UPDATE result SET status = ? WHERE id = ?",
                     marks.entrySet().stream().map(e -> new Object[] {e.getValue().name(), e.getKey()}).toList());
             List<Task> changed = tasks.values().stream().filter(t -> t.changed).toList();
-            jdbc.batchUpdate("""
-                    UPDATE task SET status = ?, quorum = ?, target_replicas = ?, error_count = ?,
-                           canonical_result_id = COALESCE(?, canonical_result_id), validated_at = COALESCE(?, validated_at),
-                           wanted = CASE WHEN ? = 1 THEN TRUE ELSE wanted END
-                    WHERE id = ?""", changed.stream().map(t -> new Object[] {t.status.name(), t.quorum, t.targetReplicas,
-                    t.errorCount, new SqlParameterValue(Types.BIGINT, t.canonicalResultId == 0 ? null : t.canonicalResultId),
-                    new SqlParameterValue(Types.TIMESTAMP_WITH_TIMEZONE,
-                            Utc.at(t.validatedAt)),
-                    t.wanted ? 1 : 0, t.id}).toList());
+            taskRows.write(changed.stream().map(t -> new JudgedTasks.Change(t.id, t.status, t.quorum, t.targetReplicas,
+                    t.errorCount, t.canonicalResultId == 0 ? null : t.canonicalResultId, t.validatedAt, t.wanted)).toList());
             credit.record(grants, now);
-            jdbc.batchUpdate("""
-                    UPDATE volunteer SET consecutive_valid = CASE WHEN ? = 1 THEN 0 ELSE consecutive_valid END + ?,
-                           total_micro_credits = total_micro_credits + ?, valid_results = valid_results + ?,
-                           invalid_results = invalid_results + ? WHERE id = ?""",
-                    volunteers.entrySet().stream().map(e -> new Object[] {e.getValue()[0], e.getValue()[1],
-                            e.getValue()[2], e.getValue()[3], e.getValue()[4], e.getKey()}).toList());
+            standing.record(volunteers.entrySet().stream().map(e -> new VolunteerStanding.Outcome(e.getKey(),
+                    e.getValue()[0] == 1, e.getValue()[1], e.getValue()[2], e.getValue()[3], e.getValue()[4])).toList());
             TreeSet<Long> finished = new TreeSet<>();
             changed.stream().filter(t -> t.status != TaskStatus.OPEN).forEach(t -> finished.add(t.projectId));
-            jdbc.batchUpdate("""
-                    UPDATE project SET completed_at = ?, status = CASE WHEN EXISTS (SELECT 1 FROM task
-                             WHERE task.project_id = project.id AND task.status = 'FAILED') THEN 'INCOMPLETE' ELSE 'COMPLETED' END
-                    WHERE id = ? AND status = 'RUNNING'
-                      AND NOT EXISTS (SELECT 1 FROM task WHERE task.project_id = project.id AND task.status = 'OPEN')""",
-                    finished.stream().map(p -> new Object[] {Utc.at(now), p}).toList());
+            projects.completeIfDone(finished, now);
             List<Long> distrusted = volunteers.entrySet().stream().filter(e -> e.getValue()[0] == 1).map(Map.Entry::getKey)
                     .toList();
             if (!distrusted.isEmpty()) {

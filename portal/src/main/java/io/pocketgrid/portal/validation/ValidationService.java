@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
@@ -36,6 +37,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 public class ValidationService {
 
     private final TaskBook book;
+    private final ResultRows results;
     private final BlobStore blobs;
     private final ServerCheck serverCheck;
     private final ValidationProperties properties;
@@ -46,7 +48,7 @@ public class ValidationService {
     private final Counter spotChecksAgreed;
     private final Counter spotChecksDisagreed;
 
-    ValidationService(TaskBook book, BlobStore blobs, ServerCheck serverCheck, ValidationProperties properties,
+    ValidationService(TaskBook book, ResultRows results, BlobStore blobs, ServerCheck serverCheck, ValidationProperties properties,
                       Clock clock, MeterRegistry meters) {
         String judged = "results judged (valid, invalid) and tasks whose replicas disagreed without a quorum"
                 + " (inconclusive: one more replica is asked for)";
@@ -61,10 +63,41 @@ public class ValidationService {
         this.spotChecksDisagreed = Counter.builder("pocketgrid.spot.checks").description(spot).tag("outcome", "disagreed")
                 .register(meters);
         this.book = book;
+        this.results = results;
         this.blobs = blobs;
         this.serverCheck = serverCheck;
         this.properties = properties;
         this.clock = clock;
+    }
+
+    /** A result that passed the work API's checks and whose lease was just marked returned. */
+    public record Received(long leaseId, long taskId, long volunteerId, String outputSha256, String dims, Long elapsedMs,
+                           Instant receivedAt) {
+    }
+
+    /** A result still waiting for a quorum: its lease and task. */
+    public record Pending(long leaseId, long taskId) {
+    }
+
+    /**
+     * Stores received results as PENDING in the caller's transaction (the result writer's, tasks locked);
+     * their ids by lease id. A lease's result is stored once: {@code result.assignment_id} is unique.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Map<Long, Long> store(List<Received> received) {
+        return results.insert(received);
+    }
+
+    /** The results of a volunteer that wait for a quorum (an admin is about to ban it). */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public List<Pending> pendingOf(long volunteerId) {
+        return results.pending(volunteerId);
+    }
+
+    /** Discards a banned volunteer's results that wait for a quorum; how many. Validated ones stay. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public int discardPending(long volunteerId) {
+        return results.discardPending(volunteerId);
     }
 
     /** What became of a result that was just stored. */

@@ -13,7 +13,8 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -28,13 +29,18 @@ public class VolunteerService {
     private final Map<String, Long> knownTokens = new ConcurrentHashMap<>();
 
     private final VolunteerRepository volunteers;
-    private final JdbcTemplate jdbc;
+    private final VolunteerRows rows;
+    private final ResultCounts results;
     private final Clock clock;
     private final TokenBuckets<String> registrations;
+    private final ApplicationEventPublisher events;
 
-    VolunteerService(VolunteerRepository volunteers, JdbcTemplate jdbc, Clock clock, LimitsProperties limits) {
+    VolunteerService(VolunteerRepository volunteers, VolunteerRows rows, ResultCounts results, Clock clock,
+                     LimitsProperties limits, ApplicationEventPublisher events) {
+        this.events = events;
         this.volunteers = volunteers;
-        this.jdbc = jdbc;
+        this.rows = rows;
+        this.results = results;
         this.clock = clock;
         this.registrations = new TokenBuckets<>(limits.registrationsPerMinute() / 60, limits.registrationBurst());
     }
@@ -104,17 +110,47 @@ public class VolunteerService {
     @Transactional(readOnly = true)
     public Figures figures(long volunteerId) {
         Volunteer v = volunteers.findById(volunteerId).orElseThrow();
-        int[] counts = new int[3];
-        jdbc.query("SELECT status, COUNT(*) FROM result WHERE volunteer_id = ? GROUP BY status", rs -> {
-            counts[0] += rs.getInt(2);
-            if ("VALID".equals(rs.getString(1))) {
-                counts[1] = rs.getInt(2);
-            } else if ("PENDING".equals(rs.getString(1))) {
-                counts[2] = rs.getInt(2);
-            }
-        }, volunteerId);
-        long micro = jdbc.queryForObject("SELECT total_micro_credits FROM volunteer WHERE id = ?", Long.class, volunteerId);
-        return new Figures(v.getPublicId(), counts[0], counts[1], micro, micro / 1e6, counts[2]);
+        ResultCounts.Counts counts = results.of(volunteerId);
+        long micro = rows.microCredits(volunteerId);
+        return new Figures(v.getPublicId(), counts.sent(), counts.valid(), micro, micro / 1e6, counts.pending());
+    }
+
+    /** The credit of every volunteer, from their running totals (equal to the sum over credit rows). */
+    @Transactional(readOnly = true)
+    public long microCreditsOfAll() {
+        return rows.microCreditsOfAll();
+    }
+
+    /** The internal id of the volunteer with this public id, if there is one. */
+    @Transactional(readOnly = true)
+    public java.util.Optional<Long> idOf(String publicId) {
+        return rows.idOf(publicId);
+    }
+
+    /** The public ids of the volunteers (browsers) linked to an account, oldest first. */
+    @Transactional(readOnly = true)
+    public java.util.List<String> publicIdsOfAccount(long accountId) {
+        return rows.publicIdsOfAccount(accountId);
+    }
+
+    /**
+     * Links the volunteer behind this token to an account, once: the browser proves it is that volunteer
+     * with its own token. False for an unknown token or a volunteer already linked.
+     */
+    @Transactional
+    public boolean linkToAccount(long accountId, String volunteerToken) {
+        return volunteerToken != null && volunteerToken.length() <= 200
+                && rows.link(accountId, hash(volunteerToken.strip()));
+    }
+
+    /**
+     * Bans a volunteer: no more work, its trust is gone; the caller ends what it has out. Every
+     * instance's cached standing of it is forgotten after the commit ({@link VolunteerBanned}).
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void ban(long volunteerId) {
+        rows.ban(volunteerId);
+        events.publishEvent(new VolunteerBanned(volunteerId));
     }
 
     @Scheduled(fixedDelay = 60_000)

@@ -2,7 +2,10 @@ package io.pocketgrid.portal.volunteer;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.springframework.jdbc.core.JdbcTemplate;
+import java.util.Collection;
+import java.util.Set;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
@@ -26,11 +29,22 @@ public class VolunteerStanding {
     private record Entry(Standing standing, long readAtMs) {
     }
 
-    private final JdbcTemplate jdbc;
+    /**
+     * What one validation batch changes of a volunteer's record.
+     *
+     * @param trustReset   a result of theirs was proved wrong: the run of valid results starts again
+     * @param validSince   valid results to add to the run (after the reset, if any)
+     * @param microCredits credit to add to the running total
+     */
+    public record Outcome(long volunteerId, boolean trustReset, long validSince, long microCredits, long valid,
+                          long invalid) {
+    }
+
+    private final VolunteerRows rows;
     private final Map<Long, Entry> cache = new ConcurrentHashMap<>();
 
-    VolunteerStanding(JdbcTemplate jdbc) {
-        this.jdbc = jdbc;
+    VolunteerStanding(VolunteerRows rows) {
+        this.rows = rows;
     }
 
     public Standing of(long volunteerId) {
@@ -39,14 +53,26 @@ public class VolunteerStanding {
         if (e != null && now - e.readAtMs() < MAX_AGE_MS) {
             return e.standing();
         }
-        Standing s = jdbc.queryForObject("SELECT banned, consecutive_valid, valid_results, invalid_results"
-                + " FROM volunteer WHERE id = ?",
-                (rs, i) -> new Standing(rs.getBoolean(1), rs.getInt(2), rs.getInt(3), rs.getInt(4)), volunteerId);
+        Standing s = rows.standing(volunteerId);
         if (cache.size() >= MAX_ENTRIES) {
             cache.clear();
         }
         cache.put(volunteerId, new Entry(s, now));
         return s;
+    }
+
+    /** Which of these volunteers are banned, read now (not from the cache): the result writer's check. */
+    public Set<Long> bannedAmong(Collection<Long> volunteerIds) {
+        return rows.banned(volunteerIds);
+    }
+
+    /**
+     * Adds a validation batch's outcomes to the volunteers' records, in the caller's transaction, in the
+     * order given (sorted by id, so two batches never wait on each other in a cycle).
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void record(Collection<Outcome> outcomes) {
+        rows.record(outcomes);
     }
 
     public void forget(long volunteerId) {

@@ -3,6 +3,7 @@ package io.pocketgrid.portal.work;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pocketgrid.portal.config.InstanceId;
+import io.pocketgrid.portal.project.ProjectQueries;
 import io.pocketgrid.portal.project.ProjectStatusChanged;
 import io.pocketgrid.portal.storage.Utc;
 import java.time.Duration;
@@ -54,10 +55,13 @@ class Feeder {
     private final String instance;
     private final AtomicLong claims = new AtomicLong();
     private final Map<Long, Queue> queues = new ConcurrentHashMap<>();
+    private final ProjectQueries projects;
     private volatile List<long[]> running = List.of();
     private volatile long runningReadAt;
 
-    Feeder(JdbcTemplate jdbc, PlatformTransactionManager transactions, InstanceId instanceId, MeterRegistry meters) {
+    Feeder(JdbcTemplate jdbc, ProjectQueries projects, PlatformTransactionManager transactions, InstanceId instanceId,
+           MeterRegistry meters) {
+        this.projects = projects;
         this.instance = instanceId.run();
         this.tx = new TransactionTemplate(transactions);
         this.jdbc = jdbc;
@@ -298,8 +302,7 @@ class Feeder {
     private List<Long> projectsByFairShare(Instant now) {
         long nowMs = now.toEpochMilli();
         if (nowMs - runningReadAt > 1000) {
-            running = jdbc.query("SELECT id, priority FROM project WHERE status = 'RUNNING'",
-                    (rs, i) -> new long[] {rs.getLong(1), Math.max(1, rs.getInt(2))});
+            running = projects.running().stream().map(p -> new long[] {p.id(), Math.max(1, p.priority())}).toList();
             runningReadAt = nowMs;
         }
         ThreadLocalRandom random = ThreadLocalRandom.current();

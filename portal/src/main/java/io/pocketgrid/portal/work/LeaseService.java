@@ -14,15 +14,20 @@ import io.pocketgrid.portal.project.TaskInputs;
 import io.pocketgrid.portal.storage.Utc;
 import io.pocketgrid.portal.volunteer.VolunteerStanding;
 import io.pocketgrid.portal.validation.ValidationProperties;
+import io.pocketgrid.portal.validation.ValidationService;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Hands out replicas: from the {@link Feeder}'s memory, a task of a running project that still
@@ -175,6 +180,23 @@ public class LeaseService {
      * expired one of the task's leases would otherwise leave the task waiting for ever. Idempotent,
      * so every portal instance may run it; a race it loses is repaired by the next sweep.
      */
+    /**
+     * A banned volunteer's work ends: its open leases expire, and so do the leases of its results that
+     * wait for a quorum ({@code pending}, about to be discarded), so those replicas stop counting; their
+     * tasks are offered again. In the caller's transaction; how many open leases ended.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public int endWorkOfBanned(long volunteerId, List<ValidationService.Pending> pending) {
+        SqlArrayValue leases = new SqlArrayValue("BIGINT", pending.stream().map(ValidationService.Pending::leaseId).toArray());
+        SqlArrayValue tasks = new SqlArrayValue("BIGINT", pending.stream().map(ValidationService.Pending::taskId).toArray());
+        jdbc.update("UPDATE assignment SET status = 'EXPIRED' WHERE id = ANY(?)", leases);
+        jdbc.update("UPDATE task SET wanted = TRUE WHERE status = 'OPEN' AND id = ANY(?)", tasks);
+        jdbc.update("UPDATE task SET wanted = TRUE WHERE status = 'OPEN' AND id IN (SELECT task_id FROM assignment"
+                + " WHERE volunteer_id = ? AND status = 'LEASED')", volunteerId);
+        return jdbc.update("UPDATE assignment SET status = 'EXPIRED', expires_at = ? WHERE volunteer_id = ?"
+                + " AND status = 'LEASED'", Utc.at(clock.instant()), volunteerId);
+    }
+
     @Scheduled(fixedDelayString = "${pocketgrid.lease-sweep-interval:5s}")
     public void sweepExpired() {
         // two statements, each its own transaction: holding assignment rows while waiting for task

@@ -7,18 +7,15 @@ import io.pocketgrid.portal.storage.BlobStore;
 import io.pocketgrid.portal.storage.Utc;
 import io.pocketgrid.portal.validation.ResultStatus;
 import io.pocketgrid.portal.validation.ValidationService;
+import io.pocketgrid.portal.volunteer.VolunteerStanding;
 import jakarta.annotation.PreDestroy;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -41,11 +38,13 @@ class ResultBatch {
     private final JdbcTemplate jdbc;
     private final ValidationService validation;
     private final BlobStore blobs;
+    private final VolunteerStanding standing;
 
     private final GroupCommit<ResultWrite, Receipt> writer;
 
-    ResultBatch(JdbcTemplate jdbc, ValidationService validation, BlobStore blobs, PlatformTransactionManager transactions,
-                MeterRegistry meters) {
+    ResultBatch(JdbcTemplate jdbc, ValidationService validation, BlobStore blobs, VolunteerStanding standing,
+                PlatformTransactionManager transactions, MeterRegistry meters) {
+        this.standing = standing;
         this.jdbc = jdbc;
         this.validation = validation;
         this.blobs = blobs;
@@ -79,8 +78,7 @@ class ResultBatch {
         // databases parse and plan it once
         jdbc.queryForList("SELECT id FROM task WHERE id = ANY(?) ORDER BY id FOR UPDATE", Long.class,
                 new SqlArrayValue("BIGINT", taskIds.toArray()));
-        Set<Long> banned = new HashSet<>(jdbc.queryForList("SELECT id FROM volunteer WHERE banned = TRUE AND id = ANY(?)",
-                Long.class, new SqlArrayValue("BIGINT", sorted.stream().map(op -> op.volunteerId).distinct().toArray())));
+        Set<Long> banned = standing.bannedAmong(sorted.stream().map(op -> op.volunteerId).distinct().toList());
         List<ResultWrite> open = new ArrayList<>();
         for (ResultWrite op : sorted) {
             if (banned.contains(op.volunteerId)) {
@@ -105,15 +103,8 @@ class ResultBatch {
         }
         // the outputs commit with the rows that name them (in the database store: two batched statements)
         blobs.storeSmall(accepted.stream().map(op -> op.blob).toList());
-        jdbc.batchUpdate("INSERT INTO result (assignment_id, task_id, volunteer_id, output_sha256, output_dims, elapsed_ms,"
-                + " received_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING')", accepted.stream().map(op -> new Object[] {
-                op.leaseId, op.taskId, op.volunteerId, op.blob.sha256(), op.dims,
-                new SqlParameterValue(Types.BIGINT, op.elapsedMs),
-                Utc.at(op.receivedAt)}).toList());
-        Map<Long, Long> resultIds = new HashMap<>();
-        jdbc.query("SELECT id, assignment_id FROM result WHERE assignment_id = ANY(?)", rs -> {
-            resultIds.put(rs.getLong(2), rs.getLong(1));
-        }, new SqlArrayValue("BIGINT", accepted.stream().map(op -> op.leaseId).toArray()));
+        Map<Long, Long> resultIds = validation.store(accepted.stream().map(op -> new ValidationService.Received(op.leaseId,
+                op.taskId, op.volunteerId, op.blob.sha256(), op.dims, op.elapsedMs, op.receivedAt)).toList());
         // judged in arrival order within each task, as if they had come one by one
         List<ResultWrite> arrivalOrder = accepted.stream().sorted(Comparator.comparingLong(op -> resultIds.get(op.leaseId)))
                 .toList();

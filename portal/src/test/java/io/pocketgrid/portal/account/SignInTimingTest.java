@@ -44,7 +44,7 @@ class SignInTimingTest {
         LimitsProperties limits = new LimitsProperties(List.of(), List.of(), 20, 6, 400, 20, 5, 20,
                 Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofMinutes(15));
         AccountService accounts = new AccountService(repository, null, encoder, Clock.systemUTC(),
-                new SignInThrottle(limits));
+                new SignInThrottle(limits), null);
 
         checks.set(0);
         assertThatThrownBy(() -> accounts.signIn("nobody", "some password", "198.51.100.1"))
