@@ -1,0 +1,147 @@
+package io.pocketgrid.portal.work;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pocketgrid.portal.config.InstanceId;
+import io.pocketgrid.portal.project.ProjectQueries;
+import io.pocketgrid.portal.storage.Utc;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * The feeder on a real (in-memory H2) database with the portal's migrations: which replicas it hands
+ * out from memory, how two instances share one task table, and how a large fresh task is cut. The
+ * list of running projects is the one seam stood in for (it is {@code project}'s query).
+ */
+class FeederTest {
+
+    private static final long PROJECT = 1;
+    private static final Instant NOW = Instant.parse("2026-12-07T12:00:00Z");
+
+    private JdbcTemplate jdbc;
+    private DataSourceTransactionManager transactions;
+
+    @BeforeEach
+    void database() {
+        DriverManagerDataSource ds = new DriverManagerDataSource(
+                "jdbc:h2:mem:feeder-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
+        Flyway.configure().dataSource(ds).locations("classpath:db/migration", "classpath:db/vendor/h2").load().migrate();
+        jdbc = new JdbcTemplate(ds);
+        transactions = new DataSourceTransactionManager(ds);
+        // the project row is project's business: the feeder reads tasks and assignments only
+        jdbc.execute("SET REFERENTIAL_INTEGRITY FALSE");
+    }
+
+    private Feeder feeder(String instance) {
+        InstanceId id = mock(InstanceId.class);
+        when(id.run()).thenReturn(instance);
+        ProjectQueries projects = mock(ProjectQueries.class);
+        when(projects.running()).thenReturn(List.of(new ProjectQueries.Running(PROJECT, 1)));
+        return new Feeder(jdbc, projects, transactions, id, new SimpleMeterRegistry());
+    }
+
+    private long task(int start, int end, int replicas) {
+        jdbc.update("INSERT INTO task (project_id, start_item, end_item, status, quorum, target_replicas, wanted)"
+                + " VALUES (?, ?, ?, 'OPEN', ?, ?, TRUE)", PROJECT, start, end, replicas, replicas);
+        return jdbc.queryForObject("SELECT MAX(id) FROM task", Long.class);
+    }
+
+    private static Optional<Feeder.Pick> take(Feeder feeder, long volunteer, Instant at) {
+        return feeder.take(volunteer, false, project -> 1000, at);
+    }
+
+    @Test
+    void eachVolunteerGetsOneReplicaOfATaskAndNoTaskMoreThanItsReplicas() {
+        Set<Long> tasks = Set.of(task(0, 10, 2), task(10, 20, 2), task(20, 30, 2));
+        Feeder feeder = feeder("a/1");
+        Map<Long, List<Long>> byVolunteer = new java.util.TreeMap<>();
+        for (long volunteer = 1; volunteer <= 3; volunteer++) {
+            for (int i = 0; i < 4; i++) {
+                Optional<Feeder.Pick> pick = take(feeder, volunteer, NOW);
+                if (pick.isPresent()) {
+                    byVolunteer.computeIfAbsent(volunteer, v -> new ArrayList<>()).add(pick.get().slot().taskId);
+                }
+            }
+        }
+        // two volunteers hold every task once each; the third finds nothing left
+        assertThat(byVolunteer.get(1L)).containsExactlyInAnyOrderElementsOf(tasks);
+        assertThat(byVolunteer.get(2L)).containsExactlyInAnyOrderElementsOf(tasks);
+        assertThat(byVolunteer).doesNotContainKey(3L);
+        assertThat(jdbc.queryForList("SELECT DISTINCT claimed_by FROM task", String.class))
+                .singleElement().asString().startsWith("a/1/");
+    }
+
+    @Test
+    void aTaskAVolunteerHeldBeforeIsNotOfferedToItAgain() {
+        long held = task(0, 10, 2);
+        jdbc.update("INSERT INTO assignment (task_id, volunteer_id, status, issued_at, expires_at, issued_by)"
+                + " VALUES (?, 1, 'EXPIRED', ?, ?, 'a')", held, Utc.at(NOW.minusSeconds(600)), Utc.at(NOW.minusSeconds(300)));
+        long other = task(10, 20, 2);
+        Feeder feeder = feeder("a/1");
+        assertThat(take(feeder, 1, NOW)).get().extracting(p -> p.slot().taskId).isEqualTo(other);
+        assertThat(take(feeder, 1, NOW)).isEmpty();
+        // the expired lease frees its replica: a newcomer gets both tasks, the first one not as a fresh task
+        Feeder.Pick first = take(feeder, 2, NOW).orElseThrow();
+        Feeder.Pick second = take(feeder, 2, NOW).orElseThrow();
+        assertThat(List.of(first.slot().taskId, second.slot().taskId)).containsExactlyInAnyOrder(held, other);
+        assertThat(first.slot().taskId == held ? first.fresh() : second.fresh()).isFalse();
+    }
+
+    @Test
+    void twoInstancesNeverClaimTheSameTaskUntilTheClaimLapses() {
+        List<Long> tasks = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            tasks.add(task(i * 10, i * 10 + 10, 1));
+        }
+        Feeder a = feeder("a/1");
+        Feeder b = feeder("b/1");
+        Set<Long> fromA = new HashSet<>();
+        Set<Long> fromB = new HashSet<>();
+        for (long volunteer = 1; volunteer <= 8; volunteer++) {
+            take(a, volunteer, NOW).ifPresent(p -> fromA.add(p.slot().taskId));
+            take(b, 100 + volunteer, NOW).ifPresent(p -> fromB.add(p.slot().taskId));
+        }
+        assertThat(fromA).isNotEmpty().doesNotContainAnyElementsOf(fromB);
+        assertThat(fromB).isNotEmpty();
+        assertThat(jdbc.queryForList("SELECT claimed_by FROM task WHERE id = ANY(?)", String.class,
+                new org.springframework.jdbc.support.SqlArrayValue("BIGINT", fromA.toArray())))
+                .allMatch(c -> c.startsWith("a/1/"));
+        // an instance that claimed a task and was not heard of again: after the claim the other takes it over
+        long orphan = task(100, 110, 1);
+        jdbc.update("UPDATE task SET claimed_by = 'gone/1/1', claimed_until = ? WHERE id = ?",
+                Utc.at(NOW.plus(Feeder.CLAIM)), orphan);
+        Instant later = NOW.plus(Feeder.CLAIM).plusSeconds(1);
+        Set<Long> afterwards = new HashSet<>();
+        for (long volunteer = 200; volunteer < 210; volunteer++) {
+            take(b, volunteer, later).ifPresent(p -> afterwards.add(p.slot().taskId));
+        }
+        assertThat(fromB).doesNotContain(orphan);
+        assertThat(afterwards).contains(orphan);
+    }
+
+    @Test
+    void aFreshTaskLargerThanTheDeviceTakesIsCutAndTheRestBecomesATask() {
+        long big = task(0, 100, 1);
+        Feeder.Pick pick = feeder("a/1").take(1, false, project -> 16, NOW).orElseThrow();
+        assertThat(pick.slot().taskId).isEqualTo(big);
+        assertThat(pick.slot().end - pick.slot().start).isEqualTo(16);
+        List<int[]> rows = jdbc.query("SELECT start_item, end_item FROM task WHERE status = 'OPEN' ORDER BY start_item",
+                (rs, i) -> new int[] {rs.getInt(1), rs.getInt(2)});
+        assertThat(rows).containsExactly(new int[] {0, 16}, new int[] {16, 100});
+    }
+}
