@@ -1,6 +1,7 @@
 'use strict';
-// Runs every test listed in /data/index.json through PocketGridEngine.conformanceCase and leaves
-// the verdicts in window.conformance for BrowserConformanceIT to collect.
+// Runs every test listed in /data/index.json through PocketGridConformance.conformanceCase
+// (engine-conformance.js) and leaves the verdicts in window.conformance for BrowserConformanceIT
+// to collect.
 window.conformance = {done: false, error: null, results: [], kernels: null, seconds: 0};
 
 (async function () {
@@ -25,13 +26,13 @@ window.conformance = {done: false, error: null, results: [], kernels: null, seco
     })))
   ]);
   try {
-    window.conformance.kernels = (await PocketGridEngine.kernels(options.backend)).join(',');
+    window.conformance.kernels = (await PocketGridConformance.kernels(options.backend)).join(',');
     const tests = await (await fetch('/data/index.json')).json();
     let next = tests.length > 0 ? fetchTest(tests[0]) : null;
     for (let i = 0; i < tests.length; i++) {
       const [model, sets] = await next;
       next = i + 1 < tests.length ? fetchTest(tests[i + 1]) : null; // overlap the next download with this run
-      const r = await PocketGridEngine.conformanceCase(model, sets, options);
+      const r = await PocketGridConformance.conformanceCase(model, sets, options);
       window.conformance.results.push({test: tests[i].test, kind: r.kind, ops: Array.from(r.ops), message: r.message});
       if (i % 50 === 0) {
         status.textContent = i + ' / ' + tests.length;

@@ -213,15 +213,6 @@
     return new Model(impl, unwrap(impl.load(toArrayBuffer(bytes), opts.kernel || 'simd')), backend);
   }
 
-  // One ONNX backend test judged by the engine's own conformance code (for the conformance IT):
-  // sets are [{name, inputs: [ArrayBuffer], outputs: [ArrayBuffer]}] of serialized TensorProtos;
-  // options.freeze turns inputs after the first into weights, so that the accelerated plan runs.
-  async function conformanceCase(modelBytes, sets, options) {
-    const opts = options || {};
-    const impl = await engineBuild(opts.backend || (supportsWasmGc() ? 'wasm' : 'js'));
-    return impl.check(toArrayBuffer(modelBytes), sets, opts.kernel || 'simd', !!opts.freeze);
-  }
-
   async function kernels(backend) {
     return (await engineBuild(backend || (supportsWasmGc() ? 'wasm' : 'js'))).kernels.split(',');
   }
@@ -230,7 +221,6 @@
     load: load,
     supportsWasmGc: supportsWasmGc,
     kernels: kernels,
-    conformanceCase: conformanceCase,
     boot: boot,
     baseUrl: base
   };

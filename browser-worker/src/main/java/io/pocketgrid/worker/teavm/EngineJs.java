@@ -32,7 +32,10 @@ final class EngineJs {
         JSObject call(int id);
     }
 
-    /** {@code check(model, sets, kernel, freeze)} → one conformance verdict. */
+    /**
+     * {@code check(model, sets, kernel, freeze)} → one conformance verdict; called only by the
+     * conformance page ({@code src/test/resources/conformance/engine-conformance.js}).
+     */
     @JSFunctor
     interface CheckFn extends JSObject {
         JSObject check(ArrayBuffer model, JSArray<JSObject> sets, String kernel, boolean freeze);

@@ -22,7 +22,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The ONNX backend test data through each TeaVM build of the engine in headless Chromium, judged
  * by the same {@link ConformanceCase} as the JVM run: every runnable test must pass. The page
  * ({@code src/test/resources/conformance}) feeds each test's files to
- * {@code PocketGridEngine.conformanceCase}; the table per op is printed as on the JVM.
+ * {@code PocketGridConformance.conformanceCase} (its {@code engine-conformance.js}, which volunteers
+ * never download); the table per op is printed as on the JVM.
  */
 class BrowserConformanceIT {
 

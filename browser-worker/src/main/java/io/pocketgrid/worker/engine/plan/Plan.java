@@ -96,7 +96,7 @@ public final class Plan {
             bound = null;
         }
         dataDependent = false;
-        bound = new Bound(backend, layers, compiled.constants, ops, dims, inputTypes, outputNames, compiled.folded);
+        bound = Binder.bind(backend, layers, compiled.constants, ops, dims, inputTypes, outputNames, compiled.folded);
         return bound;
     }
 

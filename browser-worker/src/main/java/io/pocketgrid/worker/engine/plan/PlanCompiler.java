@@ -20,7 +20,7 @@ import java.util.Set;
  * first; then each node becomes a kernel layer when one fits (weights packed into the backend as
  * it goes, batch norms, biases, residual adds and activations fused into the conv or dense layer
  * before them when nothing else reads the intermediate value), else a {@link Layer.Generic} that
- * runs the node's own op. Nothing here depends on the input shapes; {@link Bound} decides those
+ * runs the node's own op. Nothing here depends on the input shapes; {@link Binder} decides those
  * questions, and may still run a kernel layer generically.
  */
 final class PlanCompiler {
