@@ -1,0 +1,228 @@
+package io.pocketgrid.portal.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.argThat;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pocketgrid.portal.config.PocketGridProperties;
+import io.pocketgrid.portal.credit.CreditTables;
+import io.pocketgrid.portal.project.ProjectFacts;
+import io.pocketgrid.portal.project.ProjectService;
+import io.pocketgrid.portal.storage.BlobStore;
+import io.pocketgrid.portal.storage.FileBlobStore;
+import io.pocketgrid.portal.storage.Utc;
+import io.pocketgrid.portal.volunteer.VolunteerTables;
+import io.pocketgrid.portal.work.WorkTables;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Validation's batches on a real (in-memory H2) database with the portal's migrations: results are
+ * stored and judged as the result writer does it ({@link ValidationService#store}, then
+ * {@link ValidationService#judge} in one transaction), and what {@link TaskBook} writes back — result and
+ * task statuses, credit rows, volunteers' records — is read from the tables. The project's settings are
+ * the one seam stood in for.
+ */
+class ValidationBatchTest {
+
+    private static final long PROJECT = 1;
+    private static final int ITEMS = 2;
+    private static final int OUTPUT = 4;
+    private static final long FLOPS = 5_000;
+    private static final Instant NOW = Instant.parse("2026-12-07T12:00:00Z");
+
+    @TempDir
+    Path dataDir;
+
+    private JdbcTemplate jdbc;
+    private TransactionTemplate tx;
+    private BlobStore blobs;
+    private ProjectService projects;
+    private ValidationService validation;
+    private long nextLease = 1;
+
+    @BeforeEach
+    void setUp() {
+        DriverManagerDataSource ds = new DriverManagerDataSource(
+                "jdbc:h2:mem:validation-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
+        Flyway.configure().dataSource(ds).locations("classpath:db/migration", "classpath:db/vendor/h2").load().migrate();
+        jdbc = new JdbcTemplate(ds);
+        tx = new TransactionTemplate(new DataSourceTransactionManager(ds));
+        // projects and leases are other features' rows: this test writes tasks, results and volunteers only
+        jdbc.execute("SET REFERENTIAL_INTEGRITY FALSE");
+        blobs = new FileBlobStore(new PocketGridProperties(dataDir, "files", 65536, 1 << 20));
+        projects = mock(ProjectService.class);
+        ValidationProperties properties = new ValidationProperties(10, 0.1, 0.0, 2, 5, Duration.ofSeconds(30));
+        TaskBook book = new TaskBook(jdbc, CreditTables.service(jdbc), VolunteerTables.standing(jdbc), properties, projects,
+                WorkTables.judgedTasks(jdbc));
+        validation = new ValidationService(book, new ResultRows(jdbc), blobs, null, properties,
+                Clock.fixed(NOW, ZoneOffset.UTC), new SimpleMeterRegistry());
+    }
+
+    private void project(int quorum, int replication, int maxErrors) {
+        var facts = ProjectFacts.of(PROJECT, quorum, replication, maxErrors, FLOPS, OUTPUT);
+        when(projects.facts(PROJECT)).thenReturn(facts);
+    }
+
+    private long task(int quorum, int replicas) {
+        jdbc.update("INSERT INTO task (project_id, start_item, end_item, status, quorum, target_replicas)"
+                + " VALUES (?, 0, ?, 'OPEN', ?, ?)", PROJECT, ITEMS, quorum, replicas);
+        return jdbc.queryForObject("SELECT MAX(id) FROM task", Long.class);
+    }
+
+    private long volunteer() {
+        String id = UUID.randomUUID().toString();
+        jdbc.update("INSERT INTO volunteer (public_id, token_sha256, created_at) VALUES (?, ?, ?)", id,
+                id.replace("-", "") + "00000000000000000000000000000000", Utc.at(NOW));
+        return jdbc.queryForObject("SELECT id FROM volunteer WHERE public_id = ?", Long.class, id);
+    }
+
+    /** A result of {@code ITEMS} items whose values all equal {@code value}. */
+    private record Sent(long taskId, long volunteerId, float value) {
+    }
+
+    /** Stores and judges these results as one batch of the result writer; their verdicts in order. */
+    private List<ValidationService.Verdict> batch(Sent... results) {
+        return tx.execute(status -> {
+            List<ValidationService.Received> received = new ArrayList<>();
+            List<BlobStore.Small> outputs = new ArrayList<>();
+            List<float[]> values = new ArrayList<>();
+            for (Sent s : results) {
+                float[] v = new float[ITEMS * OUTPUT];
+                java.util.Arrays.fill(v, s.value());
+                ByteBuffer bytes = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+                bytes.asFloatBuffer().put(v);
+                BlobStore.Small blob = blobs.small(bytes.array());
+                outputs.add(blob);
+                values.add(v);
+                received.add(new ValidationService.Received(nextLease++, s.taskId(), s.volunteerId(), blob.sha256(),
+                        "[" + ITEMS + "," + OUTPUT + "]", 10L, NOW));
+            }
+            blobs.storeSmall(outputs);
+            Map<Long, Long> ids = validation.store(received);
+            List<ValidationService.Arrival> arrivals = new ArrayList<>();
+            for (int i = 0; i < results.length; i++) {
+                arrivals.add(new ValidationService.Arrival(ids.get(received.get(i).leaseId()), results[i].taskId(),
+                        results[i].volunteerId(), values.get(i), null));
+            }
+            return validation.judge(arrivals);
+        });
+    }
+
+    private List<String> resultStatuses(long taskId) {
+        return jdbc.queryForList("SELECT status FROM result WHERE task_id = ? ORDER BY id", String.class, taskId);
+    }
+
+    private Map<String, Object> task(long id) {
+        return jdbc.queryForMap("SELECT status, canonical_result_id, validated_at, target_replicas, wanted FROM task"
+                + " WHERE id = ?", id);
+    }
+
+    private Map<String, Object> record(long volunteerId) {
+        return jdbc.queryForMap("SELECT consecutive_valid, valid_results, invalid_results, total_micro_credits"
+                + " FROM volunteer WHERE id = ?", volunteerId);
+    }
+
+    @Test
+    void twoAgreeingReplicasValidateTheTaskAndEachEarnsItsCreditOnce() {
+        project(2, 2, 3);
+        long task = task(2, 2);
+        long alice = volunteer();
+        long bob = volunteer();
+        assertThat(batch(new Sent(task, alice, 0.5f))).extracting(ValidationService.Verdict::status)
+                .containsExactly(ResultStatus.PENDING);
+        assertThat(task(task).get("STATUS")).isEqualTo("OPEN");
+        verify(projects, never()).completeIfDone(argThat(ids -> !ids.isEmpty()), any());
+
+        long micro = FLOPS * ITEMS / 1000;
+        assertThat(batch(new Sent(task, bob, 0.5f + 1e-6f))).containsExactly(new ValidationService.Verdict(ResultStatus.VALID,
+                micro));
+        long first = jdbc.queryForObject("SELECT MIN(id) FROM result", Long.class);
+        assertThat(task(task)).containsEntry("STATUS", "VALIDATED").containsEntry("CANONICAL_RESULT_ID", first);
+        assertThat(task(task).get("VALIDATED_AT")).isNotNull();
+        assertThat(resultStatuses(task)).containsExactly("VALID", "VALID");
+        assertThat(jdbc.queryForList("SELECT volunteer_id FROM credit WHERE micro_credits = ? ORDER BY volunteer_id",
+                Long.class, micro)).containsExactly(alice, bob);
+        for (long v : List.of(alice, bob)) {
+            assertThat(record(v)).containsEntry("CONSECUTIVE_VALID", 1).containsEntry("VALID_RESULTS", 1)
+                    .containsEntry("INVALID_RESULTS", 0).containsEntry("TOTAL_MICRO_CREDITS", micro);
+        }
+        verify(projects).completeIfDone(argThat(ids -> ids.contains(PROJECT)), any());
+    }
+
+    @Test
+    void aReplicaOutsideTheAgreeingGroupIsChargedToItsVolunteerAndEarnsNothing() {
+        project(2, 2, 3);
+        long task = task(2, 2);
+        long alice = volunteer();
+        long mallory = volunteer();
+        long bob = volunteer();
+        jdbc.update("UPDATE volunteer SET consecutive_valid = 7 WHERE id = ?", mallory);
+        // two replicas that disagree: nobody is charged yet, one more replica is asked for
+        assertThat(batch(new Sent(task, alice, 0.5f), new Sent(task, mallory, 9f)))
+                .extracting(ValidationService.Verdict::status).containsExactly(ResultStatus.PENDING, ResultStatus.PENDING);
+        assertThat(task(task)).containsEntry("STATUS", "OPEN").containsEntry("TARGET_REPLICAS", 3)
+                .containsEntry("WANTED", true);
+        assertThat(record(mallory)).containsEntry("INVALID_RESULTS", 0).containsEntry("CONSECUTIVE_VALID", 7);
+
+        assertThat(batch(new Sent(task, bob, 0.5f))).extracting(ValidationService.Verdict::status)
+                .containsExactly(ResultStatus.VALID);
+        assertThat(resultStatuses(task)).containsExactly("VALID", "INVALID", "VALID");
+        assertThat(record(mallory)).containsEntry("INVALID_RESULTS", 1).containsEntry("CONSECUTIVE_VALID", 0)
+                .containsEntry("TOTAL_MICRO_CREDITS", 0L);
+        assertThat(jdbc.queryForList("SELECT volunteer_id FROM credit ORDER BY volunteer_id", Long.class))
+                .containsExactly(alice, bob);
+    }
+
+    @Test
+    void resultsOfOneBatchAreJudgedInArrivalOrderAsIfTheyCameOneByOne() {
+        project(2, 2, 3);
+        long task = task(2, 2);
+        long alice = volunteer();
+        long bob = volunteer();
+        assertThat(batch(new Sent(task, alice, 0.25f), new Sent(task, bob, 0.25f)))
+                .extracting(ValidationService.Verdict::status).containsExactly(ResultStatus.PENDING, ResultStatus.VALID);
+        assertThat(resultStatuses(task)).containsExactly("VALID", "VALID");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM credit", Integer.class)).isEqualTo(2);
+    }
+
+    @Test
+    void aLateReplicaOfAValidatedTaskIsJudgedAgainstTheCanonicalResult() {
+        project(2, 3, 3);
+        long task = task(2, 3);
+        long alice = volunteer();
+        long bob = volunteer();
+        long carol = volunteer();
+        long dave = volunteer();
+        batch(new Sent(task, alice, 1f), new Sent(task, bob, 1f));
+        assertThat(batch(new Sent(task, carol, 1f))).extracting(ValidationService.Verdict::status)
+                .containsExactly(ResultStatus.VALID);
+        assertThat(batch(new Sent(task, dave, -1f))).extracting(ValidationService.Verdict::status)
+                .containsExactly(ResultStatus.INVALID);
+        assertThat(resultStatuses(task)).containsExactly("VALID", "VALID", "VALID", "INVALID");
+        assertThat(record(dave)).containsEntry("INVALID_RESULTS", 1);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM credit", Integer.class)).isEqualTo(3);
+    }
+}
