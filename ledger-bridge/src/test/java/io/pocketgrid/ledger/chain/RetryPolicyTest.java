@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 class RetryPolicyTest {
@@ -44,5 +45,46 @@ class RetryPolicyTest {
             throw new IllegalStateException("revert");
         }, (w, a, d, c) -> { })).isInstanceOf(IllegalStateException.class);
         assertThat(calls[0]).isEqualTo(1);
+    }
+
+    @Test
+    void tellsTheListenerEachAttemptAndItsCause() {
+        List<String> seen = new ArrayList<>();
+        int[] calls = {0};
+        policy.run("eth_blockNumber", () -> {
+            if (++calls[0] < 3) {
+                throw new IOException("refused " + calls[0]);
+            }
+            return 1L;
+        }, (what, attempt, wait, cause) -> seen.add(what + " " + attempt + " " + cause.getMessage()));
+        assertThat(seen).containsExactly("eth_blockNumber 1 refused 1", "eth_blockNumber 2 refused 2");
+    }
+
+    @Test
+    void countsTheTimeSinceTheFirstFailureNotTheAttempts() {
+        // slow failures (a node timing out) use up the budget with few attempts
+        RetryPolicy tight = new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofMillis(100));
+        int[] calls = {0};
+        assertThatThrownBy(() -> tight.run("eth_call", () -> {
+            calls[0]++;
+            LockSupport.parkNanos(30_000_000);
+            throw new IOException("timeout");
+        }, (w, a, d, c) -> { })).isInstanceOf(ChainUnavailableException.class)
+                .hasMessageMatching("eth_call failed after \\d+ attempts: timeout").hasCauseInstanceOf(IOException.class);
+        assertThat(calls[0]).isBetween(2, 5);
+    }
+
+    @Test
+    void anInterruptedWaitEndsTheCallAndKeepsTheInterrupt() {
+        RetryPolicy slow = new RetryPolicy(Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMinutes(1));
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(() -> slow.run("op", () -> {
+                throw new IOException("down");
+            }, (w, a, d, c) -> { })).isInstanceOf(ChainUnavailableException.class).hasMessageContaining("interrupted");
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
     }
 }
