@@ -3,7 +3,6 @@ package io.pocketgrid.portal.account;
 import io.pocketgrid.portal.api.ApiException.Kind;
 import io.pocketgrid.portal.api.ApiException;
 import io.pocketgrid.portal.storage.BlobStore;
-import io.pocketgrid.portal.storage.Utc;
 import io.pocketgrid.portal.volunteer.VolunteerService;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -11,7 +10,6 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -28,14 +26,14 @@ public class AccountService {
     private static final String TOKEN_PREFIX = "pgo_";
 
     private final AccountRepository accounts;
-    private final JdbcTemplate jdbc;
+    private final AccountRows rows;
     private final VolunteerService volunteers;
     private final PasswordEncoder passwords;
     private final Clock clock;
     private final SignInThrottle throttle;
     private final String dummyHash;
 
-    AccountService(AccountRepository accounts, JdbcTemplate jdbc, PasswordEncoder passwords, Clock clock,
+    AccountService(AccountRepository accounts, AccountRows rows, PasswordEncoder passwords, Clock clock,
                    SignInThrottle throttle, VolunteerService volunteers) {
         this.volunteers = volunteers;
         this.throttle = throttle;
@@ -44,7 +42,7 @@ public class AccountService {
         this.dummyHash = passwords.encode(Base64.getEncoder().encodeToString(random));
         this.accounts = accounts;
         this.passwords = passwords;
-        this.jdbc = jdbc;
+        this.rows = rows;
         this.clock = clock;
     }
 
@@ -131,13 +129,7 @@ public class AccountService {
             if (team.length() > 100) {
                 throw ApiException.badRequest("BAD_TEAM", "a team name has at most 100 characters");
             }
-            List<Long> ids = jdbc.queryForList("SELECT id FROM team WHERE LOWER(name) = LOWER(?)", Long.class, team);
-            if (ids.isEmpty()) {
-                jdbc.update("INSERT INTO team (name, created_at) VALUES (?, ?)", team,
-                        Utc.at(clock.instant()));
-                ids = jdbc.queryForList("SELECT id FROM team WHERE LOWER(name) = LOWER(?)", Long.class, team);
-            }
-            teamId = ids.get(0);
+            teamId = rows.team(team, clock.instant());
         }
         a.updateProfile(name, teamId, payout);
         return a;
@@ -155,8 +147,7 @@ public class AccountService {
     /** The team name of an account, if it has joined one. */
     @Transactional(readOnly = true)
     public String teamName(Account account) {
-        return account.getTeamId() == null ? "" : jdbc.queryForObject("SELECT name FROM team WHERE id = ?", String.class,
-                account.getTeamId());
+        return account.getTeamId() == null ? "" : rows.teamName(account.getTeamId());
     }
 
     /**
@@ -174,9 +165,7 @@ public class AccountService {
 
     @Transactional(readOnly = true)
     public List<TokenInfo> tokens(long accountId) {
-        return jdbc.query("SELECT id, name, created_at FROM api_token WHERE account_id = ? AND revoked = FALSE ORDER BY id",
-                (rs, i) -> new TokenInfo(rs.getLong(1), rs.getString(2),
-                        rs.getObject(3, java.time.OffsetDateTime.class).toInstant()), accountId);
+        return rows.tokens(accountId);
     }
 
     /** Creates a personal API token for scripts; the token is returned once. */
@@ -185,15 +174,14 @@ public class AccountService {
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
         String token = TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        jdbc.update("INSERT INTO api_token (account_id, token_sha256, name, created_at) VALUES (?, ?, ?, ?)",
-                accountId, hash(token), name == null || name.isBlank() ? "api token" : name.strip(),
-                Utc.at(clock.instant()));
+        rows.insertToken(accountId, hash(token), name == null || name.isBlank() ? "api token" : name.strip(),
+                clock.instant());
         return token;
     }
 
     @Transactional
     public void revokeToken(long accountId, long tokenId) {
-        jdbc.update("UPDATE api_token SET revoked = TRUE WHERE id = ? AND account_id = ?", tokenId, accountId);
+        rows.revokeToken(accountId, tokenId);
     }
 
     /** The account behind {@code Authorization: Bearer pgo_…}, or 401. */
@@ -202,12 +190,9 @@ public class AccountService {
         if (authorization == null || !authorization.startsWith("Bearer " + TOKEN_PREFIX) || authorization.length() > 200) {
             throw new ApiException(Kind.UNAUTHENTICATED, "UNAUTHORIZED", "an owner API token is required");
         }
-        List<Long> ids = jdbc.queryForList("SELECT account_id FROM api_token WHERE token_sha256 = ? AND revoked = FALSE",
-                Long.class, hash(authorization.substring(7).trim()));
-        if (ids.isEmpty()) {
-            throw new ApiException(Kind.UNAUTHENTICATED, "UNAUTHORIZED", "unknown or revoked API token");
-        }
-        return accounts.findById(ids.get(0)).orElseThrow();
+        long accountId = rows.accountOfToken(hash(authorization.substring(7).trim())).orElseThrow(
+                () -> new ApiException(Kind.UNAUTHENTICATED, "UNAUTHORIZED", "unknown or revoked API token"));
+        return accounts.findById(accountId).orElseThrow();
     }
 
     private static String hash(String token) {

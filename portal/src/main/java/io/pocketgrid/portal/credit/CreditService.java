@@ -1,9 +1,7 @@
 package io.pocketgrid.portal.credit;
 
-import io.pocketgrid.portal.storage.Utc;
 import java.time.Instant;
 import java.util.List;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -16,10 +14,10 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class CreditService {
 
-    private final JdbcTemplate jdbc;
+    private final CreditRows rows;
 
-    CreditService(JdbcTemplate jdbc) {
-        this.jdbc = jdbc;
+    CreditService(CreditRows rows) {
+        this.rows = rows;
     }
 
     public static long microCredits(long flopsPerItem, int items) {
@@ -37,16 +35,12 @@ public class CreditService {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public void record(List<Grant> grants, Instant at) {
-        jdbc.batchUpdate("INSERT INTO credit (result_id, volunteer_id, project_id, micro_credits, granted_at)"
-                + " VALUES (?, ?, ?, ?, ?)", grants.stream().map(g -> new Object[] {g.resultId(), g.volunteerId(),
-                g.projectId(), g.microCredits(), Utc.at(at)}).toList());
+        rows.insert(grants, at);
     }
 
     /** When the first credit was granted; empty before any. */
     @Transactional(readOnly = true)
     public java.util.Optional<java.time.Instant> firstGrantedAt() {
-        java.time.OffsetDateTime first = jdbc.queryForObject("SELECT MIN(granted_at) FROM credit",
-                java.time.OffsetDateTime.class);
-        return java.util.Optional.ofNullable(first).map(java.time.OffsetDateTime::toInstant);
+        return rows.firstGrantedAt();
     }
 }

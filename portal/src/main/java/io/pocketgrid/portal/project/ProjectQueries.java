@@ -13,11 +13,9 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -29,14 +27,14 @@ public class ProjectQueries {
 
     private final ProjectRepository projects;
     private final ProjectTasks tasks;
-    private final JdbcTemplate jdbc;
+    private final ProjectRows rows;
     private final BlobStore blobs;
     private final Clock clock;
 
-    ProjectQueries(ProjectRepository projects, ProjectTasks tasks, JdbcTemplate jdbc, BlobStore blobs, Clock clock) {
+    ProjectQueries(ProjectRepository projects, ProjectTasks tasks, ProjectRows rows, BlobStore blobs, Clock clock) {
         this.projects = projects;
         this.tasks = tasks;
-        this.jdbc = jdbc;
+        this.rows = rows;
         this.blobs = blobs;
         this.clock = clock;
     }
@@ -53,10 +51,7 @@ public class ProjectQueries {
      */
     @Transactional(readOnly = true)
     public List<ProjectProgress> listed() {
-        Set<Long> hidden = new HashSet<>(jdbc.queryForList("SELECT p.id FROM project p WHERE p.demo_key IS NOT NULL"
-                + " AND p.status IN ('COMPLETED', 'INCOMPLETE') AND EXISTS (SELECT 1 FROM project q"
-                + " WHERE q.demo_key = p.demo_key AND q.demo_round > p.demo_round AND q.status IN ('COMPLETED', 'INCOMPLETE'))",
-                Long.class));
+        Set<Long> hidden = rows.supersededDemoRounds();
         return projects.findAll().stream().filter(p -> !hidden.contains(p.getId())).map(this::progress).toList();
     }
 
@@ -73,8 +68,7 @@ public class ProjectQueries {
     /** The running projects: the feeder's list, read about once a second. */
     @Transactional(readOnly = true)
     public List<Running> running() {
-        return jdbc.query("SELECT id, priority FROM project WHERE status = 'RUNNING'",
-                (rs, i) -> new Running(rs.getLong(1), rs.getInt(2)));
+        return rows.running();
     }
 
     /** A project as a volunteer's panel names it: what the task belongs to. */

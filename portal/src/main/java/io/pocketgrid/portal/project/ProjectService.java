@@ -3,7 +3,6 @@ package io.pocketgrid.portal.project;
 import io.pocketgrid.portal.api.ApiException.Kind;
 import io.pocketgrid.portal.api.ApiException;
 import io.pocketgrid.portal.storage.BlobStore;
-import io.pocketgrid.portal.storage.Utc;
 import io.pocketgrid.worker.engine.EngineException;
 import io.pocketgrid.worker.engine.Model;
 import io.pocketgrid.worker.engine.Npy;
@@ -25,7 +24,6 @@ import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -36,19 +34,19 @@ public class ProjectService {
 
     private final ProjectRepository projects;
     private final BlobStore blobs;
-    private final JdbcTemplate jdbc;
+    private final ProjectRows rows;
     private final ProjectTasks tasks;
     private final Clock clock;
     private final ApplicationEventPublisher events;
     private final java.util.Map<Long, Project> factsCache = new java.util.concurrent.ConcurrentHashMap<>();
 
-    ProjectService(ProjectRepository projects, ProjectTasks tasks, BlobStore blobs, JdbcTemplate jdbc, Clock clock,
+    ProjectService(ProjectRepository projects, ProjectTasks tasks, BlobStore blobs, ProjectRows rows, Clock clock,
                    ApplicationEventPublisher events) {
         this.tasks = tasks;
         this.events = events;
         this.projects = projects;
         this.blobs = blobs;
-        this.jdbc = jdbc;
+        this.rows = rows;
         this.clock = clock;
     }
 
@@ -244,9 +242,7 @@ public class ProjectService {
         if (projectIds.isEmpty()) {
             return;
         }
-        jdbc.batchUpdate("UPDATE project SET completed_at = ?, status = ? WHERE id = ? AND status = 'RUNNING'",
-                tasks.finished(projectIds).entrySet().stream().map(e -> new Object[] {Utc.at(at),
-                        (e.getValue() ? ProjectStatus.INCOMPLETE : ProjectStatus.COMPLETED).name(), e.getKey()}).toList());
+        rows.completeIfDone(projectIds, at);
     }
 
     /** 404 for an unknown project, 403 unless the account owns it or is an admin. */
@@ -269,9 +265,7 @@ public class ProjectService {
     }
 
     private void removeIfUnused(String sha) {
-        Integer uses = jdbc.queryForObject("SELECT (SELECT COUNT(*) FROM project WHERE model_sha256 = ? OR labels_sha256 = ?)"
-                + " + (SELECT COUNT(*) FROM project_input WHERE blob_sha256 = ?)", Integer.class, sha, sha, sha);
-        if (uses != null && uses == 0) {
+        if (rows.uses(sha) == 0) {
             blobs.delete(sha);
         }
     }

@@ -58,9 +58,4 @@ public interface ProjectTasks {
     boolean allHandedOut(long projectId);
 
     Optional<Range> range(long taskId);
-
-    /**
-     * Of these projects, those with no OPEN task left: for each, whether any of its tasks FAILED.
-     */
-    java.util.Map<Long, Boolean> finished(java.util.Collection<Long> projectIds);
 }

@@ -6,24 +6,19 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pocketgrid.portal.api.ApiException.Kind;
 import io.pocketgrid.portal.api.ApiException;
 import io.pocketgrid.portal.api.RateLimitedException;
-import io.pocketgrid.portal.project.Dims;
 import io.pocketgrid.portal.project.Project;
 import io.pocketgrid.portal.project.ProjectInput;
 import io.pocketgrid.portal.project.ProjectService;
 import io.pocketgrid.portal.project.TaskInputs;
-import io.pocketgrid.portal.storage.Utc;
 import io.pocketgrid.portal.volunteer.VolunteerStanding;
 import io.pocketgrid.portal.validation.ValidationProperties;
 import io.pocketgrid.portal.validation.ValidationService;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
@@ -45,7 +40,7 @@ public class LeaseService {
     /** A task is cut into at most this many for slow devices. */
     static final int MAX_SPLIT = 16;
 
-    private final JdbcTemplate jdbc;
+    private final LeaseRows rows;
     private final ProjectService projects;
     private final LeaseTokens tokens;
     private final WorkProperties properties;
@@ -60,7 +55,7 @@ public class LeaseService {
     private final Counter issued;
     private final Counter noWork;
 
-    LeaseService(JdbcTemplate jdbc, ProjectService projects, LeaseTokens tokens, WorkProperties properties,
+    LeaseService(LeaseRows rows, ProjectService projects, LeaseTokens tokens, WorkProperties properties,
                  ValidationProperties validation, Feeder feeder, LeaseBatch leases, LeaseRegistry registry, VolunteerStanding standing,
                  TaskInputs inputs, Clock clock, MeterRegistry meters) {
         this.issued = Counter.builder("pocketgrid.leases").description("lease requests answered, by outcome")
@@ -73,7 +68,7 @@ public class LeaseService {
         this.standing = standing;
         this.inputs = inputs;
         this.validation = validation;
-        this.jdbc = jdbc;
+        this.rows = rows;
         this.projects = projects;
         this.tokens = tokens;
         this.properties = properties;
@@ -187,14 +182,7 @@ public class LeaseService {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public int endWorkOfBanned(long volunteerId, List<ValidationService.Pending> pending) {
-        SqlArrayValue leases = new SqlArrayValue("BIGINT", pending.stream().map(ValidationService.Pending::leaseId).toArray());
-        SqlArrayValue tasks = new SqlArrayValue("BIGINT", pending.stream().map(ValidationService.Pending::taskId).toArray());
-        jdbc.update("UPDATE assignment SET status = 'EXPIRED' WHERE id = ANY(?)", leases);
-        jdbc.update("UPDATE task SET wanted = TRUE WHERE status = 'OPEN' AND id = ANY(?)", tasks);
-        jdbc.update("UPDATE task SET wanted = TRUE WHERE status = 'OPEN' AND id IN (SELECT task_id FROM assignment"
-                + " WHERE volunteer_id = ? AND status = 'LEASED')", volunteerId);
-        return jdbc.update("UPDATE assignment SET status = 'EXPIRED', expires_at = ? WHERE volunteer_id = ?"
-                + " AND status = 'LEASED'", Utc.at(clock.instant()), volunteerId);
+        return rows.endWorkOf(volunteerId, pending, clock.instant());
     }
 
     @Scheduled(fixedDelayString = "${pocketgrid.lease-sweep-interval:5s}")
@@ -202,11 +190,8 @@ public class LeaseService {
         // two statements, each its own transaction: holding assignment rows while waiting for task
         // rows would deadlock with a result batch, which takes them the other way round
         registry.prune(clock.instant());
-        OffsetDateTime now = Utc.at(clock.instant());
-        jdbc.update("UPDATE assignment SET status = 'EXPIRED' WHERE status = 'LEASED' AND expires_at <= ?", now);
-        jdbc.update("""
-                UPDATE task SET wanted = TRUE WHERE status = 'OPEN' AND wanted = FALSE
-                  AND target_replicas > (SELECT COUNT(*) FROM assignment a WHERE a.task_id = task.id
-                       AND (a.status = 'RETURNED' OR (a.status = 'LEASED' AND a.expires_at > ?)))""", now);
+        Instant now = clock.instant();
+        rows.expire(now);
+        rows.reofferFree(now);
     }
 }

@@ -16,11 +16,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
 /**
@@ -31,7 +28,7 @@ import org.springframework.stereotype.Service;
 @Service
 public class ResultService {
 
-    private final JdbcTemplate jdbc;
+    private final LeaseRows leases;
     private final ProjectService projects;
     private final LeaseTokens tokens;
     private final BlobStore blobs;
@@ -41,14 +38,14 @@ public class ResultService {
     private final Clock clock;
     private final MeterRegistry meters;
 
-    ResultService(JdbcTemplate jdbc, ProjectService projects, LeaseTokens tokens, BlobStore blobs,
+    ResultService(LeaseRows leases, ProjectService projects, LeaseTokens tokens, BlobStore blobs,
                   ValidationService validation, ResultBatch results, LeaseRegistry registry, Clock clock,
                   MeterRegistry meters) {
         this.meters = meters;
         this.validation = validation;
         this.results = results;
         this.registry = registry;
-        this.jdbc = jdbc;
+        this.leases = leases;
         this.projects = projects;
         this.tokens = tokens;
         this.blobs = blobs;
@@ -120,9 +117,7 @@ public class ResultService {
         }
         requireHolder(a, volunteerId, leaseToken);
         registry.remove(leaseId);
-        if (jdbc.update("UPDATE assignment SET status = 'GIVEN_BACK' WHERE id = ? AND status = 'LEASED'", leaseId) == 1) {
-            jdbc.update("UPDATE task SET wanted = TRUE WHERE id = ? AND status = 'OPEN'", a.taskId());
-        }
+        leases.giveBack(leaseId, a.taskId());
     }
 
     /**
@@ -134,17 +129,10 @@ public class ResultService {
         if (known.isPresent()) {
             return known.get();
         }
-        List<Stored> rows = jdbc.query("""
-                SELECT a.volunteer_id, a.status, a.expires_at, t.project_id, t.start_item, t.end_item, t.id, t.quorum
-                FROM assignment a JOIN task t ON t.id = a.task_id WHERE a.id = ?""",
-                (rs, i) -> new Stored(new LeaseRegistry.Issued(leaseId, rs.getLong(1), rs.getLong(7), rs.getLong(4),
-                        rs.getInt(5), rs.getInt(6), rs.getObject(3, OffsetDateTime.class).toInstant(), rs.getInt(8) == 1),
-                        AssignmentStatus.valueOf(rs.getString(2))), leaseId);
-        if (rows.isEmpty()) {
-            throw new ApiException(Kind.NOT_FOUND, "UNKNOWN_LEASE", "there is no lease " + leaseId);
-        }
-        LeaseRegistry.Issued lease = rows.get(0).lease();
-        AssignmentStatus status = rows.get(0).status();
+        LeaseRows.Stored stored = leases.lease(leaseId).orElseThrow(
+                () -> new ApiException(Kind.NOT_FOUND, "UNKNOWN_LEASE", "there is no lease " + leaseId));
+        LeaseRegistry.Issued lease = stored.lease();
+        AssignmentStatus status = stored.status();
         if (status == AssignmentStatus.EXPIRED) {
             throw new ApiException(Kind.GONE, "LEASE_EXPIRED", "lease " + leaseId + " expired at " + lease.expiresAt());
         }
@@ -206,6 +194,4 @@ public class ResultService {
     }
 
     /** A lease as read back from the database, with its state. */
-    private record Stored(LeaseRegistry.Issued lease, AssignmentStatus status) {
-    }
 }

@@ -114,20 +114,6 @@ class TaskRows implements ProjectTasks, JudgedTasks {
     }
 
     @Override
-    public java.util.Map<Long, Boolean> finished(java.util.Collection<Long> projectIds) {
-        java.util.Map<Long, Boolean> finished = new java.util.TreeMap<>();
-        jdbc.query("""
-                SELECT project_id, SUM(CASE WHEN status = 'OPEN' THEN 1 ELSE 0 END),
-                       SUM(CASE WHEN status = 'FAILED' THEN 1 ELSE 0 END)
-                FROM task WHERE project_id = ANY(?) GROUP BY project_id""", rs -> {
-            if (rs.getLong(2) == 0) {
-                finished.put(rs.getLong(1), rs.getLong(3) > 0);
-            }
-        }, new SqlArrayValue("BIGINT", projectIds.toArray()));
-        return finished;
-    }
-
-    @Override
     public List<Row> read(List<Long> ids) {
         return jdbc.query("""
                 SELECT id, project_id, status, quorum, target_replicas, error_count, canonical_result_id,

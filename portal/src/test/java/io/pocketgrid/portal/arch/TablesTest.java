@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * Who owns which table (see the portal's README): the SQL in the portal's sources, read from their
  * string literals, writes a table only in the package that owns it, and reads another feature's table
  * only in a read model ({@code stats}, {@code leaderboard}: reports across features, writing nothing) or
- * in one of the joins listed here with the reason it stays a join. Everything else asks the owner: its
+ * in one of the joins listed here with the reason it stays a join; the statements live in package-private
+ * classes (the package's row classes and hot paths), never in its public services. Everything else asks the owner: its
  * public service, a query interface of the asking package that the owner implements
  * ({@code project.ProjectTasks}, {@code validation.JudgedTasks}, {@code volunteer.ResultCounts}), or an
  * event.
@@ -50,6 +51,8 @@ class TablesTest {
             "validation/TaskBook.java: volunteer",
             // a project's progress (results received) and its results file (canonical outputs): results per project
             "work/TaskRows.java: result",
+            // a project ends when none of its tasks is open: one statement in the result writer's transaction
+            "project/ProjectRows.java: task",
             // a lease is inserted only while its project runs: the guard is part of the one INSERT … SELECT
             "work/LeaseBatch.java: project",
             // the epoch snapshot: every volunteer's credit with its account's payout address, one consistent read
@@ -60,6 +63,7 @@ class TablesTest {
     private static final Pattern STRING = Pattern.compile("\"((?:[^\"\\\\\\n]|\\\\.)*)\"");
     private static final Pattern WRITE = Pattern.compile("(?i)\\b(?:insert\\s+into|update|delete\\s+from|merge\\s+into)\\s+(\\w+)");
     private static final Pattern READ = Pattern.compile("(?i)\\b(?:from|join)\\s+(\\w+)");
+    private static final Pattern PUBLIC_TYPE = Pattern.compile("(?m)^public (?:final |abstract )?(?:class|record|interface|enum) ");
     private static final Pattern CREATE = Pattern.compile("(?i)create\\s+table\\s+(?:if\\s+not\\s+exists\\s+)?(\\w+)");
 
     @Test
@@ -93,6 +97,23 @@ class TablesTest {
                 .filter(t -> !packageOf(file).equals(OWNERS.get(t)) && !READ_MODELS.contains(packageOf(file)))
                 .forEach(t -> foreign.add(file + ": " + t)));
         assertThat(foreign).as("reads of another feature's table").containsExactlyInAnyOrderElementsOf(LISTED_JOINS);
+    }
+
+    @Test
+    void aFeaturesSqlLivesInPackagePrivateClasses() throws IOException {
+        // public services ask their package's row classes; storage's blob store and the read models are SQL by nature
+        Set<String> publicWithSql = new TreeSet<>();
+        for (Map.Entry<String, String> e : sql().entrySet()) {
+            String pkg = packageOf(e.getKey());
+            if (READ_MODELS.contains(pkg) || pkg.equals("storage")) {
+                continue;
+            }
+            boolean hasSql = !tables(WRITE, e.getValue()).isEmpty() || !tables(READ, e.getValue()).isEmpty();
+            if (hasSql && PUBLIC_TYPE.matcher(read(SOURCES.resolve(e.getKey()))).find()) {
+                publicWithSql.add(e.getKey());
+            }
+        }
+        assertThat(publicWithSql).as("public classes with SQL of their own").isEmpty();
     }
 
     @Test

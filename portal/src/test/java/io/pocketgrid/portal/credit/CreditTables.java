@@ -9,6 +9,6 @@ public final class CreditTables {
     }
 
     public static CreditService service(JdbcTemplate jdbc) {
-        return new CreditService(jdbc);
+        return new CreditService(new CreditRows(jdbc));
     }
 }

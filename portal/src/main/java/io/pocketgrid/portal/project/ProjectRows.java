@@ -1,0 +1,58 @@
+package io.pocketgrid.portal.project;
+
+import io.pocketgrid.portal.storage.Utc;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The SQL of the {@code project}, {@code project_input} and {@code project_output} tables besides the JPA
+ * entity's own; this package owns them, other features go through {@link ProjectService} and
+ * {@link ProjectQueries}.
+ */
+@Repository
+class ProjectRows {
+
+    private final JdbcTemplate jdbc;
+
+    ProjectRows(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Ends the RUNNING projects among these that have no OPEN task left. One statement, not a read of the
+     * tasks and then an update: it runs in the result writer's transaction.
+     */
+    void completeIfDone(Collection<Long> projectIds, Instant at) {
+        jdbc.batchUpdate("""
+                UPDATE project SET completed_at = ?, status = CASE WHEN EXISTS (SELECT 1 FROM task
+                         WHERE task.project_id = project.id AND task.status = 'FAILED') THEN 'INCOMPLETE' ELSE 'COMPLETED' END
+                WHERE id = ? AND status = 'RUNNING'
+                  AND NOT EXISTS (SELECT 1 FROM task WHERE task.project_id = project.id AND task.status = 'OPEN')""",
+                projectIds.stream().map(id -> new Object[] {Utc.at(at), id}).toList());
+    }
+
+    /** How many projects name this blob as their model, labels or an input. */
+    int uses(String sha256) {
+        Integer uses = jdbc.queryForObject("SELECT (SELECT COUNT(*) FROM project WHERE model_sha256 = ? OR labels_sha256 = ?)"
+                + " + (SELECT COUNT(*) FROM project_input WHERE blob_sha256 = ?)", Integer.class, sha256, sha256, sha256);
+        return uses == null ? 0 : uses;
+    }
+
+    /** Demo rounds that finished before a later round of their demo finished. */
+    Set<Long> supersededDemoRounds() {
+        return new HashSet<>(jdbc.queryForList("SELECT p.id FROM project p WHERE p.demo_key IS NOT NULL"
+                + " AND p.status IN ('COMPLETED', 'INCOMPLETE') AND EXISTS (SELECT 1 FROM project q"
+                + " WHERE q.demo_key = p.demo_key AND q.demo_round > p.demo_round AND q.status IN ('COMPLETED', 'INCOMPLETE'))",
+                Long.class));
+    }
+
+    List<ProjectQueries.Running> running() {
+        return jdbc.query("SELECT id, priority FROM project WHERE status = 'RUNNING'",
+                (rs, i) -> new ProjectQueries.Running(rs.getLong(1), rs.getInt(2)));
+    }
+}
