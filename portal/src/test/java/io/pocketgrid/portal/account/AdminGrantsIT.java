@@ -3,8 +3,8 @@ package io.pocketgrid.portal.account;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pocketgrid.portal.support.ApiClient;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.pocketgrid.portal.support.PortalProperties;
+import io.pocketgrid.portal.support.TempDirs;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -29,11 +29,8 @@ class AdminGrantsIT {
     AdminGrants grants;
 
     @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) throws IOException {
-        String dataDir = Files.createTempDirectory("pocketgrid-admins-it").toString();
-        registry.add("pocketgrid.data-dir", () -> dataDir);
-        registry.add("pocketgrid.ledger.enabled", () -> "false");
-        registry.add("pocketgrid.demo-project", () -> "false");
+    static void properties(DynamicPropertyRegistry registry) {
+        PortalProperties.noDemoNoLedger(registry, TempDirs.create("pocketgrid-admins-it"));
         registry.add("pocketgrid.admin-usernames", () -> "alice, nobody");
     }
 

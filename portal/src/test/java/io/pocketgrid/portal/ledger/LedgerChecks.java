@@ -15,7 +15,6 @@ import io.pocketgrid.portal.support.ApiClient.Response;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,14 +45,6 @@ final class LedgerChecks {
         registry.add("pocketgrid.ledger.poll-interval", () -> "50ms");
         registry.add("pocketgrid.ledger.receipt-timeout", () -> "10s");
         registry.add("pocketgrid.ledger.retry-give-up", () -> "2s");
-    }
-
-    static String temp(String prefix) {
-        try {
-            return Files.createTempDirectory(prefix).toString();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** A read-only client of the contract {@code GET /api/v1/ledger} names. */

@@ -16,6 +16,8 @@ import io.pocketgrid.portal.ledger.EpochJob.Run;
 import io.pocketgrid.portal.ledger.EpochJob.Status;
 import io.pocketgrid.portal.support.ApiClient;
 import io.pocketgrid.portal.support.ApiClient.Response;
+import io.pocketgrid.portal.support.PortalProperties;
+import io.pocketgrid.portal.support.TempDirs;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +45,7 @@ import tools.jackson.databind.JsonNode;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class LedgerH2IT {
 
-    private static final String DATA_DIR = LedgerChecks.temp("pocketgrid-ledger-h2-it");
+    private static final Path DATA_DIR = TempDirs.create("pocketgrid-ledger-h2-it");
 
     @Value("${local.server.port}")
     int port;
@@ -74,8 +76,8 @@ class LedgerH2IT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("pocketgrid.data-dir", () -> DATA_DIR);
-        registry.add("pocketgrid.demo-project", () -> "false");
+        PortalProperties.dataDir(registry, DATA_DIR);
+        PortalProperties.noDemoProject(registry);
         LedgerChecks.fastChain(registry);
     }
 
@@ -218,7 +220,7 @@ class LedgerH2IT {
 
         long networksBefore = networks();
         network.localNode().close();
-        Files.delete(Path.of(DATA_DIR, "anvil", "state.json"));
+        Files.delete(DATA_DIR.resolve("anvil").resolve("state.json"));
         network.restart();
         JsonNode fresh = api.get("/api/v1/ledger", null).json();
         assertThat(fresh.get("lastCommittedEpoch").asLong()).isZero();

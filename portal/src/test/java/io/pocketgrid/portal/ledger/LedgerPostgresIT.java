@@ -10,6 +10,8 @@ import io.pocketgrid.portal.ledger.CreditFlow.Volunteer;
 import io.pocketgrid.portal.ledger.EpochJob.Run;
 import io.pocketgrid.portal.ledger.EpochJob.Status;
 import io.pocketgrid.portal.support.ApiClient;
+import io.pocketgrid.portal.support.PortalProperties;
+import io.pocketgrid.portal.support.TempDirs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -36,7 +38,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class LedgerPostgresIT {
 
     static final String SCHEMA = "pocketgrid_ledger_it";
-    private static final String DATA_DIR = LedgerChecks.temp("pocketgrid-ledger-pg-it");
+    private static final Path DATA_DIR = TempDirs.create("pocketgrid-ledger-pg-it");
 
     @Value("${local.server.port}")
     int port;
@@ -56,8 +58,8 @@ class LedgerPostgresIT {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         PostgresSchema.register(registry, SCHEMA);
-        registry.add("pocketgrid.data-dir", () -> DATA_DIR);
-        registry.add("pocketgrid.demo-project", () -> "false");
+        PortalProperties.dataDir(registry, DATA_DIR);
+        PortalProperties.noDemoProject(registry);
         LedgerChecks.fastChain(registry);
     }
 

@@ -8,12 +8,13 @@ import io.pocketgrid.portal.ledger.EpochJob;
 import io.pocketgrid.portal.support.ApiClient;
 import io.pocketgrid.portal.support.ApiClient.Part;
 import io.pocketgrid.portal.support.ApiClient.Response;
+import io.pocketgrid.portal.support.PortalProperties;
 import io.pocketgrid.portal.support.Scrape;
+import io.pocketgrid.portal.support.TempDirs;
 import io.pocketgrid.worker.engine.Model;
 import io.pocketgrid.worker.engine.Npy;
 import io.pocketgrid.worker.engine.Tensor;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
@@ -59,9 +60,8 @@ class MonitoringH2IT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws Exception {
-        String dataDir = Files.createTempDirectory("pocketgrid-monitoring-it").toString();
-        registry.add("pocketgrid.data-dir", () -> dataDir);
-        registry.add("pocketgrid.demo-project", () -> "false");
+        PortalProperties.dataDir(registry, TempDirs.create("pocketgrid-monitoring-it"));
+        PortalProperties.noDemoProject(registry);
         registry.add("pocketgrid.max-open-leases", () -> "1");
         registry.add("pocketgrid.operator.token", () -> OPERATOR_TOKEN);
         // epochs only when the test runs the job; quick polls for the local chain

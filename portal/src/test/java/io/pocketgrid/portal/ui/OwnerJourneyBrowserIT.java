@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pocketgrid.portal.support.ApiClient;
 import io.pocketgrid.portal.support.Chromium;
 import io.pocketgrid.portal.support.JvmVolunteer;
+import io.pocketgrid.portal.support.PortalProperties;
+import io.pocketgrid.portal.support.TempDirs;
 import io.pocketgrid.worker.engine.Model;
 import io.pocketgrid.worker.engine.Npy;
 import io.pocketgrid.worker.engine.Tensor;
@@ -40,7 +42,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class OwnerJourneyBrowserIT {
 
     private static final int ITEMS = 64;
-    private static final String DATA_DIR = temp("pocketgrid-owner-journey");
+    private static final Path DATA_DIR = TempDirs.create("pocketgrid-owner-journey");
 
     @Value("${local.server.port}")
     int port;
@@ -49,9 +51,7 @@ class OwnerJourneyBrowserIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("pocketgrid.data-dir", () -> DATA_DIR);
-        registry.add("pocketgrid.ledger.enabled", () -> "false");
-        registry.add("pocketgrid.demo-project", () -> "false");
+        PortalProperties.noDemoNoLedger(registry, DATA_DIR);
     }
 
     @AfterEach
@@ -63,7 +63,7 @@ class OwnerJourneyBrowserIT {
 
     @Test
     void ownerCreatesAProjectInTheWizardWatchesItCompleteAndDownloadsResults() throws Exception {
-        Path work = Path.of(temp("pocketgrid-owner-files"));
+        Path work = TempDirs.create("pocketgrid-owner-files");
         Path downloads = Files.createDirectories(work.resolve("downloads"));
         byte[] modelBytes = new ClassPathResource("demo/mlp.onnx").getContentAsByteArray();
         Path model = Files.write(work.resolve("mlp.onnx"), modelBytes);
@@ -150,14 +150,6 @@ class OwnerJourneyBrowserIT {
         JvmVolunteer jvm = new JvmVolunteer(api);
         for (int i = 0; i < 20 && jvm.computeOne() != null; i++) {
             // one task per turn until the project has no work left
-        }
-    }
-
-    private static String temp(String prefix) {
-        try {
-            return Files.createTempDirectory(prefix).toString();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }
