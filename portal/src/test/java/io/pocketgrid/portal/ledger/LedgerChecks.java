@@ -26,7 +26,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.springframework.test.context.DynamicPropertyRegistry;
 import org.web3j.crypto.Credentials;
 import tools.jackson.databind.JsonNode;
 
@@ -37,14 +36,6 @@ final class LedgerChecks {
     static final Credentials OUTSIDER = Credentials.create(AnvilNode.DEV_PRIVATE_KEYS.get(1));
 
     private LedgerChecks() {
-    }
-
-    /** Epochs only when a test runs the job; quick polls and a short give-up for the local chain. */
-    static void fastChain(DynamicPropertyRegistry registry) {
-        registry.add("pocketgrid.ledger.epoch-interval", () -> "1h");
-        registry.add("pocketgrid.ledger.poll-interval", () -> "50ms");
-        registry.add("pocketgrid.ledger.receipt-timeout", () -> "10s");
-        registry.add("pocketgrid.ledger.retry-give-up", () -> "2s");
     }
 
     /** A read-only client of the contract {@code GET /api/v1/ledger} names. */

@@ -78,7 +78,7 @@ class LedgerH2IT {
     static void properties(DynamicPropertyRegistry registry) {
         PortalProperties.dataDir(registry, DATA_DIR);
         PortalProperties.noDemoProject(registry);
-        LedgerChecks.fastChain(registry);
+        PortalProperties.fastChain(registry);
     }
 
     @BeforeEach

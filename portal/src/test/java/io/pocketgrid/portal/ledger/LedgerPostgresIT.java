@@ -60,7 +60,7 @@ class LedgerPostgresIT {
         PostgresSchema.register(registry, SCHEMA);
         PortalProperties.dataDir(registry, DATA_DIR);
         PortalProperties.noDemoProject(registry);
-        LedgerChecks.fastChain(registry);
+        PortalProperties.fastChain(registry);
     }
 
     @Test

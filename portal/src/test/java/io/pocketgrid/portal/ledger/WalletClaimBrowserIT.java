@@ -87,7 +87,7 @@ class WalletClaimBrowserIT {
     static void properties(DynamicPropertyRegistry registry) {
         PortalProperties.dataDir(registry, DATA_DIR);
         PortalProperties.noDemoProject(registry);
-        LedgerChecks.fastChain(registry);
+        PortalProperties.fastChain(registry);
     }
 
     @AfterEach

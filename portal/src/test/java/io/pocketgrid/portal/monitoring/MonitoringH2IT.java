@@ -57,11 +57,7 @@ class MonitoringH2IT {
         PortalProperties.noDemoProject(registry);
         registry.add("pocketgrid.max-open-leases", () -> "1");
         registry.add("pocketgrid.operator.token", () -> OPERATOR_TOKEN);
-        // epochs only when the test runs the job; quick polls for the local chain
-        registry.add("pocketgrid.ledger.epoch-interval", () -> "1h");
-        registry.add("pocketgrid.ledger.poll-interval", () -> "50ms");
-        registry.add("pocketgrid.ledger.receipt-timeout", () -> "10s");
-        registry.add("pocketgrid.ledger.retry-give-up", () -> "2s");
+        PortalProperties.fastChain(registry);
     }
 
     @BeforeEach

@@ -56,4 +56,12 @@ public final class PortalProperties {
     public static void noDemoWorkloads(DynamicPropertyRegistry registry) {
         registry.add("pocketgrid.demo-workloads", () -> "false");
     }
+
+    /** Epochs only when a test runs the job; quick polls and a short give-up for the local chain. */
+    public static void fastChain(DynamicPropertyRegistry registry) {
+        registry.add("pocketgrid.ledger.epoch-interval", () -> "1h");
+        registry.add("pocketgrid.ledger.poll-interval", () -> "50ms");
+        registry.add("pocketgrid.ledger.receipt-timeout", () -> "10s");
+        registry.add("pocketgrid.ledger.retry-give-up", () -> "2s");
+    }
 }
