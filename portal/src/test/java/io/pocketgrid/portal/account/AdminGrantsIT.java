@@ -42,7 +42,7 @@ class AdminGrantsIT {
                 "{\"username\":\"alice\",\"password\":\"correct horse battery\"}");
         assertThat(first.status()).isEqualTo(201);
         assertThat(first.json().get("role").asString()).isEqualTo("OWNER");
-        String alice = token(api, "alice");
+        String alice = api.signIn("alice");
         assertThat(setRole(api, alice, "bob", "ADMIN").error()).isEqualTo("NOT_ADMIN");
 
         grants.run(new DefaultApplicationArguments()); // the start-up grant, as after a restart with the setting
@@ -64,10 +64,5 @@ class AdminGrantsIT {
         return api.send("PUT", "/api/v1/admin/accounts/" + username + "/role", java.util.Map.of(
                 "Authorization", "Bearer " + token, "Content-Type", "application/json"),
                 ("{\"role\":\"" + role + "\"}").getBytes());
-    }
-
-    private static String token(ApiClient api, String username) {
-        return api.postJson("/api/v1/auth/tokens", null, "{\"username\":\"" + username
-                + "\",\"password\":\"correct horse battery\"}").json().get("token").asString();
     }
 }

@@ -42,9 +42,9 @@ final class Volunteers implements AutoCloseable {
         this.port = port;
         ApiClient api = new ApiClient(port);
         for (int i = 0; i < count; i++) {
-            JsonNode v = api.postJson("/api/v1/volunteers", null, null).json();
-            ids.add(v.get("volunteerId").asString());
-            tokens.add(v.get("token").asString());
+            ApiClient.Volunteer v = api.volunteer();
+            ids.add(v.id());
+            tokens.add(v.token());
         }
     }
 

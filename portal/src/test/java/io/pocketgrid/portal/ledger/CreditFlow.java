@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pocketgrid.portal.support.ApiClient;
 import io.pocketgrid.portal.support.ApiClient.Response;
+import io.pocketgrid.portal.support.ApiClient.Volunteer;
 import io.pocketgrid.portal.support.DemoMlp;
 import io.pocketgrid.worker.engine.Tensor;
 import java.util.Map;
@@ -21,18 +22,9 @@ final class CreditFlow {
         this.api = api;
     }
 
-    /** A registered volunteer. */
-    record Volunteer(String id, String token) {
-    }
-
     /** Posts a project of {@code items} images in tasks of 10. */
     void project(int items) {
         DemoMlp.post(api, api.ownerToken("owner" + System.nanoTime() % 1_000_000_000L), items, 10, 1, 1);
-    }
-
-    Volunteer volunteer() {
-        JsonNode v = api.postJson("/api/v1/volunteers", null, null).json();
-        return new Volunteer(v.get("volunteerId").asString(), v.get("token").asString());
     }
 
     /** Signs up an account with a payout address and links the volunteer to it (no API for that yet). */

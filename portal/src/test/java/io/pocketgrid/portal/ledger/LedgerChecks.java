@@ -95,7 +95,7 @@ final class LedgerChecks {
     }
 
     /** The leaf of a volunteer in {@code leaves}. */
-    static Leaf leafOf(List<Leaf> leaves, CreditFlow.Volunteer volunteer) {
+    static Leaf leafOf(List<Leaf> leaves, ApiClient.Volunteer volunteer) {
         Bytes32 id = AccountIds.ofVolunteer(volunteer.id());
         return leaves.stream().filter(l -> l.accountId().equals(id)).findFirst().orElseThrow();
     }

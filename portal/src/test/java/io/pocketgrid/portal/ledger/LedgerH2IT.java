@@ -11,11 +11,11 @@ import io.pocketgrid.ledger.contract.TokenContract;
 import io.pocketgrid.ledger.merkle.Bytes32;
 import io.pocketgrid.ledger.merkle.EthAddress;
 import io.pocketgrid.ledger.merkle.Leaf;
-import io.pocketgrid.portal.ledger.CreditFlow.Volunteer;
 import io.pocketgrid.portal.ledger.EpochJob.Run;
 import io.pocketgrid.portal.ledger.EpochJob.Status;
 import io.pocketgrid.portal.support.ApiClient;
 import io.pocketgrid.portal.support.ApiClient.Response;
+import io.pocketgrid.portal.support.ApiClient.Volunteer;
 import io.pocketgrid.portal.support.PortalProperties;
 import io.pocketgrid.portal.support.TempDirs;
 import java.math.BigInteger;
@@ -90,9 +90,9 @@ class LedgerH2IT {
 
     @Test
     void epochsOfCumulativeCreditAreCommittedPublishedAndProvenOnChain() throws Exception {
-        Volunteer a = credit.volunteer();
-        Volunteer b = credit.volunteer();
-        Volunteer c = credit.volunteer();
+        Volunteer a = api.volunteer();
+        Volunteer b = api.volunteer();
+        Volunteer c = api.volunteer();
         credit.compute(a, 2);
         credit.compute(b, 1);
         credit.compute(c, 1);
@@ -148,7 +148,7 @@ class LedgerH2IT {
 
     @Test
     void unknownEpochsAndAccountsAreRefusedWithAnErrorBody() {
-        credit.compute(credit.volunteer(), 1);
+        credit.compute(api.volunteer(), 1);
         assertThat(job.runOnce().status()).isEqualTo(Status.COMMITTED);
         long n = api.get("/api/v1/ledger", null).json().get("lastCommittedEpoch").asLong();
 
@@ -164,7 +164,7 @@ class LedgerH2IT {
 
     @Test
     void concurrentRunsCloseAndCommitAnEpochOnce() throws Exception {
-        credit.compute(credit.volunteer(), 1);
+        credit.compute(api.volunteer(), 1);
         String otherInstance = lock.tryAcquire(LedgerLock.EPOCHS, Duration.ofMinutes(1)).orElseThrow();
         assertThat(job.runOnce().status()).as("another instance holds the lease").isEqualTo(Status.BUSY);
         lock.release(LedgerLock.EPOCHS, otherInstance);
@@ -185,7 +185,7 @@ class LedgerH2IT {
     @Test
     void anEpochWaitsWhileTheChainIsDownAndIsCommittedWhenItIsBack() throws Exception {
         String contract = api.get("/api/v1/ledger", null).json().get("contractAddress").asString();
-        credit.compute(credit.volunteer(), 1);
+        credit.compute(api.volunteer(), 1);
         network.localNode().close();
 
         Run failed = job.runOnce();
@@ -206,7 +206,7 @@ class LedgerH2IT {
 
     @Test
     void aRestartKeepsTheContractAndALostChainGetsANewOneWithEveryEpoch() throws Exception {
-        credit.compute(credit.volunteer(), 1);
+        credit.compute(api.volunteer(), 1);
         assertThat(job.runOnce().status()).isEqualTo(Status.COMMITTED);
         String contract = api.get("/api/v1/ledger", null).json().get("contractAddress").asString();
 

@@ -102,7 +102,7 @@ class WalletClaimBrowserIT {
         ApiClient api = new ApiClient(port);
         CreditFlow credit = new CreditFlow(api);
         credit.project(40);
-        CreditFlow.Volunteer volunteer = credit.volunteer();
+        ApiClient.Volunteer volunteer = api.volunteer();
         credit.compute(volunteer, 2);
         credit.linkToAccount(volunteer, PAYOUT, jdbc);
         assertThat(job.runOnce().status()).isEqualTo(Status.COMMITTED);

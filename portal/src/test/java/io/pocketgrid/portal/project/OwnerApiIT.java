@@ -258,8 +258,7 @@ class OwnerApiIT {
         String owner = api.ownerToken("knuth" + System.nanoTime() % 100000);
         api.ownerToken("root");
         accounts.grantRole("root", Role.ADMIN, null); // as the operator's pocketgrid.admin-usernames does at start-up
-        String admin = api.postJson("/api/v1/auth/tokens", null,
-                "{\"username\":\"root\",\"password\":\"correct horse battery\"}").json().get("token").asString();
+        String admin = api.signIn("root");
         upload(owner, model, Npy.write(inputs), null, "{\"inputsPerTask\":25}");
         String cheat = api.registerVolunteer();
         JsonNode lease = api.postJson("/api/v1/work/lease", cheat, "{}").json();
