@@ -7,6 +7,7 @@ import io.pocketgrid.portal.account.Role;
 import io.pocketgrid.portal.support.ApiClient;
 import io.pocketgrid.portal.support.ApiClient.Part;
 import io.pocketgrid.portal.support.ApiClient.Response;
+import io.pocketgrid.portal.support.DemoMlp;
 import io.pocketgrid.portal.support.JvmVolunteer;
 import io.pocketgrid.portal.support.PortalProperties;
 import io.pocketgrid.portal.support.TempDirs;
@@ -68,10 +69,8 @@ class OwnerApiIT {
 
     @BeforeAll
     static void demoData() throws IOException {
-        model = new ClassPathResource("demo/mlp.onnx").getContentAsByteArray();
-        Tensor all = Npy.read(new ClassPathResource("demo/inputs.npy").getContentAsByteArray());
-        int itemSize = 28 * 28;
-        inputs = Tensor.ofFloats(Arrays.copyOf(all.floats(), ITEMS * itemSize), ITEMS, 1, 28, 28);
+        model = DemoMlp.model();
+        inputs = DemoMlp.images(ITEMS);
         labels = Arrays.copyOf(Npy.read(new ClassPathResource("demo/labels.npy").getContentAsByteArray()).longs(), ITEMS);
     }
 

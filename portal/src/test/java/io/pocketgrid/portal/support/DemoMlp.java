@@ -28,13 +28,23 @@ public final class DemoMlp {
     private DemoMlp() {
     }
 
+    /** The model's ONNX bytes (a copy). */
+    public static byte[] model() {
+        return MODEL.clone();
+    }
+
+    /** The first {@code items} demo images, shaped as the model takes them: {@code [items, 1, 28, 28]}. */
+    public static Tensor images(int items) {
+        Tensor all = Npy.read(resource("demo/inputs.npy"));
+        return Tensor.ofFloats(Arrays.copyOf(all.floats(), items * 28 * 28), items, 1, 28, 28);
+    }
+
     /**
      * Posts a project of the model over the first {@code items} demo images, as the owner whose API token is
      * given, in tasks of {@code perTask} images; it must be created. Returns its id.
      */
     public static long post(ApiClient api, String ownerToken, int items, int perTask, int replication, int quorum) {
-        Tensor all = Npy.read(resource("demo/inputs.npy"));
-        Tensor inputs = Tensor.ofFloats(Arrays.copyOf(all.floats(), items * 28 * 28), items, 1, 28, 28);
+        Tensor inputs = images(items);
         String settings = "{\"inputsPerTask\":" + perTask + ",\"replication\":" + replication + ",\"quorum\":" + quorum
                 + "}";
         Response created = api.multipart("/api/v1/projects", ownerToken, List.of(

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pocketgrid.portal.support.ApiClient;
 import io.pocketgrid.portal.support.Chromium;
+import io.pocketgrid.portal.support.DemoMlp;
 import io.pocketgrid.portal.support.JvmVolunteer;
 import io.pocketgrid.portal.support.PortalProperties;
 import io.pocketgrid.portal.support.TempDirs;
@@ -15,7 +16,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -29,7 +29,6 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -65,10 +64,9 @@ class OwnerJourneyBrowserIT {
     void ownerCreatesAProjectInTheWizardWatchesItCompleteAndDownloadsResults() throws Exception {
         Path work = TempDirs.create("pocketgrid-owner-files");
         Path downloads = Files.createDirectories(work.resolve("downloads"));
-        byte[] modelBytes = new ClassPathResource("demo/mlp.onnx").getContentAsByteArray();
+        byte[] modelBytes = DemoMlp.model();
         Path model = Files.write(work.resolve("mlp.onnx"), modelBytes);
-        Tensor all = Npy.read(new ClassPathResource("demo/inputs.npy").getContentAsByteArray());
-        Tensor inputs = Tensor.ofFloats(Arrays.copyOf(all.floats(), ITEMS * 784), ITEMS, 1, 28, 28);
+        Tensor inputs = DemoMlp.images(ITEMS);
         Path inputsFile = Files.write(work.resolve("inputs.npy"), Npy.write(inputs));
 
         ApiClient api = new ApiClient(port);
