@@ -3,8 +3,8 @@ package io.pocketgrid.portal.account;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pocketgrid.portal.support.ApiClient;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.pocketgrid.portal.support.PortalProperties;
+import io.pocketgrid.portal.support.TempDirs;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -29,11 +29,8 @@ class AdminGrantsIT {
     AdminGrants grants;
 
     @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) throws IOException {
-        String dataDir = Files.createTempDirectory("pocketgrid-admins-it").toString();
-        registry.add("pocketgrid.data-dir", () -> dataDir);
-        registry.add("pocketgrid.ledger.enabled", () -> "false");
-        registry.add("pocketgrid.demo-project", () -> "false");
+    static void properties(DynamicPropertyRegistry registry) {
+        PortalProperties.noDemoNoLedger(registry, TempDirs.create("pocketgrid-admins-it"));
         registry.add("pocketgrid.admin-usernames", () -> "alice, nobody");
     }
 
@@ -45,7 +42,7 @@ class AdminGrantsIT {
                 "{\"username\":\"alice\",\"password\":\"correct horse battery\"}");
         assertThat(first.status()).isEqualTo(201);
         assertThat(first.json().get("role").asString()).isEqualTo("OWNER");
-        String alice = token(api, "alice");
+        String alice = api.signIn("alice");
         assertThat(setRole(api, alice, "bob", "ADMIN").error()).isEqualTo("NOT_ADMIN");
 
         grants.run(new DefaultApplicationArguments()); // the start-up grant, as after a restart with the setting
@@ -67,10 +64,5 @@ class AdminGrantsIT {
         return api.send("PUT", "/api/v1/admin/accounts/" + username + "/role", java.util.Map.of(
                 "Authorization", "Bearer " + token, "Content-Type", "application/json"),
                 ("{\"role\":\"" + role + "\"}").getBytes());
-    }
-
-    private static String token(ApiClient api, String username) {
-        return api.postJson("/api/v1/auth/tokens", null, "{\"username\":\"" + username
-                + "\",\"password\":\"correct horse battery\"}").json().get("token").asString();
     }
 }

@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pocketgrid.portal.support.ApiClient;
 import io.pocketgrid.portal.support.ApiClient.Response;
+import io.pocketgrid.portal.support.PortalProperties;
+import io.pocketgrid.portal.support.TempDirs;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -52,10 +53,7 @@ class OpenApiH2IT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws Exception {
-        String dataDir = Files.createTempDirectory("pocketgrid-openapi-it").toString();
-        registry.add("pocketgrid.data-dir", () -> dataDir);
-        registry.add("pocketgrid.ledger.enabled", () -> "false");
-        registry.add("pocketgrid.demo-project", () -> "false");
+        PortalProperties.noDemoNoLedger(registry, TempDirs.create("pocketgrid-openapi-it"));
     }
 
     @BeforeAll

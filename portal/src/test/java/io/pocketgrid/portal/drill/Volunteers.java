@@ -1,21 +1,16 @@
 package io.pocketgrid.portal.drill;
 
 import io.pocketgrid.portal.support.ApiClient;
-import io.pocketgrid.portal.support.ApiClient.Part;
 import io.pocketgrid.portal.support.ApiClient.Response;
-import io.pocketgrid.worker.engine.Model;
-import io.pocketgrid.worker.engine.Npy;
+import io.pocketgrid.portal.support.DemoMlp;
 import io.pocketgrid.worker.engine.Tensor;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.springframework.core.io.ClassPathResource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -25,9 +20,6 @@ import tools.jackson.databind.JsonNode;
  * connection, 5xx) drops its lease and leases again, as a browser worker does.
  */
 final class Volunteers implements AutoCloseable {
-
-    private static final byte[] MODEL = resource("demo/mlp.onnx");
-    private static final Model ENGINE = Model.load(MODEL);
 
     /** A result the portal acknowledged: its lease (the result's assignment) and receipt. */
     record Ack(String volunteer, long leaseId, String status, long microCredits, long atMillis) {
@@ -50,9 +42,9 @@ final class Volunteers implements AutoCloseable {
         this.port = port;
         ApiClient api = new ApiClient(port);
         for (int i = 0; i < count; i++) {
-            JsonNode v = api.postJson("/api/v1/volunteers", null, null).json();
-            ids.add(v.get("volunteerId").asString());
-            tokens.add(v.get("token").asString());
+            ApiClient.Volunteer v = api.volunteer();
+            ids.add(v.id());
+            tokens.add(v.token());
         }
     }
 
@@ -62,18 +54,8 @@ final class Volunteers implements AutoCloseable {
      */
     static Project project(int port, int items, int perTask, int replication, int quorum) {
         ApiClient api = new ApiClient(port);
-        Tensor all = Npy.read(resource("demo/inputs.npy"));
-        Tensor inputs = Tensor.ofFloats(Arrays.copyOf(all.floats(), items * 28 * 28), items, 1, 28, 28);
         String owner = api.ownerToken("drill" + System.nanoTime() % 1_000_000_000L);
-        Response created = api.multipart("/api/v1/projects", owner, List.of(
-                new Part("model", "mlp.onnx", null, MODEL),
-                new Part("inputs", "inputs.npy", null, Npy.write(inputs)),
-                new Part("settings", null, "application/json", ("{\"inputsPerTask\":" + perTask + ",\"replication\":"
-                        + replication + ",\"quorum\":" + quorum + "}").getBytes())));
-        if (created.status() != 201) {
-            throw new IllegalStateException("project not created: " + created.status() + " " + new String(created.body()));
-        }
-        return new Project(created.json().get("id").asLong(), owner);
+        return new Project(DemoMlp.post(api, owner, items, perTask, replication, quorum), owner);
     }
 
     record Project(long id, String ownerToken) {
@@ -118,9 +100,7 @@ final class Volunteers implements AutoCloseable {
         if (input == null) {
             return false;
         }
-        int[] dims = new int[lease.get("inputDims").size()];
-        Arrays.setAll(dims, k -> lease.get("inputDims").get(k).asInt());
-        Tensor out = ENGINE.run(Map.of("input", Tensor.ofFloats(ApiClient.floats(input.body()), dims))).get("logits");
+        Tensor out = DemoMlp.logits(lease, ApiClient.floats(input.body()));
         long leaseId = lease.get("leaseId").asLong();
         Response sent = call(api, "result", () -> api.send("POST", "/api/v1/work/" + leaseId + "/result", Map.of(
                 "Authorization", "Bearer " + token, "X-Lease-Token", lease.get("leaseToken").asString(),
@@ -203,13 +183,5 @@ final class Volunteers implements AutoCloseable {
     @Override
     public void close() {
         stop();
-    }
-
-    private static byte[] resource(String name) {
-        try {
-            return new ClassPathResource(name).getContentAsByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

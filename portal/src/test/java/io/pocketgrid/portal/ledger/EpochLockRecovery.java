@@ -37,9 +37,10 @@ abstract class EpochLockRecovery {
     void aRestartedInstanceTakesBackTheEpochLockOfItsCrashedRunAndCommitsPromptly() throws Exception {
         String crashedRun;
         try (ConfigurableApplicationContext portal = start(null, "1h")) {
-            CreditFlow credit = new CreditFlow(new ApiClient(port(portal)));
+            ApiClient api = new ApiClient(port(portal));
+            CreditFlow credit = new CreditFlow(api);
             credit.project(20);
-            credit.compute(credit.volunteer(), 1);
+            credit.compute(api.volunteer(), 1);
             crashedRun = portal.getBean(LedgerLock.class).owner() + "/crashed-run";
             // what the crash leaves: the run's lock row, as if its holder had set a long hold and died
             portal.getBean(JdbcTemplate.class).update("UPDATE ledger_lock SET locked_until = ?, locked_by = ? WHERE name = ?",

@@ -15,7 +15,6 @@ import io.pocketgrid.portal.support.ApiClient.Response;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +26,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.springframework.test.context.DynamicPropertyRegistry;
 import org.web3j.crypto.Credentials;
 import tools.jackson.databind.JsonNode;
 
@@ -38,22 +36,6 @@ final class LedgerChecks {
     static final Credentials OUTSIDER = Credentials.create(AnvilNode.DEV_PRIVATE_KEYS.get(1));
 
     private LedgerChecks() {
-    }
-
-    /** Epochs only when a test runs the job; quick polls and a short give-up for the local chain. */
-    static void fastChain(DynamicPropertyRegistry registry) {
-        registry.add("pocketgrid.ledger.epoch-interval", () -> "1h");
-        registry.add("pocketgrid.ledger.poll-interval", () -> "50ms");
-        registry.add("pocketgrid.ledger.receipt-timeout", () -> "10s");
-        registry.add("pocketgrid.ledger.retry-give-up", () -> "2s");
-    }
-
-    static String temp(String prefix) {
-        try {
-            return Files.createTempDirectory(prefix).toString();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** A read-only client of the contract {@code GET /api/v1/ledger} names. */
@@ -113,7 +95,7 @@ final class LedgerChecks {
     }
 
     /** The leaf of a volunteer in {@code leaves}. */
-    static Leaf leafOf(List<Leaf> leaves, CreditFlow.Volunteer volunteer) {
+    static Leaf leafOf(List<Leaf> leaves, ApiClient.Volunteer volunteer) {
         Bytes32 id = AccountIds.ofVolunteer(volunteer.id());
         return leaves.stream().filter(l -> l.accountId().equals(id)).findFirst().orElseThrow();
     }

@@ -11,11 +11,13 @@ import io.pocketgrid.ledger.contract.TokenContract;
 import io.pocketgrid.ledger.merkle.Bytes32;
 import io.pocketgrid.ledger.merkle.EthAddress;
 import io.pocketgrid.ledger.merkle.Leaf;
-import io.pocketgrid.portal.ledger.CreditFlow.Volunteer;
 import io.pocketgrid.portal.ledger.EpochJob.Run;
 import io.pocketgrid.portal.ledger.EpochJob.Status;
 import io.pocketgrid.portal.support.ApiClient;
 import io.pocketgrid.portal.support.ApiClient.Response;
+import io.pocketgrid.portal.support.ApiClient.Volunteer;
+import io.pocketgrid.portal.support.PortalProperties;
+import io.pocketgrid.portal.support.TempDirs;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +45,7 @@ import tools.jackson.databind.JsonNode;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class LedgerH2IT {
 
-    private static final String DATA_DIR = LedgerChecks.temp("pocketgrid-ledger-h2-it");
+    private static final Path DATA_DIR = TempDirs.create("pocketgrid-ledger-h2-it");
 
     @Value("${local.server.port}")
     int port;
@@ -74,9 +76,9 @@ class LedgerH2IT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("pocketgrid.data-dir", () -> DATA_DIR);
-        registry.add("pocketgrid.demo-project", () -> "false");
-        LedgerChecks.fastChain(registry);
+        PortalProperties.dataDir(registry, DATA_DIR);
+        PortalProperties.noDemoProject(registry);
+        PortalProperties.fastChain(registry);
     }
 
     @BeforeEach
@@ -88,9 +90,9 @@ class LedgerH2IT {
 
     @Test
     void epochsOfCumulativeCreditAreCommittedPublishedAndProvenOnChain() throws Exception {
-        Volunteer a = credit.volunteer();
-        Volunteer b = credit.volunteer();
-        Volunteer c = credit.volunteer();
+        Volunteer a = api.volunteer();
+        Volunteer b = api.volunteer();
+        Volunteer c = api.volunteer();
         credit.compute(a, 2);
         credit.compute(b, 1);
         credit.compute(c, 1);
@@ -146,7 +148,7 @@ class LedgerH2IT {
 
     @Test
     void unknownEpochsAndAccountsAreRefusedWithAnErrorBody() {
-        credit.compute(credit.volunteer(), 1);
+        credit.compute(api.volunteer(), 1);
         assertThat(job.runOnce().status()).isEqualTo(Status.COMMITTED);
         long n = api.get("/api/v1/ledger", null).json().get("lastCommittedEpoch").asLong();
 
@@ -162,7 +164,7 @@ class LedgerH2IT {
 
     @Test
     void concurrentRunsCloseAndCommitAnEpochOnce() throws Exception {
-        credit.compute(credit.volunteer(), 1);
+        credit.compute(api.volunteer(), 1);
         String otherInstance = lock.tryAcquire(LedgerLock.EPOCHS, Duration.ofMinutes(1)).orElseThrow();
         assertThat(job.runOnce().status()).as("another instance holds the lease").isEqualTo(Status.BUSY);
         lock.release(LedgerLock.EPOCHS, otherInstance);
@@ -183,7 +185,7 @@ class LedgerH2IT {
     @Test
     void anEpochWaitsWhileTheChainIsDownAndIsCommittedWhenItIsBack() throws Exception {
         String contract = api.get("/api/v1/ledger", null).json().get("contractAddress").asString();
-        credit.compute(credit.volunteer(), 1);
+        credit.compute(api.volunteer(), 1);
         network.localNode().close();
 
         Run failed = job.runOnce();
@@ -204,7 +206,7 @@ class LedgerH2IT {
 
     @Test
     void aRestartKeepsTheContractAndALostChainGetsANewOneWithEveryEpoch() throws Exception {
-        credit.compute(credit.volunteer(), 1);
+        credit.compute(api.volunteer(), 1);
         assertThat(job.runOnce().status()).isEqualTo(Status.COMMITTED);
         String contract = api.get("/api/v1/ledger", null).json().get("contractAddress").asString();
 
@@ -218,7 +220,7 @@ class LedgerH2IT {
 
         long networksBefore = networks();
         network.localNode().close();
-        Files.delete(Path.of(DATA_DIR, "anvil", "state.json"));
+        Files.delete(DATA_DIR.resolve("anvil").resolve("state.json"));
         network.restart();
         JsonNode fresh = api.get("/api/v1/ledger", null).json();
         assertThat(fresh.get("lastCommittedEpoch").asLong()).isZero();

@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pocketgrid.ledger.LedgerClient;
 import io.pocketgrid.ledger.merkle.Leaf;
-import io.pocketgrid.portal.ledger.CreditFlow.Volunteer;
 import io.pocketgrid.portal.ledger.EpochJob.Run;
 import io.pocketgrid.portal.ledger.EpochJob.Status;
 import io.pocketgrid.portal.support.ApiClient;
+import io.pocketgrid.portal.support.ApiClient.Volunteer;
+import io.pocketgrid.portal.support.PortalProperties;
+import io.pocketgrid.portal.support.PostgresSchema;
+import io.pocketgrid.portal.support.TempDirs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import io.pocketgrid.portal.support.PostgresSchema;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -36,7 +38,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class LedgerPostgresIT {
 
     static final String SCHEMA = "pocketgrid_ledger_it";
-    private static final String DATA_DIR = LedgerChecks.temp("pocketgrid-ledger-pg-it");
+    private static final Path DATA_DIR = TempDirs.create("pocketgrid-ledger-pg-it");
 
     @Value("${local.server.port}")
     int port;
@@ -56,9 +58,9 @@ class LedgerPostgresIT {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         PostgresSchema.register(registry, SCHEMA);
-        registry.add("pocketgrid.data-dir", () -> DATA_DIR);
-        registry.add("pocketgrid.demo-project", () -> "false");
-        LedgerChecks.fastChain(registry);
+        PortalProperties.dataDir(registry, DATA_DIR);
+        PortalProperties.noDemoProject(registry);
+        PortalProperties.fastChain(registry);
     }
 
     @Test
@@ -66,8 +68,8 @@ class LedgerPostgresIT {
         ApiClient api = new ApiClient(port);
         CreditFlow credit = new CreditFlow(api);
         credit.project(50);
-        Volunteer a = credit.volunteer();
-        Volunteer b = credit.volunteer();
+        Volunteer a = api.volunteer();
+        Volunteer b = api.volunteer();
         credit.compute(a, 2);
         credit.compute(b, 1);
 

@@ -9,8 +9,11 @@ import io.pocketgrid.ledger.contract.TokenContract;
 import io.pocketgrid.portal.ledger.EpochJob.Status;
 import io.pocketgrid.portal.support.ApiClient;
 import io.pocketgrid.portal.support.Chromium;
+import io.pocketgrid.portal.support.PortalProperties;
+import io.pocketgrid.portal.support.TempDirs;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -38,7 +41,7 @@ import tools.jackson.databind.JsonNode;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class WalletClaimBrowserIT {
 
-    private static final String DATA_DIR = LedgerChecks.temp("pocketgrid-wallet-it");
+    private static final Path DATA_DIR = TempDirs.create("pocketgrid-wallet-it");
     private static final String PAYOUT = "0x00000000000000000000000000000000000b0a7d";
 
     /** An EIP-1193 provider forwarding to the chain at RPC; {@code decline} makes it refuse to send, as a user may. */
@@ -82,9 +85,9 @@ class WalletClaimBrowserIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("pocketgrid.data-dir", () -> DATA_DIR);
-        registry.add("pocketgrid.demo-project", () -> "false");
-        LedgerChecks.fastChain(registry);
+        PortalProperties.dataDir(registry, DATA_DIR);
+        PortalProperties.noDemoProject(registry);
+        PortalProperties.fastChain(registry);
     }
 
     @AfterEach
@@ -99,7 +102,7 @@ class WalletClaimBrowserIT {
         ApiClient api = new ApiClient(port);
         CreditFlow credit = new CreditFlow(api);
         credit.project(40);
-        CreditFlow.Volunteer volunteer = credit.volunteer();
+        ApiClient.Volunteer volunteer = api.volunteer();
         credit.compute(volunteer, 2);
         credit.linkToAccount(volunteer, PAYOUT, jdbc);
         assertThat(job.runOnce().status()).isEqualTo(Status.COMMITTED);

@@ -6,18 +6,15 @@ import io.pocketgrid.portal.account.AccountService;
 import io.pocketgrid.portal.account.Role;
 import io.pocketgrid.portal.ledger.EpochJob;
 import io.pocketgrid.portal.support.ApiClient;
-import io.pocketgrid.portal.support.ApiClient.Part;
 import io.pocketgrid.portal.support.ApiClient.Response;
+import io.pocketgrid.portal.support.DemoMlp;
+import io.pocketgrid.portal.support.PortalProperties;
 import io.pocketgrid.portal.support.Scrape;
-import io.pocketgrid.worker.engine.Model;
-import io.pocketgrid.worker.engine.Npy;
-import io.pocketgrid.worker.engine.Tensor;
+import io.pocketgrid.portal.support.TempDirs;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -40,8 +36,6 @@ import tools.jackson.databind.JsonNode;
 class MonitoringH2IT {
 
     static final String OPERATOR_TOKEN = "test-operator-token-0123456789abcdefghijklmnop";
-    private static final byte[] MODEL = resource("demo/mlp.onnx");
-    private static final Model ENGINE = Model.load(MODEL);
 
     @Value("${local.server.port}")
     int port;
@@ -59,16 +53,11 @@ class MonitoringH2IT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws Exception {
-        String dataDir = Files.createTempDirectory("pocketgrid-monitoring-it").toString();
-        registry.add("pocketgrid.data-dir", () -> dataDir);
-        registry.add("pocketgrid.demo-project", () -> "false");
+        PortalProperties.dataDir(registry, TempDirs.create("pocketgrid-monitoring-it"));
+        PortalProperties.noDemoProject(registry);
         registry.add("pocketgrid.max-open-leases", () -> "1");
         registry.add("pocketgrid.operator.token", () -> OPERATOR_TOKEN);
-        // epochs only when the test runs the job; quick polls for the local chain
-        registry.add("pocketgrid.ledger.epoch-interval", () -> "1h");
-        registry.add("pocketgrid.ledger.poll-interval", () -> "50ms");
-        registry.add("pocketgrid.ledger.receipt-timeout", () -> "10s");
-        registry.add("pocketgrid.ledger.retry-give-up", () -> "2s");
+        PortalProperties.fastChain(registry);
     }
 
     @BeforeEach
@@ -241,13 +230,7 @@ class MonitoringH2IT {
 
     /** One task of ten images, two replicas that must agree. */
     private void createProject() {
-        Tensor all = Npy.read(resource("demo/inputs.npy"));
-        Tensor inputs = Tensor.ofFloats(Arrays.copyOf(all.floats(), 10 * 28 * 28), 10, 1, 28, 28);
-        Response created = api.multipart("/api/v1/projects", api.ownerToken("monitor" + System.nanoTime() % 1_000_000L),
-                List.of(new Part("model", "mlp.onnx", null, MODEL), new Part("inputs", "inputs.npy", null, Npy.write(inputs)),
-                        new Part("settings", null, "application/json",
-                                "{\"inputsPerTask\":10,\"replication\":2,\"quorum\":2}".getBytes(StandardCharsets.UTF_8))));
-        assertThat(created.status()).isEqualTo(201);
+        DemoMlp.post(api, api.ownerToken("monitor" + System.nanoTime() % 1_000_000L), 10, 10, 2, 2);
     }
 
     private JsonNode lease(String token) {
@@ -257,10 +240,8 @@ class MonitoringH2IT {
     }
 
     private float[] compute(JsonNode lease, String token) {
-        int[] dims = new int[lease.get("inputDims").size()];
-        Arrays.setAll(dims, k -> lease.get("inputDims").get(k).asInt());
         float[] in = ApiClient.floats(api.get(lease.get("inputUrl").asString(), token).body());
-        return ENGINE.run(Map.of("input", Tensor.ofFloats(in, dims))).get("logits").floats();
+        return DemoMlp.logits(lease, in).floats();
     }
 
     private String submit(JsonNode lease, String token, float[] outputs) {
@@ -270,13 +251,5 @@ class MonitoringH2IT {
                 ApiClient.floats(outputs));
         assertThat(sent.status()).as(new String(sent.body(), StandardCharsets.UTF_8)).isEqualTo(200);
         return sent.json().get("status").asString();
-    }
-
-    private static byte[] resource(String name) {
-        try {
-            return new ClassPathResource(name).getContentAsByteArray();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pocketgrid.portal.support.ApiClient;
 import io.pocketgrid.portal.support.JvmVolunteer;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.pocketgrid.portal.support.PortalProperties;
+import io.pocketgrid.portal.support.TempDirs;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +30,10 @@ class DemoRoundsH2IT {
     private static final int TASKS_PER_ROUND = 63;
 
     @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) throws IOException {
-        String dataDir = Files.createTempDirectory("pocketgrid-demo-rounds").toString();
-        registry.add("pocketgrid.data-dir", () -> dataDir);
-        registry.add("pocketgrid.ledger.enabled", () -> "false");
-        registry.add("pocketgrid.demo-workloads", () -> "false");
+    static void properties(DynamicPropertyRegistry registry) {
+        PortalProperties.dataDir(registry, TempDirs.create("pocketgrid-demo-rounds"));
+        PortalProperties.noLedger(registry);
+        PortalProperties.noDemoWorkloads(registry);
         registry.add("pocketgrid.demo-model", () -> "mlp");
         registry.add("pocketgrid.demo-rounds.enabled", () -> "true");
         registry.add("pocketgrid.demo-rounds.interval", () -> "500ms");

@@ -7,12 +7,14 @@ import io.pocketgrid.portal.account.Role;
 import io.pocketgrid.portal.support.ApiClient;
 import io.pocketgrid.portal.support.ApiClient.Part;
 import io.pocketgrid.portal.support.ApiClient.Response;
+import io.pocketgrid.portal.support.DemoMlp;
 import io.pocketgrid.portal.support.JvmVolunteer;
+import io.pocketgrid.portal.support.PortalProperties;
+import io.pocketgrid.portal.support.TempDirs;
 import io.pocketgrid.worker.engine.Model;
 import io.pocketgrid.worker.engine.Npy;
 import io.pocketgrid.worker.engine.Tensor;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,7 +44,7 @@ import tools.jackson.databind.JsonNode;
 class OwnerApiIT {
 
     private static final int ITEMS = 100;
-    private static final String DATA_DIR = temp();
+    private static final Path DATA_DIR = TempDirs.create("pocketgrid-owner-it");
     private static byte[] model;
     private static Tensor inputs;
     private static long[] labels;
@@ -60,19 +62,15 @@ class OwnerApiIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("pocketgrid.data-dir", () -> DATA_DIR);
-        registry.add("pocketgrid.ledger.enabled", () -> "false");
-        registry.add("pocketgrid.demo-project", () -> "false");
+        PortalProperties.noDemoNoLedger(registry, DATA_DIR);
         // every single-replica result is recomputed on OnnxRuntime: the honest ones here must pass
         registry.add("pocketgrid.validation.server-check-rate", () -> "1.0");
     }
 
     @BeforeAll
     static void demoData() throws IOException {
-        model = new ClassPathResource("demo/mlp.onnx").getContentAsByteArray();
-        Tensor all = Npy.read(new ClassPathResource("demo/inputs.npy").getContentAsByteArray());
-        int itemSize = 28 * 28;
-        inputs = Tensor.ofFloats(Arrays.copyOf(all.floats(), ITEMS * itemSize), ITEMS, 1, 28, 28);
+        model = DemoMlp.model();
+        inputs = DemoMlp.images(ITEMS);
         labels = Arrays.copyOf(Npy.read(new ClassPathResource("demo/labels.npy").getContentAsByteArray()).longs(), ITEMS);
     }
 
@@ -259,8 +257,7 @@ class OwnerApiIT {
         String owner = api.ownerToken("knuth" + System.nanoTime() % 100000);
         api.ownerToken("root");
         accounts.grantRole("root", Role.ADMIN, null); // as the operator's pocketgrid.admin-usernames does at start-up
-        String admin = api.postJson("/api/v1/auth/tokens", null,
-                "{\"username\":\"root\",\"password\":\"correct horse battery\"}").json().get("token").asString();
+        String admin = api.signIn("root");
         upload(owner, model, Npy.write(inputs), null, "{\"inputsPerTask\":25}");
         String cheat = api.registerVolunteer();
         JsonNode lease = api.postJson("/api/v1/work/lease", cheat, "{}").json();
@@ -344,17 +341,9 @@ class OwnerApiIT {
     }
 
     private static long blobCount() throws IOException {
-        Path blobs = Path.of(DATA_DIR, "blobs");
+        Path blobs = DATA_DIR.resolve("blobs");
         try (Stream<Path> files = Files.walk(blobs)) {
             return files.filter(Files::isRegularFile).filter(p -> !blobs.relativize(p).startsWith("tmp")).count();
-        }
-    }
-
-    private static String temp() {
-        try {
-            return Files.createTempDirectory("pocketgrid-owner-it").toString();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

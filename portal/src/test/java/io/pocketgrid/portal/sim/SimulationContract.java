@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.pocketgrid.portal.project.ProjectService;
 import io.pocketgrid.portal.project.ProjectSettings;
+import io.pocketgrid.portal.support.PortalProperties;
 import io.pocketgrid.sim.Behaviour;
 import io.pocketgrid.sim.Call;
 import io.pocketgrid.sim.HttpWorkServer;
@@ -78,10 +79,9 @@ abstract class SimulationContract {
      * Short leases, so abandoned and refused leases come back within a test; not shorter, so that an
      * honest volunteer on a busy two-core machine still finishes in time.
      */
-    static void common(DynamicPropertyRegistry registry, String dataDir) {
-        registry.add("pocketgrid.data-dir", () -> dataDir);
-        // no new demo rounds: these tests follow the demo's tasks
-        registry.add("pocketgrid.demo-rounds.enabled", () -> "false");
+    static void common(DynamicPropertyRegistry registry, Path dataDir) {
+        PortalProperties.dataDir(registry, dataDir);
+        PortalProperties.noDemoRounds(registry);
         registry.add("pocketgrid.lease-duration", () -> LEASE_DURATION);
     }
 

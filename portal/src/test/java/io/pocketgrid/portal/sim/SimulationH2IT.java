@@ -1,8 +1,7 @@
 package io.pocketgrid.portal.sim;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.pocketgrid.portal.support.TempDirs;
+import java.nio.file.Path;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -11,18 +10,10 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class SimulationH2IT extends SimulationContract {
 
-    private static final String DATA_DIR = tempDir();
+    private static final Path DATA_DIR = TempDirs.create("pocketgrid-sim-h2-it");
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         common(registry, DATA_DIR);
-    }
-
-    private static String tempDir() {
-        try {
-            return Files.createTempDirectory("pocketgrid-sim-h2-it").toString();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -1,9 +1,8 @@
 package io.pocketgrid.portal.sim;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.pocketgrid.portal.support.TempDirs;
 import io.pocketgrid.portal.support.PostgresSchema;
+import java.nio.file.Path;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ActiveProfiles;
@@ -20,19 +19,11 @@ import org.springframework.test.context.DynamicPropertySource;
 class SimulationPostgresIT extends SimulationContract {
 
     static final String SCHEMA = "pocketgrid_sim_it";
-    private static final String DATA_DIR = tempDir();
+    private static final Path DATA_DIR = TempDirs.create("pocketgrid-sim-pg-it");
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         PostgresSchema.register(registry, SCHEMA);
         common(registry, DATA_DIR);
-    }
-
-    private static String tempDir() {
-        try {
-            return Files.createTempDirectory("pocketgrid-sim-pg-it").toString();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -10,7 +10,9 @@ import io.pocketgrid.portal.PortalApplication;
 import io.pocketgrid.portal.ledger.AccountIds;
 import io.pocketgrid.portal.ledger.EpochJob;
 import io.pocketgrid.portal.support.ApiClient;
+import io.pocketgrid.portal.support.PortalProperties;
 import io.pocketgrid.portal.support.PostgresSchema;
+import io.pocketgrid.portal.support.TempDirs;
 import io.pocketgrid.sim.SimulationResult;
 import io.pocketgrid.sim.SimulationSettings;
 import io.pocketgrid.sim.VolunteerSimulator;
@@ -62,8 +64,8 @@ import tools.jackson.databind.JsonNode;
 class TwoPortalsPostgresIT {
 
     private static final String SCHEMA = "pocketgrid_two_portals_it";
-    private static final Path DATA_DIR = tempDir();
-    private static final Path SECOND_DATA_DIR = tempDir();
+    private static final Path DATA_DIR = TempDirs.create("pocketgrid-two-portals-it");
+    private static final Path SECOND_DATA_DIR = TempDirs.create("pocketgrid-two-portals-it");
 
     @Value("${local.server.port}")
     int port;
@@ -82,11 +84,9 @@ class TwoPortalsPostgresIT {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         PostgresSchema.register(registry, SCHEMA);
-        registry.add("pocketgrid.data-dir", DATA_DIR::toString);
-        // no new demo rounds: these tests follow the demo's tasks
-        registry.add("pocketgrid.demo-rounds.enabled", () -> "false");
-        // one demo project: this test follows its tasks
-        registry.add("pocketgrid.demo-workloads", () -> "false");
+        PortalProperties.dataDir(registry, DATA_DIR);
+        PortalProperties.noDemoRounds(registry);
+        PortalProperties.noDemoWorkloads(registry);
         registry.add("pocketgrid.lease-duration", () -> SimulationContract.LEASE_DURATION);
         // the local chain; epochs only when the test runs the job
         registry.add("pocketgrid.ledger.epoch-interval", () -> "1h");
@@ -222,13 +222,5 @@ class TwoPortalsPostgresIT {
         SimulationResult run = new VolunteerSimulator(settings).run();
         System.out.print(run.report().format());
         return run;
-    }
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("pocketgrid-two-portals-it");
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariDataSource;
 import io.pocketgrid.portal.support.ApiClient;
 import io.pocketgrid.portal.support.JvmVolunteer;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.pocketgrid.portal.support.PortalProperties;
+import io.pocketgrid.portal.support.TempDirs;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -43,14 +43,8 @@ class PoolTurnoverH2IT {
     JdbcTemplate jdbc;
 
     @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) throws IOException {
-        String dataDir = Files.createTempDirectory("pocketgrid-pool-it").toString();
-        registry.add("pocketgrid.data-dir", () -> dataDir);
-        // no new demo rounds: these tests follow the demo's tasks
-        registry.add("pocketgrid.demo-rounds.enabled", () -> "false");
-        registry.add("pocketgrid.ledger.enabled", () -> "false");
-        // one demo project: this test follows its tasks
-        registry.add("pocketgrid.demo-workloads", () -> "false");
+    static void properties(DynamicPropertyRegistry registry) {
+        PortalProperties.oneDemoRoundNoLedger(registry, TempDirs.create("pocketgrid-pool-it"));
         registry.add("spring.datasource.hikari.max-lifetime", () -> "30000");
     }
 

@@ -87,18 +87,32 @@ public final class ApiClient {
         if (created.status() != 201) {
             throw new IllegalStateException("sign-up failed: " + created.status());
         }
+        return signIn(username);
+    }
+
+    /** A new API token for an account made by {@link #ownerToken} (or with its password). */
+    public String signIn(String username) {
         Response token = postJson("/api/v1/auth/tokens", null,
                 "{\"username\":\"" + username + "\",\"password\":\"correct horse battery\"}");
         return token.json().get("token").asString();
     }
 
-    /** A new anonymous volunteer's token. */
-    public String registerVolunteer() {
+    /** A registered anonymous volunteer: its public id and its token. */
+    public record Volunteer(String id, String token) {
+    }
+
+    /** A new anonymous volunteer. */
+    public Volunteer volunteer() {
         Response r = postJson("/api/v1/volunteers", null, null);
         if (r.status() != 201) {
             throw new IllegalStateException("registration failed: " + r.status());
         }
-        return r.json().get("token").asString();
+        return new Volunteer(r.json().get("volunteerId").asString(), r.json().get("token").asString());
+    }
+
+    /** A new anonymous volunteer's token. */
+    public String registerVolunteer() {
+        return volunteer().token();
     }
 
     public static byte[] floats(float[] values) {

@@ -1,9 +1,7 @@
 package io.pocketgrid.portal.support;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,7 +22,7 @@ public abstract class DrillPortal {
 
     public static final int MULTIPART_LIMIT = 1 << 20;
     public static final int LEASE_BURST = 10;
-    private static final String DATA_DIR = temp();
+    private static final Path DATA_DIR = TempDirs.create("pocketgrid-drill-it");
 
     @Value("${local.server.port}")
     protected int port;
@@ -33,10 +31,9 @@ public abstract class DrillPortal {
 
     @DynamicPropertySource
     static void drillProperties(DynamicPropertyRegistry registry) {
-        registry.add("pocketgrid.data-dir", () -> DATA_DIR);
-        // no new demo rounds: these tests follow the demo's tasks
-        registry.add("pocketgrid.demo-rounds.enabled", () -> "false");
-        registry.add("pocketgrid.ledger.enabled", () -> "false");
+        PortalProperties.dataDir(registry, DATA_DIR);
+        PortalProperties.noDemoRounds(registry);
+        PortalProperties.noLedger(registry);
         registry.add("pocketgrid.limits.trusted-proxies", () -> "127.0.0.1,::1");
         registry.add("pocketgrid.limits.lease-burst", () -> LEASE_BURST);
         registry.add("pocketgrid.limits.leases-per-second", () -> "0.01");
@@ -60,13 +57,5 @@ public abstract class DrillPortal {
             headers.put("Authorization", "Bearer " + bearer);
         }
         return api.send("POST", path, headers, json == null ? null : json.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String temp() {
-        try {
-            return Files.createTempDirectory("pocketgrid-drill-it").toString();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

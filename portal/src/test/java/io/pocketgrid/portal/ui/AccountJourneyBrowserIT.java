@@ -6,9 +6,9 @@ import io.pocketgrid.portal.ledger.EpochJob;
 import io.pocketgrid.portal.support.ApiClient;
 import io.pocketgrid.portal.support.Chromium;
 import io.pocketgrid.portal.support.JvmVolunteer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.pocketgrid.portal.support.PortalProperties;
+import io.pocketgrid.portal.support.TempDirs;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +35,7 @@ import tools.jackson.databind.JsonNode;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class AccountJourneyBrowserIT {
 
-    private static final String DATA_DIR = temp();
+    private static final Path DATA_DIR = TempDirs.create("pocketgrid-account-it");
 
     @Value("${local.server.port}")
     int port;
@@ -50,11 +50,10 @@ class AccountJourneyBrowserIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("pocketgrid.data-dir", () -> DATA_DIR);
-        // no new demo rounds: these tests follow the demo's tasks
-        registry.add("pocketgrid.demo-rounds.enabled", () -> "false");
+        PortalProperties.dataDir(registry, DATA_DIR);
+        PortalProperties.noDemoRounds(registry);
         // one demo project: a second volunteer validates the browser's tasks of it
-        registry.add("pocketgrid.demo-workloads", () -> "false");
+        PortalProperties.noDemoWorkloads(registry);
     }
 
     @AfterEach
@@ -161,14 +160,6 @@ class AccountJourneyBrowserIT {
             if (pending != null && pending == 0) {
                 break;
             }
-        }
-    }
-
-    private static String temp() {
-        try {
-            return Files.createTempDirectory("pocketgrid-account-it").toString();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -3,10 +3,9 @@ package io.pocketgrid.portal.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pocketgrid.portal.support.Chromium;
+import io.pocketgrid.portal.support.PortalProperties;
 import io.pocketgrid.portal.support.StoredResults;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.pocketgrid.portal.support.TempDirs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -52,11 +51,9 @@ class ContributeBrowserIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        String dataDir = temp("pocketgrid-browser-it").toString();
-        registry.add("pocketgrid.data-dir", () -> dataDir);
-        // no new demo rounds: these tests follow the demo's tasks
-        registry.add("pocketgrid.demo-rounds.enabled", () -> "false");
-        registry.add("pocketgrid.ledger.enabled", () -> "false");
+        PortalProperties.dataDir(registry, TempDirs.create("pocketgrid-browser-it"));
+        PortalProperties.noDemoRounds(registry);
+        PortalProperties.noLedger(registry);
     }
 
     @BeforeEach
@@ -179,14 +176,6 @@ class ContributeBrowserIT {
         for (StoredResults.Checked c : checked) {
             assertThat(c.stored()).hasSameSizeAs(c.expected());
             assertThat(c.worstExcess(1e-4, 1e-3)).as("result %d against the JVM engine", c.resultId()).isLessThanOrEqualTo(0);
-        }
-    }
-
-    private static Path temp(String prefix) {
-        try {
-            return Files.createTempDirectory(prefix);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

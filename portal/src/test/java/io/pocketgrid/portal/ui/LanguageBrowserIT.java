@@ -3,9 +3,9 @@ package io.pocketgrid.portal.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pocketgrid.portal.support.Chromium;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.pocketgrid.portal.support.PortalProperties;
+import io.pocketgrid.portal.support.TempDirs;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +29,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class LanguageBrowserIT {
 
-    private static final String DATA_DIR = temp();
+    private static final Path DATA_DIR = TempDirs.create("pocketgrid-language-it");
 
     @Value("${local.server.port}")
     int port;
@@ -43,7 +43,7 @@ class LanguageBrowserIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("pocketgrid.data-dir", () -> DATA_DIR);
+        PortalProperties.dataDir(registry, DATA_DIR);
     }
 
     @AfterEach
@@ -156,13 +156,5 @@ class LanguageBrowserIT {
     private String text() {
         // read in one script: a reload in between would leave a found element stale
         return String.valueOf(browser.executeScript("return document.body.innerText"));
-    }
-
-    private static String temp() {
-        try {
-            return Files.createTempDirectory("pocketgrid-language-it").toString();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

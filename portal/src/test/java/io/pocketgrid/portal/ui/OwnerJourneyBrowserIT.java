@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pocketgrid.portal.support.ApiClient;
 import io.pocketgrid.portal.support.Chromium;
+import io.pocketgrid.portal.support.DemoMlp;
 import io.pocketgrid.portal.support.JvmVolunteer;
+import io.pocketgrid.portal.support.PortalProperties;
+import io.pocketgrid.portal.support.TempDirs;
 import io.pocketgrid.worker.engine.Model;
 import io.pocketgrid.worker.engine.Npy;
 import io.pocketgrid.worker.engine.Tensor;
@@ -13,7 +16,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -27,7 +29,6 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -40,7 +41,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class OwnerJourneyBrowserIT {
 
     private static final int ITEMS = 64;
-    private static final String DATA_DIR = temp("pocketgrid-owner-journey");
+    private static final Path DATA_DIR = TempDirs.create("pocketgrid-owner-journey");
 
     @Value("${local.server.port}")
     int port;
@@ -49,9 +50,7 @@ class OwnerJourneyBrowserIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("pocketgrid.data-dir", () -> DATA_DIR);
-        registry.add("pocketgrid.ledger.enabled", () -> "false");
-        registry.add("pocketgrid.demo-project", () -> "false");
+        PortalProperties.noDemoNoLedger(registry, DATA_DIR);
     }
 
     @AfterEach
@@ -63,12 +62,11 @@ class OwnerJourneyBrowserIT {
 
     @Test
     void ownerCreatesAProjectInTheWizardWatchesItCompleteAndDownloadsResults() throws Exception {
-        Path work = Path.of(temp("pocketgrid-owner-files"));
+        Path work = TempDirs.create("pocketgrid-owner-files");
         Path downloads = Files.createDirectories(work.resolve("downloads"));
-        byte[] modelBytes = new ClassPathResource("demo/mlp.onnx").getContentAsByteArray();
+        byte[] modelBytes = DemoMlp.model();
         Path model = Files.write(work.resolve("mlp.onnx"), modelBytes);
-        Tensor all = Npy.read(new ClassPathResource("demo/inputs.npy").getContentAsByteArray());
-        Tensor inputs = Tensor.ofFloats(Arrays.copyOf(all.floats(), ITEMS * 784), ITEMS, 1, 28, 28);
+        Tensor inputs = DemoMlp.images(ITEMS);
         Path inputsFile = Files.write(work.resolve("inputs.npy"), Npy.write(inputs));
 
         ApiClient api = new ApiClient(port);
@@ -150,14 +148,6 @@ class OwnerJourneyBrowserIT {
         JvmVolunteer jvm = new JvmVolunteer(api);
         for (int i = 0; i < 20 && jvm.computeOne() != null; i++) {
             // one task per turn until the project has no work left
-        }
-    }
-
-    private static String temp(String prefix) {
-        try {
-            return Files.createTempDirectory(prefix).toString();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

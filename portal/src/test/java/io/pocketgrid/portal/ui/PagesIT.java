@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pocketgrid.portal.account.Role;
 import io.pocketgrid.portal.support.ApiClient;
 import io.pocketgrid.portal.support.Chromium;
-import java.io.IOException;
+import io.pocketgrid.portal.support.PortalProperties;
+import io.pocketgrid.portal.support.TempDirs;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -33,11 +33,8 @@ class PagesIT {
     io.pocketgrid.portal.account.AccountService accounts;
 
     @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) throws IOException {
-        String dataDir = Files.createTempDirectory("pocketgrid-pages-it").toString();
-        registry.add("pocketgrid.data-dir", () -> dataDir);
-        registry.add("pocketgrid.ledger.enabled", () -> "false");
-        registry.add("pocketgrid.demo-project", () -> "false");
+    static void properties(DynamicPropertyRegistry registry) {
+        PortalProperties.noDemoNoLedger(registry, TempDirs.create("pocketgrid-pages-it"));
     }
 
     @Test

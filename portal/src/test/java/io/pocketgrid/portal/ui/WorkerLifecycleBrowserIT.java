@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pocketgrid.portal.support.ApiClient;
 import io.pocketgrid.portal.support.Chromium;
+import io.pocketgrid.portal.support.PortalProperties;
+import io.pocketgrid.portal.support.TempDirs;
 import io.pocketgrid.portal.support.WireTap;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -86,13 +87,8 @@ class WorkerLifecycleBrowserIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
-        String dataDir = Files.createTempDirectory("pocketgrid-lifecycle-it").toString();
-        registry.add("pocketgrid.data-dir", () -> dataDir);
-        // no new demo rounds: these tests follow the demo's tasks
-        registry.add("pocketgrid.demo-rounds.enabled", () -> "false");
-        registry.add("pocketgrid.ledger.enabled", () -> "false");
         // one model: the tests count its downloads (the image demo shares this test's model)
-        registry.add("pocketgrid.demo-workloads", () -> "false");
+        PortalProperties.oneDemoRoundNoLedger(registry, TempDirs.create("pocketgrid-lifecycle-it"));
         try (ServerSocket free = new ServerSocket(0)) {
             int port = free.getLocalPort();
             registry.add("server.port", () -> port);

@@ -1,7 +1,7 @@
 package io.pocketgrid.portal.work;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import io.pocketgrid.portal.support.PortalProperties;
+import io.pocketgrid.portal.support.TempDirs;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -12,22 +12,8 @@ class WorkApiH2IT extends WorkApiContract {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        String dataDir = tempDir();
-        registry.add("pocketgrid.data-dir", () -> dataDir);
-        // no new demo rounds: these tests follow the demo's tasks
-        registry.add("pocketgrid.demo-rounds.enabled", () -> "false");
-        registry.add("pocketgrid.ledger.enabled", () -> "false");
-        // one demo project: this test follows its tasks
-        registry.add("pocketgrid.demo-workloads", () -> "false");
+        PortalProperties.oneDemoRoundNoLedger(registry, TempDirs.create("pocketgrid-h2-it"));
         registry.add("pocketgrid.max-result-bytes", () -> MAX_RESULT_BYTES);
         registry.add("pocketgrid.max-open-leases", () -> MAX_OPEN_LEASES);
-    }
-
-    private static String tempDir() {
-        try {
-            return Files.createTempDirectory("pocketgrid-h2-it").toString();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

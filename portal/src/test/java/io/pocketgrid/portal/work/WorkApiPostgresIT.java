@@ -3,10 +3,9 @@ package io.pocketgrid.portal.work;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pocketgrid.portal.storage.PlannerStatistics;
+import io.pocketgrid.portal.support.PortalProperties;
 import io.pocketgrid.portal.support.PostgresSchema;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.pocketgrid.portal.support.TempDirs;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -32,20 +31,9 @@ class WorkApiPostgresIT extends WorkApiContract {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         PostgresSchema.register(registry, SCHEMA);
+        PortalProperties.oneDemoRoundNoLedger(registry, TempDirs.create("pocketgrid-pg-it"));
         registry.add("pocketgrid.max-result-bytes", () -> MAX_RESULT_BYTES);
         registry.add("pocketgrid.max-open-leases", () -> MAX_OPEN_LEASES);
-        String dataDir;
-        try {
-            dataDir = Files.createTempDirectory("pocketgrid-pg-it").toString();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        registry.add("pocketgrid.data-dir", () -> dataDir);
-        // no new demo rounds: these tests follow the demo's tasks
-        registry.add("pocketgrid.demo-rounds.enabled", () -> "false");
-        registry.add("pocketgrid.ledger.enabled", () -> "false");
-        // one demo project: this test follows its tasks
-        registry.add("pocketgrid.demo-workloads", () -> "false");
         // the test calls the statistics refresh itself
         registry.add("pocketgrid.statistics-interval", () -> "1h");
     }

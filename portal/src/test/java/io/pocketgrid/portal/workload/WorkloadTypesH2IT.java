@@ -1,7 +1,7 @@
 package io.pocketgrid.portal.workload;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import io.pocketgrid.portal.support.PortalProperties;
+import io.pocketgrid.portal.support.TempDirs;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -11,11 +11,8 @@ import org.springframework.test.context.DynamicPropertySource;
 class WorkloadTypesH2IT extends WorkloadTypesContract {
 
     @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) throws IOException {
-        String dataDir = Files.createTempDirectory("pocketgrid-workload-it").toString();
-        registry.add("pocketgrid.data-dir", () -> dataDir);
-        registry.add("pocketgrid.ledger.enabled", () -> "false");
-        registry.add("pocketgrid.demo-project", () -> "false");
+    static void properties(DynamicPropertyRegistry registry) {
+        PortalProperties.noDemoNoLedger(registry, TempDirs.create("pocketgrid-workload-it"));
         // every lone replica is recomputed on OnnxRuntime: int64 and float16 inputs must reach it right
         registry.add("pocketgrid.validation.server-check-rate", () -> "1.0");
     }

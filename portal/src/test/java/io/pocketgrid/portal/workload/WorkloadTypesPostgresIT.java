@@ -1,8 +1,8 @@
 package io.pocketgrid.portal.workload;
 
+import io.pocketgrid.portal.support.PortalProperties;
 import io.pocketgrid.portal.support.PostgresSchema;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.pocketgrid.portal.support.TempDirs;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ActiveProfiles;
@@ -16,12 +16,9 @@ import org.springframework.test.context.DynamicPropertySource;
 class WorkloadTypesPostgresIT extends WorkloadTypesContract {
 
     @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) throws IOException {
+    static void properties(DynamicPropertyRegistry registry) {
         PostgresSchema.register(registry, "pocketgrid_workload_it");
-        String dataDir = Files.createTempDirectory("pocketgrid-workload-pg-it").toString();
-        registry.add("pocketgrid.data-dir", () -> dataDir);
-        registry.add("pocketgrid.ledger.enabled", () -> "false");
-        registry.add("pocketgrid.demo-project", () -> "false");
+        PortalProperties.noDemoNoLedger(registry, TempDirs.create("pocketgrid-workload-pg-it"));
         registry.add("pocketgrid.validation.server-check-rate", () -> "1.0");
     }
 }
