@@ -23,17 +23,28 @@ class ProjectRows {
         this.jdbc = jdbc;
     }
 
+    /** Ends a RUNNING project that has no OPEN task left: INCOMPLETE when a task failed, else COMPLETED. */
+    private static final String END_FINISHED = """
+            UPDATE project SET completed_at = ?, status = CASE WHEN EXISTS (SELECT 1 FROM task
+                     WHERE task.project_id = project.id AND task.status = 'FAILED') THEN 'INCOMPLETE' ELSE 'COMPLETED' END
+            WHERE status = 'RUNNING' AND NOT EXISTS (SELECT 1 FROM task WHERE task.project_id = project.id AND task.status = 'OPEN')""";
+
     /**
      * Ends the RUNNING projects among these that have no OPEN task left. One statement, not a read of the
      * tasks and then an update: it runs in the result writer's transaction.
      */
     void completeIfDone(Collection<Long> projectIds, Instant at) {
-        jdbc.batchUpdate("""
-                UPDATE project SET completed_at = ?, status = CASE WHEN EXISTS (SELECT 1 FROM task
-                         WHERE task.project_id = project.id AND task.status = 'FAILED') THEN 'INCOMPLETE' ELSE 'COMPLETED' END
-                WHERE id = ? AND status = 'RUNNING'
-                  AND NOT EXISTS (SELECT 1 FROM task WHERE task.project_id = project.id AND task.status = 'OPEN')""",
-                projectIds.stream().map(id -> new Object[] {Utc.at(at), id}).toList());
+        jdbc.batchUpdate(END_FINISHED + " AND id = ?", projectIds.stream().map(id -> new Object[] {Utc.at(at), id}).toList());
+    }
+
+    /**
+     * Ends every RUNNING project with tasks none of which is OPEN; how many. The repair for two result
+     * batches (on two instances) that finish a project's last two tasks at the same moment: each sees the
+     * other's task still open and neither ends the project.
+     */
+    int completeFinished(Instant at) {
+        return jdbc.update(END_FINISHED + " AND EXISTS (SELECT 1 FROM task WHERE task.project_id = project.id)",
+                Utc.at(at));
     }
 
     /** How many projects name this blob as their model, labels or an input. */

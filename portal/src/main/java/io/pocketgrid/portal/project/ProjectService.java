@@ -23,7 +23,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -31,6 +34,8 @@ import org.springframework.transaction.annotation.Transactional;
 /** Creates projects from a model and an inputs file, and cuts them into tasks. */
 @Service
 public class ProjectService {
+
+    private static final Logger log = LoggerFactory.getLogger(ProjectService.class);
 
     private final ProjectRepository projects;
     private final BlobStore blobs;
@@ -243,6 +248,20 @@ public class ProjectService {
             return;
         }
         rows.completeIfDone(projectIds, at);
+    }
+
+    /**
+     * Every {@code pocketgrid.project-sweep-interval} (30 s) on every instance: ends the running projects whose
+     * tasks are all done but that no result batch ended (two instances finished their last tasks at once).
+     */
+    @Scheduled(fixedDelayString = "${pocketgrid.project-sweep-interval:30s}",
+            initialDelayString = "${pocketgrid.project-sweep-interval:30s}")
+    @Transactional
+    public void endFinishedProjects() {
+        int ended = rows.completeFinished(clock.instant());
+        if (ended > 0) {
+            log.info("Ended {} running project(s) whose tasks were all done", ended);
+        }
     }
 
     /** 404 for an unknown project, 403 unless the account owns it or is an admin. */
