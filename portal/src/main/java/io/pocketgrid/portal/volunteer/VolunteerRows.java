@@ -3,7 +3,6 @@ package io.pocketgrid.portal.volunteer;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.SqlArrayValue;
@@ -20,10 +19,6 @@ class VolunteerRows {
 
     VolunteerRows(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
-    }
-
-    Optional<Long> idOf(String publicId) {
-        return jdbc.queryForList("SELECT id FROM volunteer WHERE public_id = ?", Long.class, publicId).stream().findFirst();
     }
 
     boolean link(long accountId, String tokenSha256) {

@@ -124,7 +124,7 @@ public class VolunteerService {
     /** The internal id of the volunteer with this public id, if there is one. */
     @Transactional(readOnly = true)
     public java.util.Optional<Long> idOf(String publicId) {
-        return rows.idOf(publicId);
+        return volunteers.findByPublicId(publicId).map(Volunteer::getId);
     }
 
     /** The public ids of the volunteers (browsers) linked to an account, oldest first. */

@@ -3,16 +3,14 @@ package io.pocketgrid.portal.project;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pocketgrid.portal.storage.Utc;
+import io.pocketgrid.portal.support.MemoryDatabase;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * When a project ends, on a real (in-memory H2) database with the portal's migrations: the result writer's
@@ -28,10 +26,7 @@ class ProjectRowsTest {
 
     @BeforeEach
     void database() {
-        DriverManagerDataSource ds = new DriverManagerDataSource(
-                "jdbc:h2:mem:projects-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration", "classpath:db/vendor/h2").load().migrate();
-        jdbc = new JdbcTemplate(ds);
+        jdbc = new JdbcTemplate(MemoryDatabase.migrated("projects"));
         rows = new ProjectRows(jdbc);
     }
 

@@ -16,6 +16,7 @@ import io.pocketgrid.portal.project.ProjectService;
 import io.pocketgrid.portal.storage.BlobStore;
 import io.pocketgrid.portal.storage.FileBlobStore;
 import io.pocketgrid.portal.storage.Utc;
+import io.pocketgrid.portal.support.MemoryDatabase;
 import io.pocketgrid.portal.volunteer.VolunteerTables;
 import io.pocketgrid.portal.work.WorkTables;
 import java.nio.ByteBuffer;
@@ -29,13 +30,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -65,13 +64,10 @@ class ValidationBatchTest {
 
     @BeforeEach
     void setUp() {
-        DriverManagerDataSource ds = new DriverManagerDataSource(
-                "jdbc:h2:mem:validation-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration", "classpath:db/vendor/h2").load().migrate();
-        jdbc = new JdbcTemplate(ds);
+        javax.sql.DataSource ds = MemoryDatabase.migrated("validation");
         tx = new TransactionTemplate(new DataSourceTransactionManager(ds));
         // projects and leases are other features' rows: this test writes tasks, results and volunteers only
-        jdbc.execute("SET REFERENTIAL_INTEGRITY FALSE");
+        jdbc = MemoryDatabase.withoutForeignKeys(ds);
         blobs = new FileBlobStore(new PocketGridProperties(dataDir, "files", 65536, 1 << 20));
         projects = mock(ProjectService.class);
         ValidationProperties properties = new ValidationProperties(10, 0.1, 0.0, 2, 5, Duration.ofSeconds(30));

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pocketgrid.portal.config.InstanceId;
 import io.pocketgrid.portal.project.ProjectQueries;
 import io.pocketgrid.portal.storage.Utc;
+import io.pocketgrid.portal.support.MemoryDatabase;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -15,13 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * The feeder on a real (in-memory H2) database with the portal's migrations: which replicas it hands
@@ -38,13 +36,10 @@ class FeederTest {
 
     @BeforeEach
     void database() {
-        DriverManagerDataSource ds = new DriverManagerDataSource(
-                "jdbc:h2:mem:feeder-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration", "classpath:db/vendor/h2").load().migrate();
-        jdbc = new JdbcTemplate(ds);
+        javax.sql.DataSource ds = MemoryDatabase.migrated("feeder");
         transactions = new DataSourceTransactionManager(ds);
         // the project row is project's business: the feeder reads tasks and assignments only
-        jdbc.execute("SET REFERENTIAL_INTEGRITY FALSE");
+        jdbc = MemoryDatabase.withoutForeignKeys(ds);
     }
 
     private Feeder feeder(String instance) {
