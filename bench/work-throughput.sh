@@ -40,6 +40,8 @@ PG_SCHEMA=${PG_SCHEMA:-pocketgrid_bench}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 DEMO=portal/src/main/resources/demo
 
+# lets the bench read the portal's writer meters (/actuator/prometheus is for operators)
+OPERATOR_TOKEN=bench-operator-$(od -An -tx8 -N16 /dev/urandom | tr -d " \n")
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/pocketgrid-bench.XXXXXX")
 PORTAL_PID=
 SUMMARY=()
@@ -95,7 +97,7 @@ start_portal() {
     : >"$DATA/portal.log"
     # the bench's inputs are larger than the default 2 GB upload limit; one demo project (the image
     # classifier), so runs stay comparable with those before the text and int8 demos
-    "$JAVA" ${PORTAL_JAVA_OPTS:-} -Dai.djl.offline=true -jar "$PORTAL_JAR" --server.port=0 --pocketgrid.data-dir="$DATA" \
+    POCKETGRID_OPERATOR_TOKEN=$OPERATOR_TOKEN "$JAVA" ${PORTAL_JAVA_OPTS:-} -Dai.djl.offline=true -jar "$PORTAL_JAR" --server.port=0 --pocketgrid.data-dir="$DATA" \
         --pocketgrid.demo-workloads=false --pocketgrid.demo-rounds.enabled=false --pocketgrid.upload.max-input-bytes=8000000000 --spring.servlet.multipart.max-file-size=8000MB \
         --spring.servlet.multipart.max-request-size=8100MB ${PORTAL_ARGS:-} "$@" \
         >"$DATA/portal.log" 2>&1 &
@@ -151,13 +153,64 @@ replicas_line() {
     awk '{ printf "%d validated tasks, %d results: %.2f replicas per validated task", $1, $2, $1 ? $2 / $1 : 0 }'
 }
 
-# simulate NAME [ARGS…] — runs the simulator against $URL, keeps its report in $WORK/NAME.report
+# CPU time (ms) a process has used, from /proc; for PostgreSQL the sum over its processes (backends
+# included), or 0 when the server is not on this machine
+cpu_ms() {
+    local tck
+    tck=$(getconf CLK_TCK)
+    if [[ $1 == postgres ]]; then
+        # shellcheck disable=SC2046
+        awk -v t="$tck" '{ s += $14 + $15 } END { printf "%d", s * 1000 / t }' \
+            $(pgrep -x postgres | sed 's|.*|/proc/&/stat|') /dev/null 2>/dev/null || echo 0
+    else
+        awk -v t="$tck" '{ printf "%d", ($14 + $15) * 1000 / t }' "/proc/$1/stat" 2>/dev/null || echo 0
+    fi
+}
+
+# The writers' batches as the portal's own meters saw them (Prometheus endpoint, operator token):
+# batches, mean batch size and mean batch time since the portal started
+writer_line() {
+    curl -sf -H "Authorization: Bearer $OPERATOR_TOKEN" "$URL/actuator/prometheus" 2>/dev/null | awk '
+        /^pocketgrid_writer_batch_size_count/ { match($0, /writer="[^"]*"/); w = substr($0, RSTART + 8, RLENGTH - 9); n[w] = $NF }
+        /^pocketgrid_writer_batch_size_sum/ { match($0, /writer="[^"]*"/); w = substr($0, RSTART + 8, RLENGTH - 9); s[w] = $NF }
+        /^pocketgrid_writer_batch_duration_seconds_sum/ { match($0, /writer="[^"]*"/); w = substr($0, RSTART + 8, RLENGTH - 9); d[w] = $NF }
+        END { for (w in n) if (n[w] > 0) printf "  writer %-14s %8d batches, %6.1f writes and %6.1f ms per batch (mean since start)\n", w, n[w], s[w] / n[w], d[w] * 1000 / n[w] }'
+}
+
+# simulate NAME [ARGS…] — runs the simulator against $URL, keeps its report in $WORK/NAME.report, and
+# adds the CPU each process used per round trip (portal, PostgreSQL, the simulator itself: on one
+# machine they share the cores, so a round trip's cost is the sum)
 simulate() {
     local name=$1
     shift
     log "$name: $VOLUNTEERS volunteers $*"
+    local portal0 pg0 sim0 sim_pid t0
+    t0=$(date +%s%3N)
+    portal0=$(cpu_ms "$PORTAL_PID")
+    pg0=$(cpu_ms postgres)
     "$JAVA" ${SIM_JAVA_OPTS:-} -jar "$SIM_JAR" --url "$URL" --volunteers "$VOLUNTEERS" --precomputed \
-        --duration "$MEASURE" --until-idle 10s --poll 500ms "$@" | tee "$WORK/$name.report"
+        --duration "$MEASURE" --until-idle 10s --poll 500ms "$@" >"$WORK/$name.report" &
+    sim_pid=$!
+    # the simulator's CPU is read just before it exits (tail -f ends with it)
+    tail -f --pid="$sim_pid" "$WORK/$name.report" &
+    local tail_pid=$! sim_ms=0
+    while kill -0 "$sim_pid" 2>/dev/null; do
+        sim0=$(cpu_ms "$sim_pid")
+        [[ -n $sim0 && $sim0 != 0 ]] && sim_ms=$sim0
+        sleep 0.5
+    done
+    wait "$sim_pid"
+    wait "$tail_pid" 2>/dev/null || true
+    local rts wall
+    wall=$(($(date +%s%3N) - t0))
+    rts=$(awk '/round trips\/s/ {print $3}' "$WORK/$name.report")
+    if [[ -n $rts ]]; then
+        # cores busy over the simulator's whole run (warm-up included), per round trip/s measured
+        awk -v p=$(($(cpu_ms "$PORTAL_PID") - portal0)) -v g=$(($(cpu_ms postgres) - pg0)) -v s="$sim_ms" -v w="$wall" -v r="$rts" \
+            'BEGIN { printf "  CPU (cores busy)       portal %.2f, PostgreSQL %.2f, simulator %.2f; ms per round trip %.2f, %.2f, %.2f\n", p / w, g / w, s / w, p / w * 1000 / r, g / w * 1000 / r, s / w * 1000 / r }' |
+            tee -a "$WORK/$name.report"
+    fi
+    writer_line | tee -a "$WORK/$name.report"
     # a volunteer told "no work" waits a poll interval: the figure then understates the portal
     if grep -q "stopped: no work" "$WORK/$name.report" || ! grep -q "no work (lease 204) *0$" "$WORK/$name.report"; then
         echo "warning: the work ran out during the measured phase; raise TASKS for a full one"
