@@ -31,16 +31,20 @@ public class TaskInputs {
             return Dims.prepend(items, project.getInputs().get(i).tensor().itemDims());
         }
 
-        /** The inputs as one tensor frame, in the project's order (docs/protocol.md). */
-        public byte[] frame() {
+        /**
+         * The inputs as one tensor frame, in the project's order (docs/protocol.md): the pieces to send one
+         * after the other (the frame's start, then each input's header and data), so a task's inputs are
+         * not copied into one more array per request.
+         */
+        public List<byte[]> frame() {
             List<ProjectInput> inputs = project.getInputs();
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-            out.writeBytes(TensorFrames.start(inputs.size()));
+            List<byte[]> pieces = new java.util.ArrayList<>(1 + 2 * inputs.size());
+            pieces.add(TensorFrames.start(inputs.size()));
             for (int i = 0; i < inputs.size(); i++) {
-                out.writeBytes(TensorFrames.header(inputs.get(i).name(), inputs.get(i).tensor().type(), dims(i)));
-                out.writeBytes(bytes.get(i));
+                pieces.add(TensorFrames.header(inputs.get(i).name(), inputs.get(i).tensor().type(), dims(i)));
+                pieces.add(bytes.get(i));
             }
-            return out.toByteArray();
+            return pieces;
         }
 
         /** The inputs as tensors by graph input name, in the project's order. */

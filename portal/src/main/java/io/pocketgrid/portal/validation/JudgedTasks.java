@@ -27,6 +27,9 @@ public interface JudgedTasks {
                   Instant validatedAt, boolean wanted) {
     }
 
+    /** Locks the tasks' rows (in id order, as the result writer does) until the caller's transaction ends. */
+    void lock(List<Long> ids);
+
     /** The tasks with these ids, in id order (the caller holds their row locks). */
     List<Row> read(List<Long> ids);
 

@@ -53,6 +53,12 @@ class ResultRows implements ResultCounts {
         return new Counts(counts[0], counts[1], counts[2]);
     }
 
+    /** The volunteer of a result that still waits for its verdict; empty once it is judged. */
+    java.util.Optional<Long> pendingVolunteer(long resultId) {
+        return jdbc.queryForList("SELECT volunteer_id FROM result WHERE id = ? AND status = 'PENDING'", Long.class, resultId)
+                .stream().findFirst();
+    }
+
     List<ValidationService.Pending> pending(long volunteerId) {
         return jdbc.query("SELECT assignment_id, task_id FROM result WHERE volunteer_id = ? AND status = 'PENDING'",
                 (rs, i) -> new ValidationService.Pending(rs.getLong(1), rs.getLong(2)), volunteerId);

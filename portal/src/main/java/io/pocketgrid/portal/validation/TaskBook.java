@@ -39,9 +39,11 @@ class TaskBook {
 
     private final ProjectService projects;
     private final JudgedTasks taskRows;
+    private final SpotChecks spotChecks;
 
     TaskBook(JdbcTemplate jdbc, CreditService credit, VolunteerStanding standing, ValidationProperties properties,
-             ProjectService projects, JudgedTasks taskRows) {
+             ProjectService projects, JudgedTasks taskRows, SpotChecks spotChecks) {
+        this.spotChecks = spotChecks;
         this.projects = projects;
         this.taskRows = taskRows;
         this.standing = standing;
@@ -230,6 +232,7 @@ class TaskBook {
         // per volunteer: {1 if trust was reset, valid results since (or in all), micro-credits,
         //                valid results, invalid results}
         private final Map<Long, long[]> volunteers = new TreeMap<>();
+        private final List<SpotChecks.Job> checks = new ArrayList<>();
 
         Batch(Map<Long, Task> tasks) {
             this.tasks = tasks;
@@ -242,6 +245,11 @@ class TaskBook {
         void mark(Result r, ResultStatus status) {
             r.status = status;
             marks.put(r.id, status);
+        }
+
+        /** A lone result the server is to recompute before it is judged: it stays PENDING till then. */
+        void checkLater(Result r, Task task) {
+            checks.add(new SpotChecks.Job(r.id, task.id));
         }
 
         void resetTrust(long volunteerId) {
@@ -276,6 +284,16 @@ class TaskBook {
             TreeSet<Long> finished = new TreeSet<>();
             changed.stream().filter(t -> t.status != TaskStatus.OPEN).forEach(t -> finished.add(t.projectId));
             projects.completeIfDone(finished, now);
+            if (!checks.isEmpty()) {
+                spotChecks.insert(checks, now);
+                List<SpotChecks.Job> committed = List.copyOf(checks);
+                TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                    @Override
+                    public void afterCommit() {
+                        spotChecks.offer(committed);
+                    }
+                });
+            }
             List<Long> distrusted = volunteers.entrySet().stream().filter(e -> e.getValue()[0] == 1).map(Map.Entry::getKey)
                     .toList();
             if (!distrusted.isEmpty()) {

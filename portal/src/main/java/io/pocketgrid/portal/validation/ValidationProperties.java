@@ -13,8 +13,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param spotCheckRate  share of a trusted volunteer's tasks that are still replicated, at random
  * @param serverCheckRate share of single-replica results the server recomputes on OnnxRuntime. The
  *                        replicated spot checks are the main defence; this one costs the server
- *                        that share of all trusted work (at 5 % it was a tenth of the portal's CPU
- *                        in the throughput bench), so it stays small.
+ *                        that share of all trusted work (at 2 % about a third of the portal's CPU
+ *                        in the throughput bench), so it stays small. The check runs off the
+ *                        request path on one thread ({@link SpotChecks}): the volunteer hears PENDING,
+ *                        and a result is not picked while that thread has a full queue.
  * @param throttleAfter  invalid results (at least a fifth of its judged ones) after which a volunteer
  *                       gets one task per {@code throttleInterval}
  * @param ignoreAfter    invalid results (at least half of its judged ones) after which a volunteer

@@ -12,7 +12,14 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.PostConstruct;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -36,8 +43,14 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 @Service
 public class ValidationService {
 
+    private static final Logger log = LoggerFactory.getLogger(ValidationService.class);
+
     private final TaskBook book;
     private final ResultRows results;
+    private final SpotChecks spotChecks;
+    private final JudgedTasks tasks;
+    private final TransactionTemplate tx;
+    private final Timer checkTimes;
     private final BlobStore blobs;
     private final ServerCheck serverCheck;
     private final ValidationProperties properties;
@@ -48,8 +61,14 @@ public class ValidationService {
     private final Counter spotChecksAgreed;
     private final Counter spotChecksDisagreed;
 
-    ValidationService(TaskBook book, ResultRows results, BlobStore blobs, ServerCheck serverCheck, ValidationProperties properties,
-                      Clock clock, MeterRegistry meters) {
+    ValidationService(TaskBook book, ResultRows results, BlobStore blobs, ServerCheck serverCheck, SpotChecks spotChecks,
+                      JudgedTasks tasks, ValidationProperties properties, Clock clock, PlatformTransactionManager transactions,
+                      MeterRegistry meters) {
+        this.spotChecks = spotChecks;
+        this.tasks = tasks;
+        this.tx = new TransactionTemplate(transactions);
+        this.checkTimes = Timer.builder("pocketgrid.spot.check.duration").description("the server's recomputation of"
+                + " one task for a spot check, off the request path").register(meters);
         String judged = "results judged (valid, invalid) and tasks whose replicas disagreed without a quorum"
                 + " (inconclusive: one more replica is asked for)";
         this.valid = Counter.builder("pocketgrid.validations").description(judged).tag("outcome", "valid").register(meters);
@@ -105,22 +124,54 @@ public class ValidationService {
     }
 
     /**
-     * A stored result to judge; {@code serverOutputs} is the server's own recomputation when this
-     * lone replica was picked for a spot check ({@link #spotCheck}), else null.
+     * A stored result to judge. {@code spotCheck}: this lone replica was picked for the server's check
+     * ({@link #picksForSpotCheck}), so it stays PENDING until the server has recomputed its task;
+     * {@code serverOutputs} is that recomputation when it is judged ({@link #check}), else null.
+     * {@code outputs} null: read from the blob store.
      */
-    public record Arrival(long resultId, long taskId, long volunteerId, float[] outputs, float[] serverOutputs) {
+    public record Arrival(long resultId, long taskId, long volunteerId, float[] outputs, boolean spotCheck,
+                          float[] serverOutputs) {
     }
 
     /**
-     * The server's reference outputs for a lone replica picked at random (rate
-     * {@code pocketgrid.validation.server-check-rate}), or null. Slow (it runs the model), so it is
-     * called before the result joins a batch.
+     * Whether the server checks this result itself: a lone replica picked at random (rate
+     * {@code pocketgrid.validation.server-check-rate}), while this instance's checker has room.
      */
-    public float[] spotCheck(long taskId, boolean loneReplica) {
-        if (!loneReplica || ThreadLocalRandom.current().nextDouble() >= properties.serverCheckRate()) {
-            return null;
+    public boolean picksForSpotCheck(boolean loneReplica) {
+        return loneReplica && ThreadLocalRandom.current().nextDouble() < properties.serverCheckRate()
+                && spotChecks.takeOneMore();
+    }
+
+    @PostConstruct
+    void startSpotChecks() {
+        spotChecks.start(this::check);
+    }
+
+    /**
+     * One spot check, on the checker thread: the server recomputes the task (slow: it runs the model), then
+     * the result is judged against that in a transaction of its own, unless another instance judged it or
+     * another replica settled it meanwhile. A recomputation that fails leaves the result judged as a lone
+     * replica without a check, as if it had not been picked.
+     */
+    void check(SpotChecks.Job job) {
+        float[] reference = null;
+        long start = System.nanoTime();
+        try {
+            reference = serverCheck.recompute(job.taskId());
+        } catch (RuntimeException e) {
+            log.warn("the server could not recompute task {} for a spot check; its lone result is judged without one",
+                    job.taskId(), e);
         }
-        return serverCheck.recompute(taskId);
+        checkTimes.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        float[] serverOutputs = reference;
+        tx.executeWithoutResult(s -> {
+            tasks.lock(List.of(job.taskId()));
+            if (!spotChecks.claim(job.resultId())) {
+                return;
+            }
+            results.pendingVolunteer(job.resultId()).ifPresent(volunteerId -> judge(List.of(
+                    new Arrival(job.resultId(), job.taskId(), volunteerId, null, false, serverOutputs))));
+        });
     }
 
     /** Judges stored results (tasks locked by the caller) and writes what follows; verdicts in order. */
@@ -167,6 +218,11 @@ public class ValidationService {
         if (task.status != TaskStatus.OPEN) {
             batch.mark(fresh, ResultStatus.DISCARDED);
             return new Verdict(ResultStatus.DISCARDED, 0);
+        }
+        if (arrival.spotCheck() && task.quorum == 1) {
+            // judged when the server has recomputed the task (check): PENDING till then
+            batch.checkLater(fresh, task);
+            return new Verdict(ResultStatus.PENDING, 0);
         }
         boolean spotChecked = task.quorum == 1 && arrival.serverOutputs() != null;
         if (spotChecked && !task.agreement.agree(arrival.serverOutputs(), fresh.outputs())) {

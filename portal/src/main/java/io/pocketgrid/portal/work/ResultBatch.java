@@ -74,10 +74,7 @@ class ResultBatch {
         List<ResultWrite> sorted = ops.stream().sorted(Comparator.comparingLong((ResultWrite op) -> op.taskId)
                 .thenComparingLong(op -> op.leaseId)).toList();
         List<Long> taskIds = sorted.stream().map(op -> op.taskId).distinct().toList();
-        // one array parameter, not an IN list: the same statement text for every batch size, so both
-        // databases parse and plan it once
-        jdbc.queryForList("SELECT id FROM task WHERE id = ANY(?) ORDER BY id FOR UPDATE", Long.class,
-                new SqlArrayValue("BIGINT", taskIds.toArray()));
+        jdbc.queryForList(TaskRows.LOCK, Long.class, new SqlArrayValue("BIGINT", taskIds.toArray()));
         Set<Long> banned = standing.bannedAmong(sorted.stream().map(op -> op.volunteerId).distinct().toList());
         List<ResultWrite> open = new ArrayList<>();
         for (ResultWrite op : sorted) {
@@ -110,7 +107,7 @@ class ResultBatch {
                 .toList();
         List<ValidationService.Verdict> verdicts = validation.judge(arrivalOrder.stream()
                 .map(op -> new ValidationService.Arrival(resultIds.get(op.leaseId), op.taskId, op.volunteerId, op.outputs,
-                        op.serverOutputs)).toList());
+                        op.spotCheck, null)).toList());
         for (int i = 0; i < arrivalOrder.size(); i++) {
             ValidationService.Verdict v = verdicts.get(i);
             arrivalOrder.get(i).succeed(new Receipt(v.status().name(), v.status() == ResultStatus.PENDING, v.microCredits()));

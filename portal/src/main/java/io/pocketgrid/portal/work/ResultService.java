@@ -91,9 +91,8 @@ public class ResultService {
         }
         float[] outputs = layout.values(bytes, items, true);
         BlobStore.Small blob = blobs.small(bytes);
-        float[] reference = validation.spotCheck(a.taskId(), a.single());
         Receipt receipt = results.store(new ResultWrite(leaseId, a.taskId(), volunteerId, blob, Dims.format(dims),
-                elapsedMs, now, outputs, reference));
+                elapsedMs, now, outputs, validation.picksForSpotCheck(a.single())));
         registry.remove(leaseId);
         Counter.builder("pocketgrid.results").description("results accepted, by what the worker heard back")
                 .tag("status", receipt.status()).register(meters).increment();

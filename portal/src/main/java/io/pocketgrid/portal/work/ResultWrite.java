@@ -13,10 +13,11 @@ final class ResultWrite extends GroupCommit.Write<Receipt> {
     final Long elapsedMs;
     final Instant receivedAt;
     final float[] outputs;
-    final float[] serverOutputs;
+    /** Picked for the server's spot check: judged once the server has recomputed it, off the request path. */
+    final boolean spotCheck;
 
     ResultWrite(long leaseId, long taskId, long volunteerId, BlobStore.Small blob, String dims, Long elapsedMs,
-             Instant receivedAt, float[] outputs, float[] serverOutputs) {
+             Instant receivedAt, float[] outputs, boolean spotCheck) {
         this.leaseId = leaseId;
         this.taskId = taskId;
         this.volunteerId = volunteerId;
@@ -25,6 +26,6 @@ final class ResultWrite extends GroupCommit.Write<Receipt> {
         this.elapsedMs = elapsedMs;
         this.receivedAt = receivedAt;
         this.outputs = outputs;
-        this.serverOutputs = serverOutputs;
+        this.spotCheck = spotCheck;
     }
 }

@@ -23,6 +23,12 @@ import org.springframework.stereotype.Repository;
 @Repository
 class TaskRows implements ProjectTasks, JudgedTasks {
 
+    /**
+     * Locks tasks' rows in id order: one array parameter, not an IN list, so the statement text is the same
+     * for every batch size and both databases parse and plan it once.
+     */
+    static final String LOCK = "SELECT id FROM task WHERE id = ANY(?) ORDER BY id FOR UPDATE";
+
     private final JdbcTemplate jdbc;
 
     TaskRows(JdbcTemplate jdbc) {
@@ -111,6 +117,11 @@ class TaskRows implements ProjectTasks, JudgedTasks {
     public Optional<Range> range(long taskId) {
         return jdbc.query("SELECT project_id, start_item, end_item FROM task WHERE id = ?",
                 (rs, i) -> new Range(rs.getLong(1), rs.getInt(2), rs.getInt(3)), taskId).stream().findFirst();
+    }
+
+    @Override
+    public void lock(List<Long> ids) {
+        jdbc.queryForList(LOCK, Long.class, new SqlArrayValue("BIGINT", ids.stream().sorted().toArray()));
     }
 
     @Override

@@ -12,7 +12,13 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -40,9 +46,15 @@ class WorkApiFilter extends HttpFilter {
     private final transient TaskInputs inputs;
     private final transient JsonMapper json;
     private final transient ApiErrorWriter errors;
+    private final transient Map<String, Timer> timers = new HashMap<>();
 
     WorkApiFilter(VolunteerService volunteers, LeaseService leases, ResultService results, RateLimiter rateLimiter,
-                   TaskInputs inputs, JsonMapper json, ApiErrorWriter errors) {
+                   TaskInputs inputs, JsonMapper json, ApiErrorWriter errors, MeterRegistry meters) {
+        for (String call : List.of("lease", "input", "result", "release", "other")) {
+            timers.put(call, Timer.builder("pocketgrid.work.calls").description("worker protocol calls as this instance"
+                    + " answered them, refusals included (Spring's http.server.requests leaves them out)")
+                    .tag("call", call).register(meters));
+        }
         this.errors = errors;
         this.volunteers = volunteers;
         this.leases = leases;
@@ -57,8 +69,10 @@ class WorkApiFilter extends HttpFilter {
         // what Spring Security's header writer added before: no sniffing, no caching
         res.setHeader("X-Content-Type-Options", "nosniff");
         res.setHeader("Cache-Control", "no-store");
+        long start = System.nanoTime();
+        String path = req.getRequestURI().substring(req.getContextPath().length());
         try {
-            route(req, res);
+            route(path, req, res);
         } catch (ApiException e) {
             errors.write(res, e);
         } catch (BodyTooLargeException e) {
@@ -66,11 +80,31 @@ class WorkApiFilter extends HttpFilter {
         } catch (RuntimeException e) {
             log.error("API call failed", e);
             errors.write(res, HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL", "the server failed; the call changed nothing");
+        } finally {
+            timers.get(call(path)).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }
 
-    private void route(HttpServletRequest req, HttpServletResponse res) throws IOException {
+    /** Whether this filter answers the request (the paths it is mounted on). */
+    static boolean handles(HttpServletRequest req) {
         String path = req.getRequestURI().substring(req.getContextPath().length());
+        return path.startsWith(WORK) || path.startsWith(TASKS);
+    }
+
+    private static String call(String path) {
+        if (path.equals(WORK + "lease")) {
+            return "lease";
+        }
+        if (path.endsWith("/result")) {
+            return "result";
+        }
+        if (path.endsWith("/input")) {
+            return "input";
+        }
+        return path.endsWith("/release") ? "release" : "other";
+    }
+
+    private void route(String path, HttpServletRequest req, HttpServletResponse res) throws IOException {
         if (path.equals(WORK + "lease")) {
             requireMethod(req, "POST");
             lease(req, res);
@@ -138,12 +172,12 @@ class WorkApiFilter extends HttpFilter {
         TaskInputs.Slice slice = inputs.read(taskId).orElseThrow(() ->
                 new ApiException(Kind.NOT_FOUND, "UNKNOWN_TASK", "there is no task " + taskId));
         String accept = req.getHeader("Accept");
-        byte[] body;
+        List<byte[]> body;
         if (accept != null && accept.contains(TensorFrames.MEDIA_TYPE)) {
             body = slice.frame();
             res.setContentType(TensorFrames.MEDIA_TYPE);
         } else if (slice.project().isSingleFloat32()) {
-            body = slice.bytes().get(0);
+            body = List.of(slice.bytes().get(0));
             res.setHeader("X-Tensor-Dims", Dims.format(slice.dims(0)));
             res.setContentType("application/octet-stream");
         } else {
@@ -151,8 +185,11 @@ class WorkApiFilter extends HttpFilter {
                     + " other types than float32: ask with 'Accept: " + TensorFrames.MEDIA_TYPE + "' (docs/protocol.md)");
         }
         res.setStatus(HttpServletResponse.SC_OK);
-        res.setContentLength(body.length);
-        res.getOutputStream().write(body);
+        res.setContentLengthLong(body.stream().mapToLong(b -> b.length).sum());
+        var out = res.getOutputStream();
+        for (byte[] piece : body) {
+            out.write(piece);
+        }
     }
 
     private long volunteer(HttpServletRequest req) {

@@ -38,6 +38,7 @@ class TablesTest {
             Map.entry("ledger_network", "ledger"),
             Map.entry("project", "project"), Map.entry("project_input", "project"), Map.entry("project_output", "project"),
             Map.entry("result", "validation"),
+            Map.entry("spot_check", "validation"),
             Map.entry("blob", "storage"), Map.entry("blob_chunk", "storage"), Map.entry("shared_secret", "storage"),
             Map.entry("task", "work"), Map.entry("assignment", "work"),
             Map.entry("volunteer", "volunteer"));

@@ -109,6 +109,11 @@ class MonitoringH2IT {
                 .isBetween(1.0, 3.0);
         assertThat(after.value("pocketgrid_leases_open")).as("every lease came back").isZero();
         assertThat(after.value("pocketgrid_spot_checks_total", "outcome=disagreed")).isZero();
+        // the worker calls are timed by the work API's own timer, not by Spring's per-request observation
+        assertThat(rise(before, after, "pocketgrid_work_calls_seconds_count", "call=lease")).isEqualTo(5);
+        assertThat(rise(before, after, "pocketgrid_work_calls_seconds_count", "call=result")).isEqualTo(3);
+        assertThat(after.lines()).noneMatch(l -> l.contains("uri=\"/api/v1/work") || l.contains("uri=\"/api/v1/tasks"))
+                .anyMatch(l -> l.startsWith("http_server_requests_seconds_count"));
         Scrape online = until(s -> s.value("pocketgrid_volunteers_online") >= 3);
         assertThat(online.value("pocketgrid_credits_granted")).isPositive();
         // credit waits for an epoch (the gauge is read through a 5 s cache)

@@ -60,7 +60,10 @@ class ValidationBatchTest {
     private BlobStore blobs;
     private ProjectService projects;
     private ValidationService validation;
+    private SpotChecks spotChecks;
+    private ServerCheck serverCheck;
     private long nextLease = 1;
+    private int nextItem;
 
     @BeforeEach
     void setUp() {
@@ -71,10 +74,14 @@ class ValidationBatchTest {
         blobs = new FileBlobStore(new PocketGridProperties(dataDir, "files", 65536, 1 << 20));
         projects = mock(ProjectService.class);
         ValidationProperties properties = new ValidationProperties(10, 0.1, 0.0, 2, 5, Duration.ofSeconds(30));
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        spotChecks = new SpotChecks(jdbc, clock, new SimpleMeterRegistry());
+        serverCheck = mock(ServerCheck.class);
         TaskBook book = new TaskBook(jdbc, CreditTables.service(jdbc), VolunteerTables.standing(jdbc), properties, projects,
-                WorkTables.judgedTasks(jdbc));
-        validation = new ValidationService(book, new ResultRows(jdbc), blobs, null, properties,
-                Clock.fixed(NOW, ZoneOffset.UTC), new SimpleMeterRegistry());
+                WorkTables.judgedTasks(jdbc), spotChecks);
+        validation = new ValidationService(book, new ResultRows(jdbc), blobs, serverCheck, spotChecks,
+                WorkTables.judgedTasks(jdbc), properties, clock, new DataSourceTransactionManager(ds),
+                new SimpleMeterRegistry());
     }
 
     private void project(int quorum, int replication, int maxErrors) {
@@ -83,8 +90,10 @@ class ValidationBatchTest {
     }
 
     private long task(int quorum, int replicas) {
+        int start = nextItem;
+        nextItem += ITEMS;
         jdbc.update("INSERT INTO task (project_id, start_item, end_item, status, quorum, target_replicas)"
-                + " VALUES (?, 0, ?, 'OPEN', ?, ?)", PROJECT, ITEMS, quorum, replicas);
+                + " VALUES (?, ?, ?, 'OPEN', ?, ?)", PROJECT, start, start + ITEMS, quorum, replicas);
         return jdbc.queryForObject("SELECT MAX(id) FROM task", Long.class);
     }
 
@@ -95,8 +104,17 @@ class ValidationBatchTest {
         return jdbc.queryForObject("SELECT id FROM volunteer WHERE public_id = ?", Long.class, id);
     }
 
-    /** A result of {@code ITEMS} items whose values all equal {@code value}. */
-    private record Sent(long taskId, long volunteerId, float value) {
+    /** A result of {@code ITEMS} items whose values all equal {@code value}; {@code spotCheck}: picked for one. */
+    private record Sent(long taskId, long volunteerId, float value, boolean spotCheck) {
+        Sent(long taskId, long volunteerId, float value) {
+            this(taskId, volunteerId, value, false);
+        }
+    }
+
+    private static float[] filled(float value) {
+        float[] v = new float[ITEMS * OUTPUT];
+        java.util.Arrays.fill(v, value);
+        return v;
     }
 
     /** Stores and judges these results as one batch of the result writer; their verdicts in order. */
@@ -106,8 +124,7 @@ class ValidationBatchTest {
             List<BlobStore.Small> outputs = new ArrayList<>();
             List<float[]> values = new ArrayList<>();
             for (Sent s : results) {
-                float[] v = new float[ITEMS * OUTPUT];
-                java.util.Arrays.fill(v, s.value());
+                float[] v = filled(s.value());
                 ByteBuffer bytes = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
                 bytes.asFloatBuffer().put(v);
                 BlobStore.Small blob = blobs.small(bytes.array());
@@ -121,7 +138,7 @@ class ValidationBatchTest {
             List<ValidationService.Arrival> arrivals = new ArrayList<>();
             for (int i = 0; i < results.length; i++) {
                 arrivals.add(new ValidationService.Arrival(ids.get(received.get(i).leaseId()), results[i].taskId(),
-                        results[i].volunteerId(), values.get(i), null));
+                        results[i].volunteerId(), values.get(i), results[i].spotCheck(), null));
             }
             return validation.judge(arrivals);
         });
@@ -220,5 +237,72 @@ class ValidationBatchTest {
         assertThat(resultStatuses(task)).containsExactly("VALID", "VALID", "VALID", "INVALID");
         assertThat(record(dave)).containsEntry("INVALID_RESULTS", 1);
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM credit", Integer.class)).isEqualTo(3);
+    }
+
+    private long resultOf(long taskId) {
+        return jdbc.queryForObject("SELECT MAX(id) FROM result WHERE task_id = ?", Long.class, taskId);
+    }
+
+    private List<Long> queuedChecks() {
+        return jdbc.queryForList("SELECT result_id FROM spot_check ORDER BY result_id", Long.class);
+    }
+
+    @Test
+    void aLoneResultPickedForASpotCheckWaitsForTheServerAndIsThenJudgedOnceAgainstIt() {
+        project(1, 1, 3);
+        long honestTask = task(1, 1);
+        long lyingTask = task(1, 1);
+        long alice = volunteer();
+        long mallory = volunteer();
+        assertThat(batch(new Sent(honestTask, alice, 0.5f, true), new Sent(lyingTask, mallory, 9f, true)))
+                .extracting(ValidationService.Verdict::status).containsExactly(ResultStatus.PENDING, ResultStatus.PENDING);
+        long honest = resultOf(honestTask);
+        long lying = resultOf(lyingTask);
+        assertThat(queuedChecks()).containsExactly(honest, lying);
+        assertThat(resultStatuses(honestTask)).containsExactly("PENDING");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM credit", Integer.class)).isZero();
+
+        // the server's recomputation agrees with alice's outputs, not with mallory's
+        when(serverCheck.recompute(honestTask)).thenReturn(filled(0.5f));
+        when(serverCheck.recompute(lyingTask)).thenReturn(filled(0.5f));
+        validation.check(new SpotChecks.Job(honest, honestTask));
+        validation.check(new SpotChecks.Job(lying, lyingTask));
+        assertThat(resultStatuses(honestTask)).containsExactly("VALID");
+        assertThat(task(honestTask).get("STATUS")).isEqualTo("VALIDATED");
+        assertThat(resultStatuses(lyingTask)).containsExactly("INVALID");
+        assertThat(task(lyingTask)).containsEntry("STATUS", "OPEN").containsEntry("WANTED", true);
+        assertThat(record(mallory)).containsEntry("INVALID_RESULTS", 1).containsEntry("TOTAL_MICRO_CREDITS", 0L);
+        assertThat(queuedChecks()).isEmpty();
+
+        // a second instance that recomputed the same job (its sweep took it up) judges nothing again
+        validation.check(new SpotChecks.Job(honest, honestTask));
+        assertThat(jdbc.queryForList("SELECT volunteer_id FROM credit", Long.class)).containsExactly(alice);
+        assertThat(record(alice)).containsEntry("VALID_RESULTS", 1);
+    }
+
+    @Test
+    void aSpotCheckLostWithItsInstanceIsTakenUpOnceOverdueAndOneTheServerCannotRunAcceptsTheLoneResult() {
+        project(1, 1, 3);
+        long task = task(1, 1);
+        long alice = volunteer();
+        batch(new Sent(task, alice, 0.5f, true));
+        long result = resultOf(task);
+        assertThat(spotChecks.overdue(NOW, 10)).isEmpty();
+        assertThat(spotChecks.overdue(NOW.plus(SpotChecks.OVERDUE).plusSeconds(1), 10))
+                .containsExactly(new SpotChecks.Job(result, task));
+
+        when(serverCheck.recompute(task)).thenThrow(new IllegalStateException("no such model"));
+        validation.check(new SpotChecks.Job(result, task));
+        assertThat(resultStatuses(task)).containsExactly("VALID");
+        assertThat(queuedChecks()).isEmpty();
+    }
+
+    @Test
+    void aResultPickedForASpotCheckOfATaskThatNeedsAQuorumIsJudgedAtOnce() {
+        project(2, 2, 3);
+        long task = task(2, 2);
+        assertThat(batch(new Sent(task, volunteer(), 0.5f, true), new Sent(task, volunteer(), 0.5f, true)))
+                .extracting(ValidationService.Verdict::status).containsExactly(ResultStatus.PENDING, ResultStatus.VALID);
+        assertThat(queuedChecks()).isEmpty();
     }
 }

@@ -120,7 +120,7 @@ abstract class WorkApiContract {
                     task[0], volunteer, Utc.at(now), Utc.at(now.plusSeconds(600)));
             long leaseId = jdbc.queryForObject("SELECT id FROM assignment WHERE task_id = ? AND volunteer_id = ?", Long.class,
                     task[0], volunteer);
-            ops.add(new ResultWrite(leaseId, task[0], volunteer, sha, task[1] + ",10", 5L, now, outputs, null));
+            ops.add(new ResultWrite(leaseId, task[0], volunteer, sha, task[1] + ",10", 5L, now, outputs, false));
         }
 
         new TransactionTemplate(transactions).executeWithoutResult(s -> resultBatch.write(ops));

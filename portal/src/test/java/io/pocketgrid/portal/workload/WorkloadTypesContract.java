@@ -222,7 +222,7 @@ abstract class WorkloadTypesContract {
     }
 
     @Test
-    void aClientOfTheFirstProtocolIsRefusedClearlyAndChangesNothing() throws IOException {
+    void aClientOfTheFirstProtocolIsRefusedClearlyAndChangesNothing() throws IOException, InterruptedException {
         Response created = post(model(), npz(inputs(4)), "{\"inputsPerTask\":4,\"replication\":1,\"quorum\":1}");
         assertThat(created.status()).isEqualTo(201);
         long id = created.json().get("id").asLong();
@@ -252,6 +252,11 @@ abstract class WorkloadTypesContract {
                 "Authorization", "Bearer " + volunteer, "X-Lease-Token", lease.get("leaseToken").asString(),
                 "Content-Type", TensorFrames.MEDIA_TYPE), TensorFrames.encode(out));
         assertThat(accepted.status()).as(new String(accepted.body())).isEqualTo(200);
+        // the server's spot check of this lone result runs off the request path: the project completes after it
+        long until = System.currentTimeMillis() + 30_000;
+        while (!completed(id) && System.currentTimeMillis() < until) {
+            Thread.sleep(50);
+        }
         assertThat(completed(id)).isTrue();
     }
 
