@@ -84,7 +84,10 @@ final class PortalProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx768m", "-XX:TieredStopAtLevel=1",
                 "-Dai.djl.offline=true", "--enable-native-access=ALL-UNNAMED", "-jar", JAR.toAbsolutePath().toString(),
                 "--server.port=" + port, "--pocketgrid.data-dir=" + dataDir, "--pocketgrid.demo-project=false",
-                "--spring.main.banner-mode=off"));
+                "--spring.main.banner-mode=off",
+                // the drills sum the credit in the volunteers' receipts and find it on chain: a lone result the
+                // server spot-checks hears PENDING and earns its credit later, which no receipt shows
+                "--pocketgrid.validation.server-check-rate=0"));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
