@@ -23,11 +23,17 @@ class ProjectRows {
         this.jdbc = jdbc;
     }
 
-    /** Ends a RUNNING project that has no OPEN task left: INCOMPLETE when a task failed, else COMPLETED. */
+    /**
+     * Ends a RUNNING project that has no OPEN task left: INCOMPLETE when a task failed, else COMPLETED. "No OPEN
+     * task" is the OPEN task of lowest id (index {@code task_project_status_ix}, V0015), not NOT EXISTS: PostgreSQL
+     * turned that into an anti-join over a sequential scan of the tasks, 2.4 ms in every result batch at 75,000
+     * tasks and more as a project grows; a scalar subquery with ORDER BY … FETCH FIRST stays an index probe.
+     */
     private static final String END_FINISHED = """
             UPDATE project SET completed_at = ?, status = CASE WHEN EXISTS (SELECT 1 FROM task
                      WHERE task.project_id = project.id AND task.status = 'FAILED') THEN 'INCOMPLETE' ELSE 'COMPLETED' END
-            WHERE status = 'RUNNING' AND NOT EXISTS (SELECT 1 FROM task WHERE task.project_id = project.id AND task.status = 'OPEN')""";
+            WHERE status = 'RUNNING' AND (SELECT task.id FROM task WHERE task.project_id = project.id AND task.status = 'OPEN'
+                     ORDER BY task.id FETCH FIRST 1 ROWS ONLY) IS NULL""";
 
     /**
      * Ends the RUNNING projects among these that have no OPEN task left. One statement, not a read of the
