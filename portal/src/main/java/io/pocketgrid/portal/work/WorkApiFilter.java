@@ -70,9 +70,10 @@ class WorkApiFilter extends HttpFilter {
         res.setHeader("X-Content-Type-Options", "nosniff");
         res.setHeader("Cache-Control", "no-store");
         long start = System.nanoTime();
-        String path = req.getRequestURI().substring(req.getContextPath().length());
+        String path = path(req);
+        String call = call(path);
         try {
-            route(path, req, res);
+            route(call, path, req, res);
         } catch (ApiException e) {
             errors.write(res, e);
         } catch (BodyTooLargeException e) {
@@ -81,47 +82,56 @@ class WorkApiFilter extends HttpFilter {
             log.error("API call failed", e);
             errors.write(res, HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL", "the server failed; the call changed nothing");
         } finally {
-            timers.get(call(path)).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            timers.get(call).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }
 
     /** Whether this filter answers the request (the paths it is mounted on). */
     static boolean handles(HttpServletRequest req) {
-        String path = req.getRequestURI().substring(req.getContextPath().length());
+        String path = path(req);
         return path.startsWith(WORK) || path.startsWith(TASKS);
     }
 
+    private static String path(HttpServletRequest req) {
+        return req.getRequestURI().substring(req.getContextPath().length());
+    }
+
+    /** Which call a path is (the name its timer carries); "other" for none of them. */
     private static String call(String path) {
         if (path.equals(WORK + "lease")) {
             return "lease";
         }
-        if (path.endsWith("/result")) {
+        if (path.startsWith(WORK) && path.endsWith("/result")) {
             return "result";
         }
-        if (path.endsWith("/input")) {
-            return "input";
+        if (path.startsWith(WORK) && path.endsWith("/release")) {
+            return "release";
         }
-        return path.endsWith("/release") ? "release" : "other";
+        return path.startsWith(TASKS) && path.endsWith("/input") ? "input" : "other";
     }
 
-    private void route(String path, HttpServletRequest req, HttpServletResponse res) throws IOException {
-        if (path.equals(WORK + "lease")) {
-            requireMethod(req, "POST");
-            lease(req, res);
-        } else if (path.startsWith(WORK) && path.endsWith("/result")) {
-            requireMethod(req, "POST");
-            result(id(path, WORK, "/result"), req, res);
-        } else if (path.startsWith(WORK) && path.endsWith("/release")) {
-            requireMethod(req, "POST");
-            long leaseId = id(path, WORK, "/release");
-            long volunteerId = volunteer(req);
-            results.release(volunteerId, leaseId, header(req, "X-Lease-Token"));
-            res.setStatus(HttpServletResponse.SC_NO_CONTENT);
-        } else if (path.startsWith(TASKS) && path.endsWith("/input")) {
-            requireMethod(req, "GET");
-            input(id(path, TASKS, "/input"), req, res);
-        } else {
-            throw new ApiException(Kind.NOT_FOUND, "NOT_FOUND", "no such resource");
+    private void route(String call, String path, HttpServletRequest req, HttpServletResponse res) throws IOException {
+        switch (call) {
+            case "lease" -> {
+                requireMethod(req, "POST");
+                lease(req, res);
+            }
+            case "result" -> {
+                requireMethod(req, "POST");
+                result(id(path, WORK, "/result"), req, res);
+            }
+            case "release" -> {
+                requireMethod(req, "POST");
+                long leaseId = id(path, WORK, "/release");
+                long volunteerId = volunteer(req);
+                results.release(volunteerId, leaseId, header(req, "X-Lease-Token"));
+                res.setStatus(HttpServletResponse.SC_NO_CONTENT);
+            }
+            case "input" -> {
+                requireMethod(req, "GET");
+                input(id(path, TASKS, "/input"), req, res);
+            }
+            default -> throw new ApiException(Kind.NOT_FOUND, "NOT_FOUND", "no such resource");
         }
     }
 
