@@ -27,11 +27,11 @@ public interface JudgedTasks {
                   Instant validatedAt, boolean wanted) {
     }
 
-    /** Locks the tasks' rows (in id order, as the result writer does) until the caller's transaction ends. */
-    void lock(List<Long> ids);
-
-    /** The tasks with these ids, in id order (the caller holds their row locks). */
-    List<Row> read(List<Long> ids);
+    /**
+     * Locks the tasks' rows in id order until the caller's transaction ends, and reads them: what a batch
+     * judges is what it holds. In id order; a task that does not exist is left out.
+     */
+    List<Row> lock(List<Long> ids);
 
     /** One batched statement. */
     void write(List<Change> changes);

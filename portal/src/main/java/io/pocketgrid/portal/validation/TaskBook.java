@@ -196,12 +196,19 @@ class TaskBook {
         }
     }
 
-    Batch open(List<ValidationService.Arrival> arrivals, BlobStore blobs) {
+    /** The batch of these arrivals, their tasks taken from the rows the caller locked (and read) in this transaction. */
+    Batch open(List<ValidationService.Arrival> arrivals, List<JudgedTasks.Row> locked, BlobStore blobs) {
         List<Long> ids = arrivals.stream().map(ValidationService.Arrival::taskId).distinct().sorted().toList();
         Map<Long, Task> tasks = new LinkedHashMap<>();
         MapSqlParameterSource params = new MapSqlParameterSource("ids", new SqlArrayValue("BIGINT", ids.toArray()));
-        for (JudgedTasks.Row row : taskRows.read(ids)) {
-            tasks.put(row.id(), new Task(row, projects.facts(row.projectId())));
+        java.util.Set<Long> wanted = new java.util.HashSet<>(ids);
+        for (JudgedTasks.Row row : locked) {
+            if (wanted.contains(row.id())) {
+                tasks.put(row.id(), new Task(row, projects.facts(row.projectId())));
+            }
+        }
+        if (tasks.size() != ids.size()) {
+            throw new IllegalStateException("tasks " + ids + " were not all locked by the caller");
         }
         Map<Long, float[]> fresh = new HashMap<>();
         StoredOutputs stored = new StoredOutputs(blobs);

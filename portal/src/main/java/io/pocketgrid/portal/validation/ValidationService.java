@@ -165,20 +165,23 @@ public class ValidationService {
         checkTimes.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         float[] serverOutputs = reference;
         tx.executeWithoutResult(s -> {
-            tasks.lock(List.of(job.taskId()));
+            List<JudgedTasks.Row> locked = tasks.lock(List.of(job.taskId()));
             if (!spotChecks.claim(job.resultId())) {
                 return;
             }
             results.pendingVolunteer(job.resultId()).ifPresent(volunteerId -> judge(List.of(
-                    new Arrival(job.resultId(), job.taskId(), volunteerId, null, false, serverOutputs))));
+                    new Arrival(job.resultId(), job.taskId(), volunteerId, null, false, serverOutputs)), locked));
         });
     }
 
-    /** Judges stored results (tasks locked by the caller) and writes what follows; verdicts in order. */
+    /**
+     * Judges stored results and writes what follows; verdicts in order. {@code locked}: their tasks as the
+     * caller locked them in this transaction ({@link JudgedTasks#lock}, more are ignored).
+     */
     @Transactional(propagation = Propagation.MANDATORY)
-    public List<Verdict> judge(List<Arrival> arrivals) {
+    public List<Verdict> judge(List<Arrival> arrivals, List<JudgedTasks.Row> locked) {
         Instant now = clock.instant();
-        TaskBook.Batch batch = book.open(arrivals, blobs);
+        TaskBook.Batch batch = book.open(arrivals, locked, blobs);
         Tally tally = new Tally();
         List<Verdict> verdicts = new ArrayList<>();
         for (Arrival arrival : arrivals) {

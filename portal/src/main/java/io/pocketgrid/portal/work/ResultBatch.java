@@ -5,6 +5,7 @@ import io.pocketgrid.portal.api.ApiException.Kind;
 import io.pocketgrid.portal.api.ApiException;
 import io.pocketgrid.portal.storage.BlobStore;
 import io.pocketgrid.portal.storage.Utc;
+import io.pocketgrid.portal.validation.JudgedTasks;
 import io.pocketgrid.portal.validation.ResultStatus;
 import io.pocketgrid.portal.validation.ValidationService;
 import io.pocketgrid.portal.volunteer.VolunteerStanding;
@@ -16,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 
@@ -39,11 +39,13 @@ class ResultBatch {
     private final ValidationService validation;
     private final BlobStore blobs;
     private final VolunteerStanding standing;
+    private final TaskRows tasks;
 
     private final GroupCommit<ResultWrite, Receipt> writer;
 
-    ResultBatch(JdbcTemplate jdbc, ValidationService validation, BlobStore blobs, VolunteerStanding standing,
-                PlatformTransactionManager transactions, MeterRegistry meters) {
+    ResultBatch(JdbcTemplate jdbc, TaskRows tasks, ValidationService validation, BlobStore blobs,
+                VolunteerStanding standing, PlatformTransactionManager transactions, MeterRegistry meters) {
+        this.tasks = tasks;
         this.standing = standing;
         this.jdbc = jdbc;
         this.validation = validation;
@@ -74,7 +76,7 @@ class ResultBatch {
         List<ResultWrite> sorted = ops.stream().sorted(Comparator.comparingLong((ResultWrite op) -> op.taskId)
                 .thenComparingLong(op -> op.leaseId)).toList();
         List<Long> taskIds = sorted.stream().map(op -> op.taskId).distinct().toList();
-        jdbc.queryForList(TaskRows.LOCK, Long.class, new SqlArrayValue("BIGINT", taskIds.toArray()));
+        List<JudgedTasks.Row> locked = tasks.lock(taskIds);
         Set<Long> banned = standing.bannedAmong(sorted.stream().map(op -> op.volunteerId).distinct().toList());
         List<ResultWrite> open = new ArrayList<>();
         for (ResultWrite op : sorted) {
@@ -107,7 +109,7 @@ class ResultBatch {
                 .toList();
         List<ValidationService.Verdict> verdicts = validation.judge(arrivalOrder.stream()
                 .map(op -> new ValidationService.Arrival(resultIds.get(op.leaseId), op.taskId, op.volunteerId, op.outputs,
-                        op.spotCheck, null)).toList());
+                        op.spotCheck, null)).toList(), locked);
         for (int i = 0; i < arrivalOrder.size(); i++) {
             ValidationService.Verdict v = verdicts.get(i);
             arrivalOrder.get(i).succeed(new Receipt(v.status().name(), v.status() == ResultStatus.PENDING, v.microCredits()));

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.support.SqlArrayValue;
@@ -23,16 +24,25 @@ import org.springframework.stereotype.Repository;
 @Repository
 class TaskRows implements ProjectTasks, JudgedTasks {
 
-    /**
-     * Locks tasks' rows in id order: one array parameter, not an IN list, so the statement text is the same
-     * for every batch size and both databases parse and plan it once.
-     */
-    static final String LOCK = "SELECT id FROM task WHERE id = ANY(?) ORDER BY id FOR UPDATE";
-
     private final JdbcTemplate jdbc;
+    /**
+     * Locks tasks' rows in id order and reads them, one statement: one array parameter, not an IN list, so
+     * the statement text is the same for every batch size and both databases parse and plan it once. On
+     * PostgreSQL the lock is {@code FOR NO KEY UPDATE}, what the writer's own UPDATE of the row takes: it
+     * lets the lease writer's inserts (whose foreign key takes {@code FOR KEY SHARE} on the task) go on
+     * while a result batch holds the task; {@code FOR UPDATE} made them wait for its commit. H2 knows only
+     * {@code FOR UPDATE}.
+     */
+    private final String lock;
 
     TaskRows(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
+        boolean postgres = "PostgreSQL".equals(jdbc.execute((ConnectionCallback<String>) c -> c.getMetaData()
+                .getDatabaseProductName()));
+        this.lock = """
+                SELECT id, project_id, status, quorum, target_replicas, error_count, canonical_result_id,
+                       end_item - start_item
+                FROM task WHERE id = ANY(?) ORDER BY id""" + (postgres ? " FOR NO KEY UPDATE" : " FOR UPDATE");
     }
 
     @Override
@@ -120,19 +130,10 @@ class TaskRows implements ProjectTasks, JudgedTasks {
     }
 
     @Override
-    public void lock(List<Long> ids) {
-        jdbc.queryForList(LOCK, Long.class, new SqlArrayValue("BIGINT", ids.stream().sorted().toArray()));
-    }
-
-    @Override
-    public List<Row> read(List<Long> ids) {
-        return jdbc.query("""
-                SELECT id, project_id, status, quorum, target_replicas, error_count, canonical_result_id,
-                       end_item - start_item
-                FROM task WHERE id = ANY(?) ORDER BY id""",
-                (rs, i) -> new Row(rs.getLong(1), rs.getLong(2), TaskStatus.valueOf(rs.getString(3)), rs.getInt(4),
-                        rs.getInt(5), rs.getInt(6), rs.getLong(7), rs.getInt(8)),
-                new SqlArrayValue("BIGINT", ids.toArray()));
+    public List<Row> lock(List<Long> ids) {
+        return jdbc.query(lock, (rs, i) -> new Row(rs.getLong(1), rs.getLong(2), TaskStatus.valueOf(rs.getString(3)),
+                rs.getInt(4), rs.getInt(5), rs.getInt(6), rs.getLong(7), rs.getInt(8)),
+                new SqlArrayValue("BIGINT", ids.stream().distinct().sorted().toArray()));
     }
 
     @Override

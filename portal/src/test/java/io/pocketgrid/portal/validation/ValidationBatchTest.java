@@ -61,6 +61,7 @@ class ValidationBatchTest {
     private ProjectService projects;
     private ValidationService validation;
     private SpotChecks spotChecks;
+    private JudgedTasks tasks;
     private ServerCheck serverCheck;
     private long nextLease = 1;
     private int nextItem;
@@ -77,10 +78,10 @@ class ValidationBatchTest {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         spotChecks = new SpotChecks(jdbc, clock, new SimpleMeterRegistry());
         serverCheck = mock(ServerCheck.class);
+        tasks = WorkTables.judgedTasks(jdbc);
         TaskBook book = new TaskBook(jdbc, CreditTables.service(jdbc), VolunteerTables.standing(jdbc), properties, projects,
-                WorkTables.judgedTasks(jdbc), spotChecks);
-        validation = new ValidationService(book, new ResultRows(jdbc), blobs, serverCheck, spotChecks,
-                WorkTables.judgedTasks(jdbc), properties, clock, new DataSourceTransactionManager(ds),
+                tasks, spotChecks);
+        validation = new ValidationService(book, new ResultRows(jdbc), blobs, serverCheck, spotChecks, tasks, properties, clock, new DataSourceTransactionManager(ds),
                 new SimpleMeterRegistry());
     }
 
@@ -120,6 +121,8 @@ class ValidationBatchTest {
     /** Stores and judges these results as one batch of the result writer; their verdicts in order. */
     private List<ValidationService.Verdict> batch(Sent... results) {
         return tx.execute(status -> {
+            // as the writer does: the tasks locked (and read) first
+            List<JudgedTasks.Row> locked = tasks.lock(java.util.Arrays.stream(results).map(Sent::taskId).toList());
             List<ValidationService.Received> received = new ArrayList<>();
             List<BlobStore.Small> outputs = new ArrayList<>();
             List<float[]> values = new ArrayList<>();
@@ -140,7 +143,7 @@ class ValidationBatchTest {
                 arrivals.add(new ValidationService.Arrival(ids.get(received.get(i).leaseId()), results[i].taskId(),
                         results[i].volunteerId(), values.get(i), results[i].spotCheck(), null));
             }
-            return validation.judge(arrivals);
+            return validation.judge(arrivals, locked);
         });
     }
 
