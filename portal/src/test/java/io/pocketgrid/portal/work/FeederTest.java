@@ -42,12 +42,21 @@ class FeederTest {
         jdbc = MemoryDatabase.withoutForeignKeys(ds);
     }
 
+    /** A feeder whose refills ahead of need run at once, on the lease's thread, so each test is one sequence. */
     private Feeder feeder(String instance) {
+        return feeder(instance, Runnable::run);
+    }
+
+    private Feeder feeder(String instance, java.util.concurrent.Executor refills) {
         InstanceId id = mock(InstanceId.class);
         when(id.run()).thenReturn(instance);
         ProjectQueries projects = mock(ProjectQueries.class);
         when(projects.running()).thenReturn(List.of(new ProjectQueries.Running(PROJECT, 1)));
-        return new Feeder(jdbc, projects, transactions, id, new SimpleMeterRegistry());
+        return new Feeder(jdbc, projects, transactions, id, new SimpleMeterRegistry(), refills);
+    }
+
+    private int claimedTasks() {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM task WHERE claimed_by IS NOT NULL", Integer.class);
     }
 
     private long task(int start, int end, int replicas) {
@@ -138,5 +147,34 @@ class FeederTest {
         List<int[]> rows = jdbc.query("SELECT start_item, end_item FROM task WHERE status = 'OPEN' ORDER BY start_item",
                 (rs, i) -> new int[] {rs.getInt(1), rs.getInt(2)});
         assertThat(rows).containsExactly(new int[] {0, 16}, new int[] {16, 100});
+    }
+
+    @Test
+    void theNextBatchIsClaimedAheadOfNeedOffTheLeaseAndOnceAtATime() {
+        List<Long> tasks = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            tasks.add(task(i * 10, i * 10 + 10, 1));
+        }
+        List<Runnable> queued = new ArrayList<>();
+        Feeder feeder = feeder("a/1", queued::add);
+        List<Long> leased = new ArrayList<>();
+        // the first lease finds the queue empty and claims the smallest batch (4) itself
+        leased.add(take(feeder, 1, NOW).orElseThrow().slot().taskId);
+        assertThat(claimedTasks()).isEqualTo(4);
+        assertThat(queued).isEmpty();
+        // down to half a batch: the next batch is handed to the feeder's thread, not claimed on the lease
+        leased.add(take(feeder, 2, NOW).orElseThrow().slot().taskId);
+        assertThat(queued).hasSize(1);
+        assertThat(claimedTasks()).isEqualTo(4);
+        // while it has not run, leases go on from memory and no second refill is queued
+        leased.add(take(feeder, 3, NOW).orElseThrow().slot().taskId);
+        assertThat(queued).hasSize(1);
+        queued.remove(0).run();
+        assertThat(claimedTasks()).isEqualTo(8);
+        for (long volunteer = 4; volunteer <= 8; volunteer++) {
+            leased.add(take(feeder, volunteer, NOW).orElseThrow().slot().taskId);
+        }
+        assertThat(leased).containsExactlyInAnyOrderElementsOf(tasks);
+        assertThat(take(feeder, 9, NOW)).isEmpty();
     }
 }
