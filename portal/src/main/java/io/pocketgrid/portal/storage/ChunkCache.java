@@ -54,6 +54,16 @@ final class ChunkCache {
         }
     }
 
+    /** The entry if it is here; nothing is loaded. */
+    byte[] peek(Key key) {
+        return cached(key);
+    }
+
+    /** Keeps an entry known without a load (what was just written). */
+    void offer(Key key, byte[] chunk) {
+        put(key, chunk);
+    }
+
     private synchronized byte[] cached(Key key) {
         return chunks.get(key);
     }

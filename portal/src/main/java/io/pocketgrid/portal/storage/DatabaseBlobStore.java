@@ -47,10 +47,23 @@ public class DatabaseBlobStore implements BlobStore {
                    FOR (LEAST(? - seq::bigint * 1048576, 1048576) - GREATEST(? - seq::bigint * 1048576, 0))::int)
             FROM blob_chunk WHERE sha256 = ? AND seq BETWEEN ? AND ? ORDER BY seq""";
 
+    // blobs of one chunk at most: their rows and their chunk, from three arrays in hash order; an empty
+    // blob has no chunk. Parameters: hashes, sizes, contents, created_at
+    private static final String STORE_SMALL = """
+            WITH v (sha256, size, data) AS (SELECT * FROM unnest(?::varchar[], ?::bigint[], ?::bytea[])),
+                 b AS (INSERT INTO blob (sha256, size, created_at) SELECT sha256, size, ? FROM v
+                       ON CONFLICT (sha256) DO NOTHING)
+            INSERT INTO blob_chunk (sha256, seq, data) SELECT sha256, 0, data FROM v WHERE size > 0
+            ON CONFLICT (sha256, seq) DO NOTHING""";
+
+    /** How many bytes of the small blobs stored lately to keep for reading back ({@link #storeSmall}). */
+    static final long RECENT_SMALL_BYTES = 8 << 20;
+
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
     private final Clock clock;
     private final ChunkCache cache;
+    private final ChunkCache recentSmall = new ChunkCache(RECENT_SMALL_BYTES);
 
     /** {@code cacheBytes}: how many bytes of recently read chunks to keep ({@code pocketgrid.blob-cache-bytes}); 0: none. */
     DatabaseBlobStore(JdbcTemplate jdbc, PlatformTransactionManager transactions, Clock clock,
@@ -107,8 +120,11 @@ public class DatabaseBlobStore implements BlobStore {
     }
 
     /**
-     * Two batched statements for the whole list, in hash order so that two instances storing the same
-     * outputs at once never wait on each other in a cycle. Content stored already is skipped.
+     * One statement for the whole list (the outputs of a result batch, a round trip of the writer's), in
+     * hash order so that two instances storing the same outputs at once never wait on each other in a
+     * cycle. Content stored already is skipped. A blob of more than a chunk takes two batched statements.
+     * Each is kept in memory a while ({@link #RECENT_SMALL_BYTES}): the other replica of a task comes in a
+     * later batch, and validation reads these outputs again.
      */
     @Override
     public void storeSmall(List<Small> blobs) {
@@ -118,10 +134,21 @@ public class DatabaseBlobStore implements BlobStore {
         Map<String, Small> unique = new LinkedHashMap<>();
         blobs.stream().sorted(Comparator.comparing(Small::sha256)).forEach(b -> unique.putIfAbsent(b.sha256(), b));
         var now = Utc.at(clock.instant());
+        List<Small> oneChunk = unique.values().stream().filter(b -> b.bytes().length <= CHUNK).toList();
+        if (!oneChunk.isEmpty()) {
+            jdbc.update(STORE_SMALL, new SqlArrayValue("varchar", oneChunk.stream().map(Small::sha256).toArray()),
+                    new SqlArrayValue("bigint", oneChunk.stream().map(b -> (long) b.bytes().length).toArray()),
+                    new SqlArrayValue("bytea", (Object[]) oneChunk.stream().map(Small::bytes).toArray(byte[][]::new)), now);
+            oneChunk.forEach(b -> recentSmall.offer(new ChunkCache.Key(b.sha256(), 0), b.bytes()));
+        }
+        List<Small> larger = unique.values().stream().filter(b -> b.bytes().length > CHUNK).toList();
+        if (larger.isEmpty()) {
+            return;
+        }
         jdbc.batchUpdate("INSERT INTO blob (sha256, size, created_at) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
-                unique.values().stream().map(b -> new Object[] {b.sha256(), (long) b.bytes().length, now}).toList());
+                larger.stream().map(b -> new Object[] {b.sha256(), (long) b.bytes().length, now}).toList());
         List<Object[]> chunks = new java.util.ArrayList<>();
-        for (Small b : unique.values()) {
+        for (Small b : larger) {
             for (int seq = 0; seq * (long) CHUNK < b.bytes().length; seq++) {
                 chunks.add(new Object[] {b.sha256(), seq, Arrays.copyOfRange(b.bytes(), seq * CHUNK,
                         (int) Math.min(b.bytes().length, (seq + 1L) * CHUNK))});
@@ -205,28 +232,45 @@ public class DatabaseBlobStore implements BlobStore {
         return data.get(0);
     }
 
+    /** The small blobs stored here lately from memory, the others with one query. */
     @Override
     public Map<String, byte[]> readAll(Collection<String> sha256s) {
-        Map<String, ByteArrayOutputStream> parts = new LinkedHashMap<>();
         if (sha256s.isEmpty()) {
             return Map.of();
         }
-        jdbc.query("""
-                SELECT b.sha256, c.data FROM blob b LEFT JOIN blob_chunk c ON c.sha256 = b.sha256
-                WHERE b.sha256 = ANY(?) ORDER BY b.sha256, c.seq""", rs -> {
-            ByteArrayOutputStream out = parts.computeIfAbsent(rs.getString(1), k -> new ByteArrayOutputStream());
-            byte[] data = rs.getBytes(2);
-            if (data != null) {
-                out.writeBytes(data);
+        Map<String, byte[]> recent = new java.util.HashMap<>();
+        List<String> wanted = new java.util.ArrayList<>();
+        for (String sha : new java.util.LinkedHashSet<>(sha256s)) {
+            byte[] bytes = recentSmall.peek(new ChunkCache.Key(sha, 0));
+            if (bytes != null) {
+                recent.put(sha, bytes);
+            } else {
+                wanted.add(sha);
             }
-        }, new SqlArrayValue("VARCHAR", sha256s.stream().distinct().toArray()));
+        }
+        Map<String, ByteArrayOutputStream> parts = new LinkedHashMap<>();
+        if (!wanted.isEmpty()) {
+            jdbc.query("""
+                    SELECT b.sha256, c.data FROM blob b LEFT JOIN blob_chunk c ON c.sha256 = b.sha256
+                    WHERE b.sha256 = ANY(?) ORDER BY b.sha256, c.seq""", rs -> {
+                ByteArrayOutputStream out = parts.computeIfAbsent(rs.getString(1), k -> new ByteArrayOutputStream());
+                byte[] data = rs.getBytes(2);
+                if (data != null) {
+                    out.writeBytes(data);
+                }
+            }, new SqlArrayValue("VARCHAR", wanted.toArray()));
+        }
         Map<String, byte[]> out = new LinkedHashMap<>();
         for (String sha : sha256s) {
-            ByteArrayOutputStream bytes = parts.get(sha);
+            byte[] bytes = recent.get(sha);
             if (bytes == null) {
-                throw BlobStore.missing(sha);
+                ByteArrayOutputStream stored = parts.get(sha);
+                if (stored == null) {
+                    throw BlobStore.missing(sha);
+                }
+                bytes = stored.toByteArray();
             }
-            out.put(sha, bytes.toByteArray());
+            out.put(sha, bytes);
         }
         return out;
     }

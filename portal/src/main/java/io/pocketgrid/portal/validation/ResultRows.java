@@ -2,13 +2,15 @@ package io.pocketgrid.portal.validation;
 
 import io.pocketgrid.portal.storage.Utc;
 import io.pocketgrid.portal.volunteer.ResultCounts;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Types;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.jdbc.core.BatchPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.SqlParameterValue;
-import org.springframework.jdbc.support.SqlArrayValue;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -26,16 +28,45 @@ class ResultRows implements ResultCounts {
         this.jdbc = jdbc;
     }
 
-    /** Inserts the results as PENDING, one batched statement; their ids by lease id. */
+    /**
+     * Inserts the results as PENDING, one batched statement whose ids come back with it (one round trip of
+     * the result writer; a second query for them was another); their ids by lease id.
+     */
     Map<Long, Long> insert(List<ValidationService.Received> received) {
-        jdbc.batchUpdate("INSERT INTO result (assignment_id, task_id, volunteer_id, output_sha256, output_dims, elapsed_ms,"
-                + " received_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING')", received.stream().map(r -> new Object[] {
-                r.leaseId(), r.taskId(), r.volunteerId(), r.outputSha256(), r.dims(),
-                new SqlParameterValue(Types.BIGINT, r.elapsedMs()), Utc.at(r.receivedAt())}).toList());
+        GeneratedKeyHolder keys = new GeneratedKeyHolder();
+        jdbc.batchUpdate(c -> c.prepareStatement("INSERT INTO result (assignment_id, task_id, volunteer_id, output_sha256,"
+                + " output_dims, elapsed_ms, received_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING')",
+                new String[] {"id", "assignment_id"}), new BatchPreparedStatementSetter() {
+                    @Override
+                    public void setValues(PreparedStatement ps, int i) throws SQLException {
+                        ValidationService.Received r = received.get(i);
+                        ps.setLong(1, r.leaseId());
+                        ps.setLong(2, r.taskId());
+                        ps.setLong(3, r.volunteerId());
+                        ps.setString(4, r.outputSha256());
+                        ps.setString(5, r.dims());
+                        if (r.elapsedMs() == null) {
+                            ps.setNull(6, Types.BIGINT);
+                        } else {
+                            ps.setLong(6, r.elapsedMs());
+                        }
+                        ps.setObject(7, Utc.at(r.receivedAt()));
+                    }
+
+                    @Override
+                    public int getBatchSize() {
+                        return received.size();
+                    }
+                }, keys);
         Map<Long, Long> ids = new HashMap<>();
-        jdbc.query("SELECT id, assignment_id FROM result WHERE assignment_id = ANY(?)", rs -> {
-            ids.put(rs.getLong(2), rs.getLong(1));
-        }, new SqlArrayValue("BIGINT", received.stream().map(ValidationService.Received::leaseId).toArray()));
+        for (Map<String, Object> row : keys.getKeyList()) {
+            Map<String, Object> key = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            key.putAll(row);
+            ids.put(((Number) key.get("assignment_id")).longValue(), ((Number) key.get("id")).longValue());
+        }
+        if (ids.size() != received.size()) {
+            throw new IllegalStateException("stored " + received.size() + " results but got back the ids of " + ids.size());
+        }
         return ids;
     }
 

@@ -128,10 +128,36 @@ class DatabaseBlobStorePostgresIT {
         new TransactionTemplate(transactions).executeWithoutResult(status ->
                 store.storeSmall(List.of(smallA, store.small(b), store.small(a.clone()))));
 
-        Map<String, byte[]> read = store.readAll(List.of(smallA.sha256(), bStored));
+        // read by another instance: from the database, not from what this one keeps of its own writes
+        DatabaseBlobStore other = new DatabaseBlobStore(jdbc, transactions, Clock.systemUTC(), 0);
+        Map<String, byte[]> read = other.readAll(List.of(smallA.sha256(), bStored));
         assertThat(read.get(smallA.sha256())).isEqualTo(a);
         assertThat(read.get(bStored)).isEqualTo(b);
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM blob_chunk", Integer.class)).isEqualTo(2);
+        assertThat(store.readAll(List.of(bStored, smallA.sha256()))).containsExactly(Map.entry(bStored, b),
+                Map.entry(smallA.sha256(), a));
+    }
+
+    @Test
+    void anEmptyAndALargerThanAChunkSmallBlobAreStoredWithTheOthers() {
+        byte[] empty = new byte[0];
+        byte[] large = random(MIB + 3);
+        byte[] tiny = random(12);
+        new TransactionTemplate(transactions).executeWithoutResult(status ->
+                store.storeSmall(List.of(store.small(large), store.small(empty), store.small(tiny))));
+
+        DatabaseBlobStore other = new DatabaseBlobStore(jdbc, transactions, Clock.systemUTC(), 0);
+        String emptySha = sha256(empty);
+        String largeSha = sha256(large);
+        Map<String, byte[]> read = other.readAll(List.of(emptySha, largeSha, sha256(tiny)));
+        assertThat(read.get(emptySha)).isEmpty();
+        assertThat(read.get(largeSha)).isEqualTo(large);
+        assertThat(read.get(sha256(tiny))).isEqualTo(tiny);
+        assertThat(other.size(largeSha)).isEqualTo(MIB + 3);
+        assertThat(jdbc.queryForList("SELECT length(data) FROM blob_chunk WHERE sha256 = ? ORDER BY seq", Integer.class,
+                largeSha)).containsExactly(MIB, 3);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM blob_chunk WHERE sha256 = ?", Integer.class, emptySha))
+                .as("an empty blob has a row and no chunk").isZero();
     }
 
     @Test
