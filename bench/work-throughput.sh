@@ -5,7 +5,9 @@
 # last one ends (the most round trips/s the portal gives; latency there is mostly queueing, since
 # 200 requests are always waiting), then "paced", the same volunteers keeping a steady RATE of
 # round trips/s together, like volunteers who compute between calls: the latency the portal
-# answers with at that load. Prints round trips/s, lease and result latency (p50/p99) and
+# answers with at that load. Prints round trips/s, lease, input and result latency (p50/p99) as the
+# simulator saw them and as the portal timed them (its own histograms: the difference is the client,
+# the network and, on one machine, the cores the simulator takes), the CPU each process used, and
 # replicas per validated task. Timings are printed, never asserted.
 #
 #   bench/work-throughput.sh            # both databases
@@ -16,6 +18,8 @@
 #   warns when volunteers were told there is no work)
 #   PORTAL_JAR, SIM_JAR (default: the build outputs), PORTAL_JAVA_OPTS and SIM_JAVA_OPTS (e.g. a JFR recording),
 #   PORTAL_ARGS (more portal settings, e.g. --pocketgrid.validation.server-check-rate=0),
+#   SIM_NICE=10 (run the simulator at that niceness: it stands in for devices elsewhere, and on one
+#   machine it takes a quarter of the cores from the portal and PostgreSQL it measures),
 #   SETTLE=1 (after the upload, wait for PostgreSQL's checkpoint and the OS to write back what the 7.5 GB
 #   upload left dirty, so the phases measure the work API and not the upload's aftermath),
 #   KEEP_WORK=1 (keep logs), PG_HOST=127.0.0.1 PG_PORT=5432 PG_USER=postgres
@@ -177,6 +181,36 @@ writer_line() {
         END { for (w in n) if (n[w] > 0) printf "  writer %-14s %8d batches, %6.1f writes and %6.1f ms per batch (mean since start)\n", w, n[w], s[w] / n[w], d[w] * 1000 / n[w] }'
 }
 
+# The worker calls' histogram buckets as the portal timed them (pocketgrid_work_calls_seconds)
+calls_scrape() {
+    curl -sf -H "Authorization: Bearer $OPERATOR_TOKEN" "$URL/actuator/prometheus" 2>/dev/null |
+        grep '^pocketgrid_work_calls_seconds_bucket' || true
+}
+
+# calls_line BEFORE AFTER — p50 and p99 of lease, input and result between two scrapes, as the portal
+# timed them (from its request's start to its answer: no client, no network), interpolated within the
+# histogram's buckets the way Prometheus' histogram_quantile does
+calls_line() {
+    awk '
+        function le(line) { match(line, /le="[^"]*"/); return substr(line, RSTART + 4, RLENGTH - 5) }
+        function call(line) { match(line, /call="[^"]*"/); return substr(line, RSTART + 6, RLENGTH - 7) }
+        FNR == NR { before[call($0) "/" le($0)] = $NF; next }
+        { k = call($0) "/" le($0); d[k] = $NF - before[k]; if (le($0) != "+Inf") bounds[call($0)] = bounds[call($0)] " " le($0) }
+        function q(c, p,    n, b, i, total, cum, prev, lo, hi) {
+            total = d[c "/+Inf"]; if (total <= 0) return "-"
+            n = split(bounds[c], b, " "); prev = 0; lo = 0
+            for (i = 1; i <= n; i++) {
+                cum = d[c "/" b[i]]
+                if (cum >= p * total) { hi = b[i]; return sprintf("%.1f", 1000 * (lo + (hi - lo) * (p * total - prev) / (cum - prev))) }
+                prev = cum; lo = b[i]
+            }
+            return ">" sprintf("%.0f", 1000 * lo)
+        }
+        END { printf "  as the portal timed   lease %s / %s, input %s / %s, result %s / %s (ms, p50 / p99)\n",
+              q("lease", 0.5), q("lease", 0.99), q("input", 0.5), q("input", 0.99), q("result", 0.5), q("result", 0.99) }
+    ' "$1" "$2"
+}
+
 # simulate NAME [ARGS…] — runs the simulator against $URL, keeps its report in $WORK/NAME.report, and
 # adds the CPU each process used per round trip (portal, PostgreSQL, the simulator itself: on one
 # machine they share the cores, so a round trip's cost is the sum)
@@ -188,9 +222,14 @@ simulate() {
     t0=$(date +%s%3N)
     portal0=$(cpu_ms "$PORTAL_PID")
     pg0=$(cpu_ms postgres)
-    "$JAVA" ${SIM_JAVA_OPTS:-} -jar "$SIM_JAR" --url "$URL" --volunteers "$VOLUNTEERS" --precomputed \
+    nice -n "${SIM_NICE:-0}" "$JAVA" ${SIM_JAVA_OPTS:-} -jar "$SIM_JAR" --url "$URL" --volunteers "$VOLUNTEERS" --precomputed \
         --duration "$MEASURE" --until-idle 10s --poll 500ms "$@" >"$WORK/$name.report" &
     sim_pid=$!
+    # the portal's histograms once the simulator's warm-up is over, and again when it has stopped
+    local warm
+    warm=$(printf '%s\n' "$@" | awk 'p { sub(/s$/, ""); print; exit } $0 == "--warmup" { p = 1 }')
+    (sleep "${warm:-0}"; calls_scrape >"$WORK/$name.calls0") &
+    local scrape_pid=$!
     # the simulator's CPU is read just before it exits (tail -f ends with it)
     tail -f --pid="$sim_pid" "$WORK/$name.report" &
     local tail_pid=$! sim_ms=0
@@ -201,6 +240,8 @@ simulate() {
     done
     wait "$sim_pid"
     wait "$tail_pid" 2>/dev/null || true
+    wait "$scrape_pid" 2>/dev/null || true
+    calls_scrape >"$WORK/$name.calls1"
     local rts wall
     wall=$(($(date +%s%3N) - t0))
     rts=$(awk '/round trips\/s/ {print $3}' "$WORK/$name.report")
@@ -210,6 +251,7 @@ simulate() {
             'BEGIN { printf "  CPU (cores busy)       portal %.2f, PostgreSQL %.2f, simulator %.2f; ms per round trip %.2f, %.2f, %.2f\n", p / w, g / w, s / w, p / w * 1000 / r, g / w * 1000 / r, s / w * 1000 / r }' |
             tee -a "$WORK/$name.report"
     fi
+    [[ -s $WORK/$name.calls0 ]] && calls_line "$WORK/$name.calls0" "$WORK/$name.calls1" | tee -a "$WORK/$name.report"
     writer_line | tee -a "$WORK/$name.report"
     # a volunteer told "no work" waits a poll interval: the figure then understates the portal
     if grep -q "stopped: no work" "$WORK/$name.report" || ! grep -q "no work (lease 204) *0$" "$WORK/$name.report"; then
@@ -234,7 +276,9 @@ summarize() {
         result=$(awk '$1 == "result" {printf "%s / %s", $3, $5}' "$r")
         local input
         input=$(awk '$1 == "input" {printf "%s / %s", $3, $5}' "$r")
-        SUMMARY+=("$(printf '%-16s %12s %16s %16s %16s   %s' "$name" "$rts" "$lease" "$input" "$result" "$2")")
+        local own
+        own=$(awk '/as the portal timed/ { gsub(/,/, ""); printf "%s / %s / %s", $8, $12, $16 }' "$r")
+        SUMMARY+=("$(printf '%-16s %12s %16s %16s %16s %22s   %s' "$name" "$rts" "$lease" "$input" "$result" "${own:--}" "$2")")
     done
 }
 
@@ -289,5 +333,6 @@ for db in "${DATABASES[@]}"; do
 done
 
 log "summary ($VOLUNTEERS volunteers, precomputed outputs, $(nproc) cores; each phase $MEASURE measured, saturated after a $WARMUP warm-up, paced at $RATE round trips/s after 5s)"
-printf '%-16s %12s %16s %16s %16s   %s\n' phase "round trips/s" "lease p50/p99" "input p50/p99" "result p50/p99" "replicas (both phases)"
+printf '%-16s %12s %16s %16s %16s %22s   %s\n' phase "round trips/s" "lease p50/p99" "input p50/p99" "result p50/p99" \
+    "portal's own p99 l/i/r" "replicas (both phases)"
 printf '%s\n' "${SUMMARY[@]}"

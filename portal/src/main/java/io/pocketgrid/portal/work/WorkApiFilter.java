@@ -15,6 +15,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,9 +52,12 @@ class WorkApiFilter extends HttpFilter {
     WorkApiFilter(VolunteerService volunteers, LeaseService leases, ResultService results, RateLimiter rateLimiter,
                    TaskInputs inputs, JsonMapper json, ApiErrorWriter errors, MeterRegistry meters) {
         for (String call : List.of("lease", "input", "result", "release", "other")) {
+            // a histogram, not percentiles: buckets add up over the instances behind a load balancer (and
+            // over a bench phase: bench/work-throughput.sh reads the portal's own p99 from them)
             timers.put(call, Timer.builder("pocketgrid.work.calls").description("worker protocol calls as this instance"
                     + " answered them, refusals included (Spring's http.server.requests leaves them out)")
-                    .tag("call", call).register(meters));
+                    .tag("call", call).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofSeconds(10)).register(meters));
         }
         this.errors = errors;
         this.volunteers = volunteers;
