@@ -157,6 +157,8 @@ class Feeder {
         boolean refilling;
         /** How many tasks the last refill asked for: the next one starts when half as many are left. */
         int lastBatch;
+        /** A refill ahead of need found nothing: the next is not tried before this. */
+        Instant aheadIdleUntil = Instant.MIN;
 
         /**
          * How many tasks to claim: about half a second of this instance's recent demand, so an
@@ -276,7 +278,8 @@ class Feeder {
      * run without the queue's lock, which is taken again only to add the slots. One at a time per project.
      */
     private void refillAhead(Queue q, long projectId, Instant now) {
-        if (q.refilling || q.slots.size() > q.lastBatch / 2 || !now.isAfter(q.idleUntil)) {
+        if (q.refilling || q.slots.size() > q.lastBatch / 2 || !now.isAfter(q.idleUntil)
+                || !now.isAfter(q.aheadIdleUntil)) {
             return;
         }
         int batch = q.batch(now);
@@ -296,8 +299,10 @@ class Feeder {
                     synchronized (q) {
                         q.slots.addAll(claimed);
                         q.refilling = false;
+                        // nothing to claim ahead: not again for a while, but a lease that finds the
+                        // queue empty still looks (a task may be wanted again by then)
                         if (claimed.isEmpty()) {
-                            q.idleUntil = now.plus(IDLE_RETRY);
+                            q.aheadIdleUntil = now.plus(IDLE_RETRY);
                         }
                     }
                 }

@@ -177,4 +177,17 @@ class FeederTest {
         assertThat(leased).containsExactlyInAnyOrderElementsOf(tasks);
         assertThat(take(feeder, 9, NOW)).isEmpty();
     }
+
+    @Test
+    void aTaskWantedAgainIsLeasedAtOnceAfterARefillAheadFoundNothing() {
+        long only = task(0, 10, 2);
+        Feeder feeder = feeder("a/1");
+        assertThat(take(feeder, 1, NOW)).get().extracting(p -> p.slot().taskId).isEqualTo(only);
+        // the last replica goes out (the lease writer ends the claim); the refill ahead that follows finds nothing
+        assertThat(take(feeder, 2, NOW)).get().extracting(p -> p.slot().taskId).isEqualTo(only);
+        jdbc.update("UPDATE task SET claimed_by = NULL, claimed_until = NULL, wanted = FALSE WHERE id = ?", only);
+        // the two results disagree: validation offers the task again (a third replica)
+        jdbc.update("UPDATE task SET wanted = TRUE, target_replicas = 3 WHERE id = ?", only);
+        assertThat(take(feeder, 3, NOW.plusMillis(10))).get().extracting(p -> p.slot().taskId).isEqualTo(only);
+    }
 }
