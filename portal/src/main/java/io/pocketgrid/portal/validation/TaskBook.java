@@ -6,6 +6,7 @@ import io.pocketgrid.portal.project.Project;
 import io.pocketgrid.portal.project.ProjectService;
 import io.pocketgrid.portal.project.TaskStatus;
 import io.pocketgrid.portal.storage.BlobStore;
+import io.pocketgrid.portal.storage.Databases;
 import io.pocketgrid.portal.volunteer.VolunteerStanding;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,6 +41,7 @@ class TaskBook {
     private final ProjectService projects;
     private final JudgedTasks taskRows;
     private final SpotChecks spotChecks;
+    private final boolean postgres;
 
     TaskBook(JdbcTemplate jdbc, CreditService credit, VolunteerStanding standing, ValidationProperties properties,
              ProjectService projects, JudgedTasks taskRows, SpotChecks spotChecks) {
@@ -51,6 +53,7 @@ class TaskBook {
         this.jdbc = jdbc;
         this.named = new NamedParameterJdbcTemplate(jdbc);
         this.credit = credit;
+        this.postgres = Databases.isPostgres(jdbc);
     }
 
     /** A task as validation sees it; fields change in memory and are written at the end. */
@@ -280,8 +283,15 @@ class TaskBook {
         }
 
         void write(Instant now) {
-            jdbc.batchUpdate("UPDATE result SET status = ? WHERE id = ?",
-                    marks.entrySet().stream().map(e -> new Object[] {e.getValue().name(), e.getKey()}).toList());
+            List<Map.Entry<Long, ResultStatus>> marked = List.copyOf(marks.entrySet());
+            if (postgres && !marked.isEmpty()) {
+                jdbc.update("UPDATE result r SET status = v.status FROM unnest(?::bigint[], ?::varchar[]) AS v(id, status)"
+                        + " WHERE r.id = v.id", Databases.array("bigint", marked, Map.Entry::getKey),
+                        Databases.array("varchar", marked, e -> e.getValue().name()));
+            } else {
+                jdbc.batchUpdate("UPDATE result SET status = ? WHERE id = ?",
+                        marked.stream().map(e -> new Object[] {e.getValue().name(), e.getKey()}).toList());
+            }
             List<Task> changed = tasks.values().stream().filter(t -> t.changed).toList();
             taskRows.write(changed.stream().map(t -> new JudgedTasks.Change(t.id, t.status, t.quorum, t.targetReplicas,
                     t.errorCount, t.canonicalResultId == 0 ? null : t.canonicalResultId, t.validatedAt, t.wanted)).toList());

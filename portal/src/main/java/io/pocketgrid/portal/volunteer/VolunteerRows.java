@@ -1,5 +1,6 @@
 package io.pocketgrid.portal.volunteer;
 
+import io.pocketgrid.portal.storage.Databases;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -16,9 +17,11 @@ import org.springframework.stereotype.Repository;
 class VolunteerRows {
 
     private final JdbcTemplate jdbc;
+    private final boolean postgres;
 
     VolunteerRows(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
+        this.postgres = Databases.isPostgres(jdbc);
     }
 
     boolean link(long accountId, String tokenSha256) {
@@ -54,8 +57,30 @@ class VolunteerRows {
         return micro == null ? 0 : micro;
     }
 
-    /** One batched statement; the rows are taken in the order given (callers sort by id). */
+    /**
+     * One statement (PostgreSQL: set-based over arrays; elsewhere a batch); the rows are taken in the order
+     * given (callers sort by id).
+     */
     void record(Collection<VolunteerStanding.Outcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return;
+        }
+        if (postgres) {
+            List<VolunteerStanding.Outcome> rows = List.copyOf(outcomes);
+            jdbc.update("""
+                    UPDATE volunteer x SET consecutive_valid = CASE WHEN v.reset THEN 0 ELSE x.consecutive_valid END + v.since,
+                           total_micro_credits = x.total_micro_credits + v.micro, valid_results = x.valid_results + v.valid,
+                           invalid_results = x.invalid_results + v.invalid
+                    FROM unnest(?::bigint[], ?::boolean[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
+                         AS v(id, reset, since, micro, valid, invalid)
+                    WHERE x.id = v.id""", Databases.array("bigint", rows, VolunteerStanding.Outcome::volunteerId),
+                    Databases.array("boolean", rows, VolunteerStanding.Outcome::trustReset),
+                    Databases.array("bigint", rows, VolunteerStanding.Outcome::validSince),
+                    Databases.array("bigint", rows, VolunteerStanding.Outcome::microCredits),
+                    Databases.array("bigint", rows, VolunteerStanding.Outcome::valid),
+                    Databases.array("bigint", rows, VolunteerStanding.Outcome::invalid));
+            return;
+        }
         jdbc.batchUpdate("""
                 UPDATE volunteer SET consecutive_valid = CASE WHEN ? = 1 THEN 0 ELSE consecutive_valid END + ?,
                        total_micro_credits = total_micro_credits + ?, valid_results = valid_results + ?,

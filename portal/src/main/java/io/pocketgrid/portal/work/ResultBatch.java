@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pocketgrid.portal.api.ApiException.Kind;
 import io.pocketgrid.portal.api.ApiException;
 import io.pocketgrid.portal.storage.BlobStore;
+import io.pocketgrid.portal.storage.Databases;
 import io.pocketgrid.portal.storage.Utc;
 import io.pocketgrid.portal.validation.JudgedTasks;
 import io.pocketgrid.portal.validation.ResultStatus;
@@ -12,10 +13,10 @@ import io.pocketgrid.portal.volunteer.VolunteerStanding;
 import jakarta.annotation.PreDestroy;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -40,6 +41,7 @@ class ResultBatch {
     private final BlobStore blobs;
     private final VolunteerStanding standing;
     private final TaskRows tasks;
+    private final boolean postgres;
 
     private final GroupCommit<ResultWrite, Receipt> writer;
 
@@ -50,7 +52,8 @@ class ResultBatch {
         this.jdbc = jdbc;
         this.validation = validation;
         this.blobs = blobs;
-        Runnable durable = isH2(jdbc) ? () -> jdbc.execute("CHECKPOINT") : () -> { };
+        this.postgres = Databases.isPostgres(jdbc);
+        Runnable durable = Databases.isH2(jdbc) ? () -> jdbc.execute("CHECKPOINT") : () -> { };
         this.writer = new GroupCommit<>("result-writes", transactions, this::write, durable, meters);
     }
 
@@ -62,10 +65,6 @@ class ResultBatch {
     @PreDestroy
     void stop() {
         writer.stop();
-    }
-
-    private static boolean isH2(JdbcTemplate jdbc) {
-        return "H2".equals(jdbc.execute((ConnectionCallback<String>) c -> c.getMetaData().getDatabaseProductName()));
     }
 
     /** One batch, inside the writer's transaction. */
@@ -86,15 +85,13 @@ class ResultBatch {
                 open.add(op);
             }
         }
-        int[] returned = jdbc.batchUpdate("UPDATE assignment SET status = 'RETURNED' WHERE id = ? AND status = 'LEASED'"
-                + " AND expires_at > ?", open.stream().map(op -> new Object[] {op.leaseId,
-                Utc.at(op.receivedAt)}).toList());
+        Set<Long> returned = returnLeases(open);
         List<ResultWrite> accepted = new ArrayList<>();
-        for (int i = 0; i < open.size(); i++) {
-            if (returned[i] == 1) {
-                accepted.add(open.get(i));
+        for (ResultWrite op : open) {
+            if (returned.contains(op.leaseId)) {
+                accepted.add(op);
             } else {
-                open.get(i).refuse(ended(open.get(i).leaseId));
+                op.refuse(ended(op.leaseId));
             }
         }
         if (accepted.isEmpty()) {
@@ -114,6 +111,33 @@ class ResultBatch {
             ValidationService.Verdict v = verdicts.get(i);
             arrivalOrder.get(i).succeed(new Receipt(v.status().name(), v.status() == ResultStatus.PENDING, v.microCredits()));
         }
+    }
+
+    /**
+     * Marks the leases returned that are still open (not expired by the time their result came, not
+     * returned before); their ids. One statement on PostgreSQL, a batch elsewhere.
+     */
+    private Set<Long> returnLeases(List<ResultWrite> open) {
+        if (open.isEmpty()) {
+            return Set.of();
+        }
+        if (postgres) {
+            return new HashSet<>(jdbc.queryForList("""
+                    UPDATE assignment a SET status = 'RETURNED' FROM unnest(?::bigint[], ?::varchar[]) AS v(id, received_at)
+                    WHERE a.id = v.id AND a.status = 'LEASED' AND a.expires_at > v.received_at::timestamptz
+                    RETURNING a.id""", Long.class, Databases.array("bigint", open, op -> op.leaseId),
+                    Databases.array("varchar", open, op -> op.receivedAt.toString())));
+        }
+        int[] counts = jdbc.batchUpdate("UPDATE assignment SET status = 'RETURNED' WHERE id = ? AND status = 'LEASED'"
+                + " AND expires_at > ?", open.stream().map(op -> new Object[] {op.leaseId,
+                Utc.at(op.receivedAt)}).toList());
+        Set<Long> returned = new HashSet<>();
+        for (int i = 0; i < open.size(); i++) {
+            if (counts[i] == 1) {
+                returned.add(open.get(i).leaseId);
+            }
+        }
+        return returned;
     }
 
     /** Why a lease could not be returned: it expired, or a result was sent for it already. */

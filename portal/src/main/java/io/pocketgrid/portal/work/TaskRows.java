@@ -1,7 +1,10 @@
 package io.pocketgrid.portal.work;
 
+import static io.pocketgrid.portal.storage.Databases.array;
+
 import io.pocketgrid.portal.project.ProjectTasks;
 import io.pocketgrid.portal.project.TaskStatus;
+import io.pocketgrid.portal.storage.Databases;
 import io.pocketgrid.portal.storage.Utc;
 import io.pocketgrid.portal.validation.JudgedTasks;
 import java.sql.Types;
@@ -9,7 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.support.SqlArrayValue;
@@ -34,11 +36,11 @@ class TaskRows implements ProjectTasks, JudgedTasks {
      * {@code FOR UPDATE}.
      */
     private final String lock;
+    private final boolean postgres;
 
     TaskRows(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
-        boolean postgres = "PostgreSQL".equals(jdbc.execute((ConnectionCallback<String>) c -> c.getMetaData()
-                .getDatabaseProductName()));
+        this.postgres = Databases.isPostgres(jdbc);
         this.lock = """
                 SELECT id, project_id, status, quorum, target_replicas, error_count, canonical_result_id,
                        end_item - start_item
@@ -138,6 +140,25 @@ class TaskRows implements ProjectTasks, JudgedTasks {
 
     @Override
     public void write(List<Change> changes) {
+        if (changes.isEmpty()) {
+            return;
+        }
+        if (postgres) {
+            jdbc.update("""
+                    UPDATE task t SET status = v.status, quorum = v.quorum, target_replicas = v.target,
+                           error_count = v.errors, canonical_result_id = COALESCE(v.canonical, t.canonical_result_id),
+                           validated_at = COALESCE(v.validated::timestamptz, t.validated_at),
+                           wanted = CASE WHEN v.wanted THEN TRUE ELSE t.wanted END
+                    FROM unnest(?::bigint[], ?::varchar[], ?::int[], ?::int[], ?::int[], ?::bigint[], ?::varchar[],
+                                ?::boolean[]) AS v(id, status, quorum, target, errors, canonical, validated, wanted)
+                    WHERE t.id = v.id""",
+                    array("bigint", changes, Change::id), array("varchar", changes, c -> c.status().name()),
+                    array("int", changes, Change::quorum), array("int", changes, Change::targetReplicas),
+                    array("int", changes, Change::errorCount), array("bigint", changes, Change::canonicalResultId),
+                    array("varchar", changes, c -> c.validatedAt() == null ? null : c.validatedAt().toString()),
+                    array("boolean", changes, Change::wanted));
+            return;
+        }
         jdbc.batchUpdate("""
                 UPDATE task SET status = ?, quorum = ?, target_replicas = ?, error_count = ?,
                        canonical_result_id = COALESCE(?, canonical_result_id), validated_at = COALESCE(?, validated_at),
