@@ -88,7 +88,8 @@ class ResultBatch {
         Set<Long> returned = returnLeases(open);
         List<ResultWrite> accepted = new ArrayList<>();
         for (ResultWrite op : open) {
-            if (returned.contains(op.leaseId)) {
+            // taken from the set: a second result for one lease in the same batch is refused like a later one
+            if (returned.remove(op.leaseId)) {
                 accepted.add(op);
             } else {
                 op.refuse(ended(op.leaseId));

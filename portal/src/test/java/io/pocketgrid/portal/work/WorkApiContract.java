@@ -2,6 +2,7 @@ package io.pocketgrid.portal.work;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pocketgrid.portal.api.ApiException;
 import io.pocketgrid.portal.storage.Utc;
 import io.pocketgrid.portal.support.ApiClient;
 import io.pocketgrid.portal.support.ApiClient.Response;
@@ -134,6 +135,39 @@ abstract class WorkApiContract {
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM credit c JOIN result r ON r.id = c.result_id WHERE r.task_id = ?",
                 Integer.class, task[0])).isEqualTo(2);
         assertThat(BlobStore.floats(new StoredBlobs(jdbc, dataDir).read(sha.sha256()))).containsExactly(outputs);
+    }
+
+    /**
+     * Two results for one lease in one writer batch (a client that sent twice at once): the first is
+     * stored, the second refused as already submitted, and the batch goes through without a retry.
+     */
+    @Test
+    void twoResultsForOneLeaseInOneBatchStoreOneAndRefuseTheOther() {
+        long[] task = jdbc.queryForObject("""
+                SELECT id, end_item - start_item FROM task t WHERE status = 'OPEN' AND target_replicas = 2 AND quorum = 2
+                  AND claimed_by IS NULL AND NOT EXISTS (SELECT 1 FROM assignment a WHERE a.task_id = t.id)
+                ORDER BY id DESC FETCH FIRST 1 ROWS ONLY""", (rs, i) -> new long[] {rs.getLong(1), rs.getLong(2)});
+        float[] outputs = new float[(int) task[1] * 10];
+        Arrays.fill(outputs, 0.75f);
+        BlobStore.Small sha = blobs.small(ApiClient.floats(outputs));
+        java.time.Instant now = java.time.Instant.now();
+        long volunteer = insertVolunteer();
+        jdbc.update("INSERT INTO assignment (task_id, volunteer_id, status, issued_at, expires_at) VALUES (?, ?, 'LEASED', ?, ?)",
+                task[0], volunteer, Utc.at(now), Utc.at(now.plusSeconds(600)));
+        long leaseId = jdbc.queryForObject("SELECT id FROM assignment WHERE task_id = ? AND volunteer_id = ?", Long.class,
+                task[0], volunteer);
+        java.util.List<ResultWrite> ops = java.util.List.of(
+                new ResultWrite(leaseId, task[0], volunteer, sha, task[1] + ",10", 5L, now, outputs, false),
+                new ResultWrite(leaseId, task[0], volunteer, sha, task[1] + ",10", 5L, now, outputs, false));
+
+        new TransactionTemplate(transactions).executeWithoutResult(s -> resultBatch.write(ops));
+
+        assertThat(ops.get(0).refusal).isNull();
+        assertThat(ops.get(0).outcome.status()).isEqualTo("PENDING");
+        assertThat(ops.get(1).refusal).isInstanceOfSatisfying(ApiException.class,
+                e -> assertThat(e.code()).isEqualTo("ALREADY_SUBMITTED"));
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM result WHERE assignment_id = ?", Integer.class, leaseId))
+                .isEqualTo(1);
     }
 
     /**
