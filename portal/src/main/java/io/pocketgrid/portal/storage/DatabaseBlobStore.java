@@ -6,11 +6,14 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -136,8 +139,8 @@ public class DatabaseBlobStore implements BlobStore {
         var now = Utc.at(clock.instant());
         List<Small> oneChunk = unique.values().stream().filter(b -> b.bytes().length <= CHUNK).toList();
         if (!oneChunk.isEmpty()) {
-            jdbc.update(STORE_SMALL, new SqlArrayValue("varchar", oneChunk.stream().map(Small::sha256).toArray()),
-                    new SqlArrayValue("bigint", oneChunk.stream().map(b -> (long) b.bytes().length).toArray()),
+            jdbc.update(STORE_SMALL, Databases.array("varchar", oneChunk, Small::sha256),
+                    Databases.array("bigint", oneChunk, b -> (long) b.bytes().length),
                     new SqlArrayValue("bytea", (Object[]) oneChunk.stream().map(Small::bytes).toArray(byte[][]::new)), now);
             oneChunk.forEach(b -> recentSmall.offer(new ChunkCache.Key(b.sha256(), 0), b.bytes()));
         }
@@ -147,7 +150,7 @@ public class DatabaseBlobStore implements BlobStore {
         }
         jdbc.batchUpdate("INSERT INTO blob (sha256, size, created_at) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
                 larger.stream().map(b -> new Object[] {b.sha256(), (long) b.bytes().length, now}).toList());
-        List<Object[]> chunks = new java.util.ArrayList<>();
+        List<Object[]> chunks = new ArrayList<>();
         for (Small b : larger) {
             for (int seq = 0; seq * (long) CHUNK < b.bytes().length; seq++) {
                 chunks.add(new Object[] {b.sha256(), seq, Arrays.copyOfRange(b.bytes(), seq * CHUNK,
@@ -238,9 +241,9 @@ public class DatabaseBlobStore implements BlobStore {
         if (sha256s.isEmpty()) {
             return Map.of();
         }
-        Map<String, byte[]> recent = new java.util.HashMap<>();
-        List<String> wanted = new java.util.ArrayList<>();
-        for (String sha : new java.util.LinkedHashSet<>(sha256s)) {
+        Map<String, byte[]> recent = new HashMap<>();
+        List<String> wanted = new ArrayList<>();
+        for (String sha : new LinkedHashSet<>(sha256s)) {
             byte[] bytes = recentSmall.peek(new ChunkCache.Key(sha, 0));
             if (bytes != null) {
                 recent.put(sha, bytes);

@@ -11,9 +11,11 @@ import io.pocketgrid.portal.volunteer.VolunteerStanding;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -204,7 +206,7 @@ class TaskBook {
         List<Long> ids = arrivals.stream().map(ValidationService.Arrival::taskId).distinct().sorted().toList();
         Map<Long, Task> tasks = new LinkedHashMap<>();
         MapSqlParameterSource params = new MapSqlParameterSource("ids", new SqlArrayValue("BIGINT", ids.toArray()));
-        java.util.Set<Long> wanted = new java.util.HashSet<>(ids);
+        Set<Long> wanted = new HashSet<>(ids);
         for (JudgedTasks.Row row : locked) {
             if (wanted.contains(row.id())) {
                 tasks.put(row.id(), new Task(row, projects.facts(row.projectId())));

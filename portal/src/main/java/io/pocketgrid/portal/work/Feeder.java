@@ -160,6 +160,15 @@ class Feeder {
         /** A refill ahead of need found nothing: the next is not tried before this. */
         Instant aheadIdleUntil = Instant.MIN;
 
+        /** A refill starts now: how many tasks it claims ({@link #batch}); demand is counted afresh from here. */
+        int startRefill(Instant now) {
+            int batch = batch(now);
+            lastRefill = now;
+            picksSinceRefill = 0;
+            lastBatch = batch;
+            return batch;
+        }
+
         /**
          * How many tasks to claim: about half a second of this instance's recent demand, so an
          * instance with few volunteers does not hold tasks that another could hand out.
@@ -264,11 +273,7 @@ class Feeder {
 
     /** Claims a batch of wanted tasks of a project now, on the lease's thread; returns how many slots it added. */
     private int refill(Queue q, long projectId, Instant now) {
-        int batch = q.batch(now);
-        q.lastRefill = now;
-        q.picksSinceRefill = 0;
-        q.lastBatch = batch;
-        List<Slot> claimed = claim(projectId, batch, now);
+        List<Slot> claimed = claim(projectId, q.startRefill(now), now);
         q.slots.addAll(claimed);
         return claimed.size();
     }
@@ -282,10 +287,7 @@ class Feeder {
                 || !now.isAfter(q.aheadIdleUntil)) {
             return;
         }
-        int batch = q.batch(now);
-        q.lastRefill = now;
-        q.picksSinceRefill = 0;
-        q.lastBatch = batch;
+        int batch = q.startRefill(now);
         q.refilling = true;
         try {
             refills.execute(() -> {

@@ -98,6 +98,22 @@ abstract class WorkApiContract {
         assertThat(next.get("taskId").asLong()).isNotEqualTo(lease.get("taskId").asLong());
     }
 
+    /** A task of two replicas nobody has claimed or leased: its id and its item count. */
+    private long[] freshPairTask() {
+        return jdbc.queryForObject("""
+                SELECT id, end_item - start_item FROM task t WHERE status = 'OPEN' AND target_replicas = 2 AND quorum = 2
+                  AND claimed_by IS NULL AND NOT EXISTS (SELECT 1 FROM assignment a WHERE a.task_id = t.id)
+                ORDER BY id DESC FETCH FIRST 1 ROWS ONLY""", (rs, i) -> new long[] {rs.getLong(1), rs.getLong(2)});
+    }
+
+    /** A lease of the task held by the volunteer since {@code now}, for ten minutes; its id. */
+    private long insertLease(long taskId, long volunteerId, java.time.Instant now) {
+        jdbc.update("INSERT INTO assignment (task_id, volunteer_id, status, issued_at, expires_at) VALUES (?, ?, 'LEASED', ?, ?)",
+                taskId, volunteerId, Utc.at(now), Utc.at(now.plusSeconds(600)));
+        return jdbc.queryForObject("SELECT id FROM assignment WHERE task_id = ? AND volunteer_id = ?", Long.class,
+                taskId, volunteerId);
+    }
+
     /**
      * Both replicas of a task arriving in one writer batch: judged one after the other, so the task
      * is validated once and each replica credited once (the unique key on credit would otherwise
@@ -105,10 +121,7 @@ abstract class WorkApiContract {
      */
     @Test
     void bothReplicasOfATaskInOneBatchAreCreditedOnceEach() {
-        long[] task = jdbc.queryForObject("""
-                SELECT id, end_item - start_item FROM task t WHERE status = 'OPEN' AND target_replicas = 2 AND quorum = 2
-                  AND claimed_by IS NULL AND NOT EXISTS (SELECT 1 FROM assignment a WHERE a.task_id = t.id)
-                ORDER BY id DESC FETCH FIRST 1 ROWS ONLY""", (rs, i) -> new long[] {rs.getLong(1), rs.getLong(2)});
+        long[] task = freshPairTask();
         float[] outputs = new float[(int) task[1] * 10];
         Arrays.fill(outputs, 0.25f);
         // not stored before the batch: both replicas carry the same outputs, which the batch stores once
@@ -117,10 +130,7 @@ abstract class WorkApiContract {
         java.util.List<ResultWrite> ops = new java.util.ArrayList<>();
         for (int i = 0; i < 2; i++) {
             long volunteer = insertVolunteer();
-            jdbc.update("INSERT INTO assignment (task_id, volunteer_id, status, issued_at, expires_at) VALUES (?, ?, 'LEASED', ?, ?)",
-                    task[0], volunteer, Utc.at(now), Utc.at(now.plusSeconds(600)));
-            long leaseId = jdbc.queryForObject("SELECT id FROM assignment WHERE task_id = ? AND volunteer_id = ?", Long.class,
-                    task[0], volunteer);
+            long leaseId = insertLease(task[0], volunteer, now);
             ops.add(new ResultWrite(leaseId, task[0], volunteer, sha, task[1] + ",10", 5L, now, outputs, false));
         }
 
@@ -143,19 +153,13 @@ abstract class WorkApiContract {
      */
     @Test
     void twoResultsForOneLeaseInOneBatchStoreOneAndRefuseTheOther() {
-        long[] task = jdbc.queryForObject("""
-                SELECT id, end_item - start_item FROM task t WHERE status = 'OPEN' AND target_replicas = 2 AND quorum = 2
-                  AND claimed_by IS NULL AND NOT EXISTS (SELECT 1 FROM assignment a WHERE a.task_id = t.id)
-                ORDER BY id DESC FETCH FIRST 1 ROWS ONLY""", (rs, i) -> new long[] {rs.getLong(1), rs.getLong(2)});
+        long[] task = freshPairTask();
         float[] outputs = new float[(int) task[1] * 10];
         Arrays.fill(outputs, 0.75f);
         BlobStore.Small sha = blobs.small(ApiClient.floats(outputs));
         java.time.Instant now = java.time.Instant.now();
         long volunteer = insertVolunteer();
-        jdbc.update("INSERT INTO assignment (task_id, volunteer_id, status, issued_at, expires_at) VALUES (?, ?, 'LEASED', ?, ?)",
-                task[0], volunteer, Utc.at(now), Utc.at(now.plusSeconds(600)));
-        long leaseId = jdbc.queryForObject("SELECT id FROM assignment WHERE task_id = ? AND volunteer_id = ?", Long.class,
-                task[0], volunteer);
+        long leaseId = insertLease(task[0], volunteer, now);
         java.util.List<ResultWrite> ops = java.util.List.of(
                 new ResultWrite(leaseId, task[0], volunteer, sha, task[1] + ",10", 5L, now, outputs, false),
                 new ResultWrite(leaseId, task[0], volunteer, sha, task[1] + ",10", 5L, now, outputs, false));
